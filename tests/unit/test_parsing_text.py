@@ -1,0 +1,72 @@
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.errors import InputError
+from bot.models import BlockKind, DocType
+from bot.parsing.text import parse_text
+
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+
+REPOSTED = """Press release: New ferry link for island towns
+
+Harbour at dawn - photo by A. Person via Flickr
+
+Press release: New ferry link for island towns
+
+A new ferry service will connect three island towns, the Transport Secretary announced today.
+
+At today's (3 March 2025) launch, the minister said:
+
+The link will cut journeys in half.
+
+Background
+
+• first sailing in May
+• fares from £4"""
+
+
+def test_reposted_layout_drops_caption_and_repeated_title() -> None:
+    story = parse_text(REPOSTED, "sample.txt")
+    assert story.title == "New ferry link for island towns"
+    assert story.doc_type is DocType.PRESS_RELEASE
+    assert story.blocks[0].text.startswith("A new ferry service")
+    assert story.description == story.blocks[0].text
+    assert all("Flickr" not in block.text for block in story.blocks)
+    assert story.published_at == datetime(2025, 3, 3, tzinfo=UTC)
+    kinds = [block.kind for block in story.blocks]
+    assert kinds[-3:] == [BlockKind.HEADING, BlockKind.LIST_ITEM, BlockKind.LIST_ITEM]
+    assert story.blocks[-1].text == "fares from £4"
+
+
+def test_plain_title_without_display_type_and_no_date() -> None:
+    story = parse_text("A title\n\nOne paragraph of text.\n", "x.txt")
+    assert story.doc_type is DocType.UNKNOWN
+    assert story.title == "A title"
+    assert story.published_at is None
+    assert story.identity_key.startswith("text:undated:")
+
+
+def test_crlf_and_nbsp_are_normalised() -> None:
+    story = parse_text("News story: T\r\n\r\nIt costs £40\u00a0million.\r\n", "x.txt")
+    assert story.blocks[0].text == "It costs £40 million."
+
+
+@pytest.mark.parametrize("text", ["", "   \n\n  ", "Only a title"])
+def test_no_story_is_an_input_error(text: str) -> None:
+    with pytest.raises(InputError):
+        parse_text(text, "x.txt")
+
+
+def test_seed_story() -> None:
+    seed = SHARED / "fixtures/govuk/seed-news-story.txt"
+    if not seed.exists():
+        pytest.skip("../shared is absent: the seed story is read from ../shared/fixtures/govuk")
+    story = parse_text(seed.read_text(encoding="utf-8"), str(seed))
+    assert story.title == "Minister for London meets officers at forefront of tackling gang crime"
+    assert story.doc_type is DocType.NEWS_STORY
+    assert story.published_at == datetime(2018, 7, 5, tzinfo=UTC)
+    assert story.blocks[0].text.startswith("Minister for London Jo Johnson has met officers")
+    assert len(story.blocks) == 15
+    assert not any("Flickr" in block.text for block in story.blocks)
