@@ -42,5 +42,9 @@ class InvalidQuery(NewsBotError):
     """A search or filter the user typed cannot be used."""
 
 
+class NothingFound(NewsBotError):
+    """A lookup or search ran fine but found nothing to show (no quotes, no matches...)."""
+
+
 class ConfigError(NewsBotError):
     """A setting is missing or malformed."""
