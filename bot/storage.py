@@ -1,0 +1,791 @@
+"""The story store: one aiosqlite connection, versioned migrations, queries that return models.
+
+One connection does every write (aiosqlite runs its calls one at a time on its own thread); an
+asyncio lock keeps one write transaction from interleaving with another coroutine's. Each story's
+row, organisations and extraction rows are written in one transaction, so none is ever half-saved.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+import sqlite3
+import unicodedata
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+import aiosqlite
+
+from bot.errors import InvalidQuery, StoryNotFound
+from bot.models import (
+    Block,
+    Change,
+    DocType,
+    Extraction,
+    Image,
+    Money,
+    Organisation,
+    Person,
+    Quote,
+    Sentence,
+    StoredStory,
+    Story,
+)
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+SHORT_ID_TARGET = 40  # typeable; Discord's hard limit for choice values is 100
+MAX_QUERY_TERMS = 16
+MAX_TERM_CHARS = 64
+# bm25 over every match of a common word is slow at 100k stories: rank only the newest matches.
+SEARCH_CANDIDATES = 1000
+MIN_SEARCH_PREFIX = 3  # "a*" over the whole body index would walk thousands of terms
+TITLE_WEIGHT, DESCRIPTION_WEIGHT, BODY_WEIGHT = 10.0, 5.0, 1.0
+
+SaveStatus = Literal["new", "updated", "unchanged"]
+
+
+@dataclass(frozen=True, slots=True)
+class SaveResult:
+    status: SaveStatus
+    story_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    story_id: str
+    title: str
+    snippet: str  # matched words wrapped in ** for Markdown
+    published_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteHit:
+    story_id: str
+    story_title: str
+    quote: Quote
+
+
+@dataclass(frozen=True, slots=True)
+class MoneyHit:
+    story_id: str
+    story_title: str
+    money: Money
+
+
+@asynccontextmanager
+async def open_store(path: str | Path) -> AsyncIterator[Store]:
+    """Open (creating if needed) and migrate the database at `path`; close it afterwards."""
+    if str(path) != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    # isolation_level=None: transactions are ours (BEGIN IMMEDIATE ... COMMIT), never implicit.
+    conn = await aiosqlite.connect(str(path), isolation_level=None)
+    try:
+        conn.row_factory = sqlite3.Row
+        await conn.execute("PRAGMA journal_mode=WAL")
+        await conn.execute("PRAGMA busy_timeout=5000")
+        await conn.execute("PRAGMA foreign_keys=ON")
+        # In WAL mode NORMAL is still crash-safe for the database; it only skips an fsync per commit.
+        await conn.execute("PRAGMA synchronous=NORMAL")
+        store = Store(conn)
+        await store.migrate()
+        yield store
+    finally:
+        await conn.close()
+
+
+class Store:
+    """Stories and what was extracted from them. Build it with `open_store`."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+        self._write_lock = asyncio.Lock()
+
+    # --- migrations ------------------------------------------------------------------------
+
+    async def migrate(self, directory: Path = MIGRATIONS_DIR) -> list[str]:
+        """Apply pending migrations in name order; returns the names applied."""
+        await self._conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+        )
+        applied = {row[0] for row in await self._conn.execute_fetchall("SELECT name FROM schema_migrations")}
+        migrations = await asyncio.to_thread(load_migrations, directory)
+        done: list[str] = []
+        for name, statements in migrations:
+            if name in applied:
+                continue
+            async with self._transaction():
+                for statement in statements:
+                    await self._conn.execute(statement)
+                await self._conn.execute(
+                    "INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)", (name, _now())
+                )
+            log.info("applied migration %s", name)
+            done.append(name)
+        unknown = applied - {name for name, _ in migrations}
+        if unknown:
+            log.warning("database has migrations this code does not know: %s", sorted(unknown))
+        return done
+
+    @asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[None]:
+        async with self._write_lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                if self._conn.in_transaction:
+                    await self._conn.execute("ROLLBACK")
+                raise
+            await self._conn.execute("COMMIT")
+
+    # --- writing ---------------------------------------------------------------------------
+
+    async def save(self, story: Story, extraction: Extraction) -> SaveResult:
+        """Insert or update one story with its extraction, in one transaction.
+
+        Same content hash as stored: unchanged, nothing touched. A different hash: updated in place
+        under the same short id. A complete stored story is never replaced by an incomplete copy.
+        """
+        async with self._transaction():
+            existing = await self._find_existing(story)
+            now = _now()
+            if existing is None:
+                short_id = await self._free_short_id(short_id_base(story))
+                row = _story_row(story)
+                cursor = await self._conn.execute(
+                    f"INSERT INTO stories (short_id, {', '.join(row)}, first_seen_at, last_changed_at,"
+                    f" status, listed_at) VALUES (?, {', '.join('?' for _ in row)}, ?, ?, 'new', ?)",
+                    (short_id, *row.values(), now, now, _listed_at(story, now)),
+                )
+                rowid = cursor.lastrowid
+                assert rowid is not None
+                await self._write_children(rowid, story, extraction, _listed_at(story, now))
+                return SaveResult("new", short_id)
+
+            rowid, short_id = existing["id"], existing["short_id"]
+            if existing["content_hash"] == story.content_hash:
+                return SaveResult("unchanged", short_id)
+            if existing["complete"] and not story.complete:
+                return SaveResult("unchanged", short_id)
+            merged = _merge_with_stored(story, existing)
+            row = _story_row(merged)
+            # The incoming copy's hash, not the merged one's, so the same copy again is "unchanged".
+            row["content_hash"] = story.content_hash
+            if _key_rank(existing["identity_key"]) > _key_rank(merged.identity_key):
+                row["identity_key"] = existing["identity_key"]
+            listed_at = _listed_at(merged, existing["first_seen_at"])
+            await self._conn.execute(
+                f"UPDATE stories SET {', '.join(f'{name} = ?' for name in row)},"
+                " last_changed_at = ?, status = 'updated', listed_at = ? WHERE id = ?",
+                (*row.values(), now, listed_at, rowid),
+            )
+            await self._conn.execute("DELETE FROM story_organisations WHERE story_id = ?", (rowid,))
+            await self._write_children(rowid, merged, extraction, listed_at)
+            return SaveResult("updated", short_id)
+
+    async def save_extraction(self, story_id: str, extraction: Extraction) -> None:
+        """Replace a stored story's quotes, money and summary (after the extractors improved)."""
+        async with self._transaction():
+            rowid = await self._rowid(story_id)
+            await self._write_extraction(rowid, extraction)
+
+    async def _find_existing(self, story: Story) -> sqlite3.Row | None:
+        """The stored row for the same story arriving by any route (content_id, path, or text key)."""
+        columns = "id, short_id, identity_key, content_hash, complete, first_seen_at, change_history, " + (
+            ", ".join(_MERGED_COLUMNS)
+        )
+        if story.content_id:
+            rows = await self._conn.execute_fetchall(
+                f"SELECT {columns} FROM stories WHERE content_id = ? AND coalesce(locale, 'en') = ?",
+                (story.content_id, story.locale or "en"),
+            )
+            if rows:
+                return rows[0]
+        if story.base_path:
+            rows = await self._conn.execute_fetchall(
+                f"SELECT {columns} FROM stories WHERE base_path = ?", (story.base_path,)
+            )
+            if rows:
+                return rows[0]
+        rows = await self._conn.execute_fetchall(
+            f"SELECT {columns} FROM stories WHERE identity_key = ?", (story.identity_key,)
+        )
+        return rows[0] if rows else None
+
+    async def _free_short_id(self, base: str) -> str:
+        rows = await self._conn.execute_fetchall(
+            "SELECT short_id FROM stories WHERE short_id = ? OR short_id GLOB ?", (base, f"{base}-[0-9]*")
+        )
+        taken = {row[0] for row in rows}
+        if base not in taken:
+            return base
+        n = 2
+        while f"{base}-{n}" in taken:
+            n += 1
+        return f"{base}-{n}"
+
+    async def _write_children(self, rowid: int, story: Story, extraction: Extraction, listed_at: str) -> None:
+        orgs = _unique_organisations(story.organisations)
+        if orgs:
+            await self._conn.executemany(
+                "INSERT INTO organisations (slug, name) VALUES (?, ?)"
+                " ON CONFLICT (slug) DO UPDATE SET name = excluded.name WHERE name != excluded.name",
+                [(org.slug, org.name) for org in orgs],
+            )
+            await self._conn.executemany(
+                "INSERT INTO story_organisations (story_id, organisation_id, position, listed_at)"
+                " SELECT ?, id, ?, ? FROM organisations WHERE slug = ?",
+                [(rowid, position, listed_at, org.slug) for position, org in enumerate(orgs)],
+            )
+        await self._write_extraction(rowid, extraction)
+
+    async def _write_extraction(self, rowid: int, extraction: Extraction) -> None:
+        for table in ("quotes", "money", "summary_sentences"):
+            await self._conn.execute(f"DELETE FROM {table} WHERE story_id = ?", (rowid,))
+        if extraction.quotes:
+            speakers = {q.speaker for q in extraction.quotes if q.speaker}
+            await self._conn.executemany(
+                "INSERT OR IGNORE INTO speakers (name) VALUES (?)", [(name,) for name in sorted(speakers)]
+            )
+            await self._conn.executemany(
+                "INSERT INTO quotes (story_id, position, speaker, role, text, block_index)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (rowid, i, q.speaker, q.role, q.text, q.block_index)
+                    for i, q in enumerate(extraction.quotes)
+                ],
+            )
+        if extraction.money:
+            await self._conn.executemany(
+                "INSERT INTO money (story_id, position, surface, amount_minor, currency, is_funding,"
+                " purpose, funder, period, qualifier, part_of, block_index)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        rowid,
+                        i,
+                        m.surface,
+                        m.minor_units,
+                        m.currency,
+                        int(m.is_funding),
+                        m.purpose,
+                        m.funder,
+                        m.period,
+                        m.qualifier,
+                        m.part_of,
+                        m.block_index,
+                    )
+                    for i, m in enumerate(extraction.money)
+                ],
+            )
+        if extraction.summary:
+            await self._conn.executemany(
+                "INSERT INTO summary_sentences (story_id, rank, text, block_index, position)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [(rowid, i, s.text, s.block_index, s.position) for i, s in enumerate(extraction.summary)],
+            )
+        await self._conn.execute(
+            "UPDATE stories SET extractor_version = ? WHERE id = ?", (extraction.version, rowid)
+        )
+
+    # --- key-value state -------------------------------------------------------------------
+
+    async def get_state(self, key: str) -> str | None:
+        rows = await self._conn.execute_fetchall("SELECT value FROM bot_state WHERE key = ?", (key,))
+        return rows[0][0] if rows else None
+
+    async def set_state(self, key: str, value: str) -> None:
+        async with self._transaction():
+            await self._conn.execute(
+                "INSERT INTO bot_state (key, value) VALUES (?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    # --- reading ---------------------------------------------------------------------------
+
+    async def count(self) -> int:
+        rows = await self._conn.execute_fetchall("SELECT count(*) FROM stories")
+        return int(rows[0][0])
+
+    async def get(self, story_id: str) -> StoredStory:
+        """The story with this short id; StoryNotFound when there is none."""
+        rows = await self._conn.execute_fetchall(
+            f"SELECT {_SELECT_STORY} WHERE s.short_id = ?", (story_id.strip().lower(),)
+        )
+        if not rows:
+            raise StoryNotFound(story_id)
+        return await self._stored(rows[0])
+
+    async def lookup(self, story: Story) -> StoredStory | None:
+        """The stored copy of this story (matched as `save` would match it), if any."""
+        existing = await self._find_existing(story)
+        if existing is None:
+            return None
+        rows = await self._conn.execute_fetchall(f"SELECT {_SELECT_STORY} WHERE s.id = ?", (existing["id"],))
+        return await self._stored(rows[0])
+
+    async def find_story(self, query: str) -> StoredStory:
+        """Exact short id, else exact title (any case), else the one story whose title matches."""
+        text = " ".join(query.split())
+        if not text:
+            raise StoryNotFound(query)
+        rows = await self._conn.execute_fetchall(
+            f"SELECT {_SELECT_STORY} WHERE s.short_id = ?", (text.lower(),)
+        )
+        if not rows:
+            rows = await self._conn.execute_fetchall(
+                f"SELECT {_SELECT_STORY} WHERE s.title = ? COLLATE NOCASE ORDER BY s.id DESC LIMIT 1", (text,)
+            )
+        if rows:
+            return await self._stored(rows[0])
+        every_word = match_expression(text, prefix=True, join=" ")
+        if every_word:
+            rows = await self._conn.execute_fetchall(
+                f"SELECT {_SELECT_STORY} WHERE s.id IN"
+                " (SELECT rowid FROM titles_fts WHERE titles_fts MATCH ? ORDER BY rowid DESC LIMIT 2)",
+                (every_word,),
+            )
+            if len(rows) == 1:
+                return await self._stored(rows[0])
+        suggestions: list[str] = []
+        any_word = match_expression(text, prefix=True, join=" OR ")
+        if any_word:
+            rows = await self._conn.execute_fetchall(
+                "SELECT title FROM titles_fts WHERE titles_fts MATCH ? ORDER BY rank LIMIT 5", (any_word,)
+            )
+            suggestions = [row[0] for row in rows]
+        raise StoryNotFound(query, suggestions)
+
+    async def latest(self, limit: int = 5, organisation: str | None = None) -> list[StoredStory]:
+        """Newest first (by first publication). `organisation` is a slug."""
+        if organisation is None:
+            rows = await self._conn.execute_fetchall(
+                f"SELECT {_SELECT_STORY} ORDER BY s.listed_at DESC, s.id DESC LIMIT ?", (limit,)
+            )
+        else:
+            rows = await self._conn.execute_fetchall(
+                f"SELECT {_SELECT_STORY} JOIN story_organisations so ON so.story_id = s.id"
+                " WHERE so.organisation_id = (SELECT id FROM organisations WHERE slug = ?)"
+                " ORDER BY so.listed_at DESC, so.story_id DESC LIMIT ?",
+                (organisation, limit),
+            )
+        return [await self._stored(row) for row in rows]
+
+    async def search(self, query: str, limit: int = 10) -> list[SearchHit]:
+        """Ranked full-text search; each word is quoted, so nothing typed is FTS syntax."""
+        expression = match_expression(query, prefix=False, join=" ", min_prefix=MIN_SEARCH_PREFIX)
+        if not expression:
+            raise InvalidQuery("Type at least one word to search for.")
+        # Newest matches first is cheap (rowid order); bm25 then ranks only that bounded set.
+        floor_rows = await self._conn.execute_fetchall(
+            "SELECT min(rowid) FROM (SELECT rowid FROM stories_fts WHERE stories_fts MATCH ?"
+            " ORDER BY rowid DESC LIMIT ?)",
+            (expression, SEARCH_CANDIDATES),
+        )
+        floor = floor_rows[0][0]
+        if floor is None:
+            return []
+        ranked = await self._conn.execute_fetchall(
+            "SELECT rowid FROM stories_fts WHERE stories_fts MATCH ? AND rowid >= ?"
+            " ORDER BY bm25(stories_fts, ?, ?, ?) LIMIT ?",
+            (expression, floor, TITLE_WEIGHT, DESCRIPTION_WEIGHT, BODY_WEIGHT, limit),
+        )
+        hits: list[SearchHit] = []
+        for (rowid,) in ranked:
+            # snippet() per hit, after ranking, so it runs for `limit` rows rather than every candidate
+            rows = await self._conn.execute_fetchall(
+                "SELECT s.short_id, s.title, s.published_at, s.description,"
+                " snippet(stories_fts, 2, '**', '**', '…', 16)"
+                " FROM stories_fts JOIN stories s ON s.id = stories_fts.rowid"
+                " WHERE stories_fts MATCH ? AND stories_fts.rowid = ?",
+                (expression, rowid),
+            )
+            short_id, title, published_at, description, snippet = rows[0]
+            if "**" not in snippet and description:
+                snippet = description  # the words matched only the title or description
+            hits.append(SearchHit(short_id, title, snippet, _dt(published_at)))
+        return hits
+
+    async def complete_stories(self, prefix: str, limit: int = 25) -> list[tuple[str, str]]:
+        """(short id, title) of stories whose title has words starting with what was typed."""
+        expression = match_expression(prefix, prefix=True, join=" ")
+        if not expression:
+            rows = await self._conn.execute_fetchall(
+                "SELECT short_id, title FROM stories ORDER BY listed_at DESC, id DESC LIMIT ?", (limit,)
+            )
+        else:
+            rows = await self._conn.execute_fetchall(
+                "SELECT s.short_id, s.title FROM stories s WHERE s.id IN"
+                " (SELECT rowid FROM titles_fts WHERE titles_fts MATCH ? ORDER BY rowid DESC LIMIT ?)"
+                " ORDER BY s.id DESC",
+                (expression, limit),
+            )
+        return [(row[0], row[1]) for row in rows]
+
+    async def complete_speakers(self, prefix: str, limit: int = 25) -> list[str]:
+        """Quoted people whose name has words starting with what was typed ("Johns" → "Jo Johnson")."""
+        expression = match_expression(prefix, prefix=True, join=" ")
+        if not expression:
+            rows = await self._conn.execute_fetchall(
+                "SELECT speaker FROM quotes WHERE speaker != '' GROUP BY speaker COLLATE NOCASE"
+                " ORDER BY count(*) DESC, speaker LIMIT ?",
+                (limit,),
+            )
+        else:
+            rows = await self._conn.execute_fetchall(
+                "SELECT sp.name FROM speakers_fts f JOIN speakers sp ON sp.id = f.rowid"
+                " WHERE speakers_fts MATCH ?"
+                " AND EXISTS (SELECT 1 FROM quotes q WHERE q.speaker = sp.name COLLATE NOCASE)"
+                " ORDER BY f.rank, sp.name LIMIT ?",
+                (expression, limit),
+            )
+        return [row[0] for row in rows]
+
+    async def complete_organisations(self, prefix: str, limit: int = 25) -> list[tuple[str, str]]:
+        """(slug, name) of organisations whose name has words starting with what was typed."""
+        expression = match_expression(prefix, prefix=True, join=" ")
+        if not expression:
+            rows = await self._conn.execute_fetchall(
+                "SELECT slug, name FROM organisations ORDER BY name LIMIT ?", (limit,)
+            )
+        else:
+            rows = await self._conn.execute_fetchall(
+                "SELECT o.slug, o.name FROM organisations_fts f JOIN organisations o ON o.id = f.rowid"
+                " WHERE organisations_fts MATCH ? ORDER BY f.rank, o.name LIMIT ?",
+                (expression, limit),
+            )
+        return [(row[0], row[1]) for row in rows]
+
+    async def quotes(
+        self, story_id: str | None = None, speaker: str | None = None, limit: int = 25
+    ) -> list[QuoteHit]:
+        """Quotes, newest stories first; `speaker` matches the whole name in any case."""
+        where, params = ["1"], []
+        if story_id is not None:
+            where.append("q.story_id = ?")
+            params.append(await self._rowid(story_id))
+        if speaker is not None:
+            where.append("q.speaker = ? COLLATE NOCASE")
+            params.append(" ".join(speaker.split()))
+        rows = await self._conn.execute_fetchall(
+            "SELECT s.short_id, s.title, q.speaker, q.role, q.text, q.block_index"
+            " FROM quotes q JOIN stories s ON s.id = q.story_id"
+            f" WHERE {' AND '.join(where)} ORDER BY s.listed_at DESC, s.id DESC, q.position LIMIT ?",
+            (*params, limit),
+        )
+        return [QuoteHit(row[0], row[1], Quote(row[2], row[3], row[4], row[5])) for row in rows]
+
+    async def funding(
+        self,
+        story_id: str | None = None,
+        min_amount: Decimal | None = None,
+        limit: int = 25,
+        funding_only: bool = True,
+    ) -> list[MoneyHit]:
+        """Money figures (funding ones unless told otherwise); with `min_amount` (in pounds), biggest first."""
+        where, params = ["1"], []
+        if funding_only:
+            where.append("m.is_funding = 1")
+        if story_id is not None:
+            where.append("m.story_id = ?")
+            params.append(await self._rowid(story_id))
+        if min_amount is not None:
+            where.append("m.amount_minor >= ?")
+            params.append(int((min_amount * 100).to_integral_value()))
+        order = "m.amount_minor DESC, s.id DESC" if min_amount is not None else "s.listed_at DESC, s.id DESC"
+        rows = await self._conn.execute_fetchall(
+            f"SELECT s.short_id, s.title, {_MONEY_COLUMNS}"
+            " FROM money m JOIN stories s ON s.id = m.story_id"
+            f" WHERE {' AND '.join(where)} ORDER BY {order}, m.position LIMIT ?",
+            (*params, limit),
+        )
+        return [MoneyHit(row[0], row[1], _money(row, 2)) for row in rows]
+
+    async def stories_needing_extraction(self, version: int, limit: int | None = None) -> list[Story]:
+        """Stories extracted by an older extractor than `version`, oldest first."""
+        rows = await self._conn.execute_fetchall(
+            f"SELECT {_SELECT_STORY} WHERE s.extractor_version < ? ORDER BY s.id LIMIT ?",
+            (version, -1 if limit is None else limit),
+        )
+        return [_story(row) for row in rows]
+
+    async def _rowid(self, story_id: str) -> int:
+        rows = await self._conn.execute_fetchall(
+            "SELECT id FROM stories WHERE short_id = ?", (story_id.strip().lower(),)
+        )
+        if not rows:
+            raise StoryNotFound(story_id)
+        return int(rows[0][0])
+
+    async def _stored(self, row: sqlite3.Row) -> StoredStory:
+        rowid = row["id"]
+        quotes = await self._conn.execute_fetchall(
+            "SELECT speaker, role, text, block_index FROM quotes WHERE story_id = ? ORDER BY position",
+            (rowid,),
+        )
+        money = await self._conn.execute_fetchall(
+            f"SELECT {_MONEY_COLUMNS} FROM money m WHERE story_id = ? ORDER BY position", (rowid,)
+        )
+        summary = await self._conn.execute_fetchall(
+            "SELECT text, block_index, position FROM summary_sentences WHERE story_id = ? ORDER BY rank",
+            (rowid,),
+        )
+        extraction = Extraction(
+            quotes=tuple(Quote(q[0], q[1], q[2], q[3]) for q in quotes),
+            money=tuple(_money(m, 0) for m in money),
+            summary=tuple(Sentence(s[0], s[1], s[2]) for s in summary),
+            version=row["extractor_version"],
+        )
+        return StoredStory(
+            story=_story(row),
+            extraction=extraction,
+            status=row["status"],
+            first_seen_at=_dt(row["first_seen_at"]),
+        )
+
+
+# --- helpers: rows <-> models ------------------------------------------------------------------
+
+# Fields where a copy that lacks them (a plain-text or feed copy) should not erase what we know.
+_MERGED_COLUMNS = ("description", "published_at", "base_path", "content_id", "locale", "url", "image")
+
+_SELECT_STORY = (
+    "s.id, s.short_id, s.title, s.doc_type, s.description, s.published_at, s.updated_at, s.base_path,"
+    " s.content_id, s.locale, s.url, s.source, s.source_format, s.body, s.image, s.people,"
+    " s.change_history, s.withdrawn_at, s.withdrawn_note, s.complete, s.status, s.first_seen_at,"
+    " s.extractor_version,"
+    " (SELECT json_group_array(json_array(name, slug)) FROM (SELECT o.name, o.slug"
+    "  FROM story_organisations so JOIN organisations o ON o.id = so.organisation_id"
+    "  WHERE so.story_id = s.id ORDER BY so.position)) AS organisations"
+    " FROM stories s"
+)
+
+_MONEY_COLUMNS = (
+    "m.surface, m.amount_minor, m.currency, m.is_funding, m.block_index, m.purpose, m.funder,"
+    " m.period, m.qualifier, m.part_of"
+)
+
+
+def _story_row(story: Story) -> dict[str, Any]:
+    """Column values for a story, in a fixed order (the keys are trusted column names)."""
+    image = story.image
+    return {
+        "identity_key": story.identity_key,
+        "title": story.title,
+        "doc_type": story.doc_type.value,
+        "description": story.description,
+        "published_at": _iso(story.published_at),
+        "updated_at": _iso(story.updated_at),
+        "base_path": story.base_path,
+        "content_id": story.content_id,
+        "locale": story.locale,
+        "url": story.url,
+        "source": story.source,
+        "source_format": story.source_format,
+        "body": json.dumps([block.to_json() for block in story.blocks], ensure_ascii=False),
+        "body_text": story.body_text,
+        "image": (
+            json.dumps([image.url, image.alt_text, image.caption, image.credit], ensure_ascii=False)
+            if image
+            else None
+        ),
+        "people": json.dumps([[p.name, p.role] for p in story.people], ensure_ascii=False),
+        "change_history": json.dumps(
+            [[_iso(c.at), c.note] for c in story.change_history], ensure_ascii=False
+        ),
+        "withdrawn_at": _iso(story.withdrawn_at),
+        "withdrawn_note": story.withdrawn_note,
+        "complete": int(story.complete),
+        "content_hash": story.content_hash,
+    }
+
+
+def _merge_with_stored(story: Story, stored: sqlite3.Row) -> Story:
+    """Keep stored metadata the new copy lacks, and the change history when it brings none."""
+    image = story.image
+    if image is None and stored["image"]:
+        image = Image(*json.loads(stored["image"]))
+    history = story.change_history or _changes(stored["change_history"])
+    return replace(
+        story,
+        description=story.description if story.description is not None else stored["description"],
+        published_at=story.published_at or _dt(stored["published_at"]),
+        base_path=story.base_path or stored["base_path"],
+        content_id=story.content_id or stored["content_id"],
+        locale=story.locale or stored["locale"],
+        url=story.url or stored["url"],
+        image=image,
+        change_history=history,
+    )
+
+
+def _story(row: sqlite3.Row) -> Story:
+    image = json.loads(row["image"]) if row["image"] else None
+    return Story(
+        title=row["title"],
+        blocks=tuple(Block.from_json(raw) for raw in json.loads(row["body"])),
+        source=row["source"],
+        source_format=row["source_format"],
+        doc_type=DocType(row["doc_type"]),
+        description=row["description"],
+        published_at=_dt(row["published_at"]),
+        updated_at=_dt(row["updated_at"]),
+        base_path=row["base_path"],
+        content_id=row["content_id"],
+        locale=row["locale"],
+        url=row["url"],
+        organisations=tuple(Organisation(name, slug) for name, slug in json.loads(row["organisations"])),
+        people=tuple(Person(name, role) for name, role in json.loads(row["people"])),
+        change_history=_changes(row["change_history"]),
+        image=Image(*image) if image else None,
+        withdrawn_at=_dt(row["withdrawn_at"]),
+        withdrawn_note=row["withdrawn_note"],
+        complete=bool(row["complete"]),
+        id=row["short_id"],
+    )
+
+
+def _changes(raw: str) -> tuple[Change, ...]:
+    changes = []
+    for at, note in json.loads(raw):
+        when = _dt(at)
+        if when is not None:
+            changes.append(Change(when, note))
+    return tuple(changes)
+
+
+def _money(row: Sequence[Any], start: int) -> Money:
+    surface, minor, currency, is_funding, block_index, purpose, funder, period, qualifier, part_of = row[
+        start : start + 10
+    ]
+    return Money(
+        surface=surface,
+        amount=Decimal(minor) / 100,
+        currency=currency,
+        is_funding=bool(is_funding),
+        block_index=block_index,
+        purpose=purpose,
+        funder=funder,
+        period=period,
+        qualifier=qualifier,
+        part_of=part_of,
+    )
+
+
+def _unique_organisations(orgs: Iterable[Organisation]) -> list[Organisation]:
+    seen: set[str] = set()
+    unique = []
+    for org in orgs:
+        if org.slug and org.slug not in seen:
+            seen.add(org.slug)
+            unique.append(org)
+    return unique
+
+
+def _key_rank(identity_key: str) -> int:
+    """content_id keys beat path keys beat text keys: a stored key is only ever upgraded."""
+    return {"content_id": 3, "path": 2}.get(identity_key.split(":", 1)[0], 1)
+
+
+def _listed_at(story: Story, fallback: str) -> str:
+    return _iso(story.published_at) or _iso(story.updated_at) or fallback
+
+
+def _iso(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:  # parsers promise aware datetimes; treat a stray naive one as UTC
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+# --- helpers: ids and queries -------------------------------------------------------------------
+
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+_WORD = re.compile(r"[^\W_]", re.UNICODE)
+
+
+def short_id_base(story: Story) -> str:
+    """A typeable id from the GOV.UK slug, else the title: lowercase ASCII words joined by '-'."""
+    return slugify(story.slug or story.title)
+
+
+def slugify(text: str, limit: int = SHORT_ID_TARGET) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    slug = _NOT_SLUG.sub("-", ascii_text).strip("-")
+    if len(slug) > limit:
+        cut = slug[: limit + 1]
+        # cut at a word boundary when one is reasonably near the end
+        slug = cut.rsplit("-", 1)[0] if "-" in cut[limit // 2 :] else slug[:limit]
+        slug = slug.strip("-")
+    return slug or "story"
+
+
+def match_expression(text: str, *, prefix: bool, join: str, min_prefix: int = 1) -> str:
+    """An FTS5 MATCH expression in which everything the user typed is a quoted string.
+
+    Each whitespace-separated token becomes a double-quoted phrase (inner quotes doubled), so
+    `OR`, `NEAR(`, `*`, `:` and stray quotes are plain text. `prefix=True` makes every token a
+    word prefix (autocomplete); otherwise only tokens the user ended with `*` are prefixes, and only
+    when at least `min_prefix` characters long. Tokens with no letters or digits are dropped, as
+    FTS5 would ignore them anyway. Returns "" when nothing usable remains.
+    """
+    terms: list[str] = []
+    for token in text.split():
+        starred = token.endswith("*")
+        token = token.strip("*")[:MAX_TERM_CHARS]
+        if not _WORD.search(token):
+            continue
+        phrase = '"' + token.replace('"', '""') + '"'
+        word_chars = sum(1 for ch in token if _WORD.match(ch))
+        if (prefix or starred) and word_chars >= min_prefix:
+            phrase += "*"
+        terms.append(phrase)
+        if len(terms) == MAX_QUERY_TERMS:
+            break
+    return join.join(terms)
+
+
+def load_migrations(directory: Path = MIGRATIONS_DIR) -> list[tuple[str, list[str]]]:
+    """(file name, statements) of every migration, in the order they apply."""
+    return [
+        (file.name, split_sql(file.read_text(encoding="utf-8"))) for file in sorted(directory.glob("*.sql"))
+    ]
+
+
+def split_sql(script: str) -> list[str]:
+    """Split a migration into statements with sqlite3.complete_statement (triggers stay whole)."""
+    statements: list[str] = []
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            statement = buffer.strip()
+            if _strip_comments(statement):
+                statements.append(statement)
+            buffer = ""
+    if _strip_comments(buffer).strip():
+        raise ValueError(f"migration ends with an incomplete statement: {buffer.strip()[:80]!r}")
+    return statements
+
+
+def _strip_comments(sql: str) -> str:
+    return "\n".join(line for line in sql.splitlines() if not line.strip().startswith("--")).strip()
