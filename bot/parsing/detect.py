@@ -1,0 +1,128 @@
+"""Which kind of document some bytes are, decided by their content rather than a file extension."""
+
+from __future__ import annotations
+
+import re
+
+from bot.errors import InputError
+
+MAX_INPUT_BYTES = 20 * 1024 * 1024
+
+# Formats, named as in Story.source_format.
+CONTENT_API = "content_api"
+FEED = "feed"
+HTML = "html"
+TEXT = "text"
+
+_MAGIC = (
+    (b"%PDF-", "a PDF"),
+    (b"PK\x03\x04", "a ZIP archive (or Word/Excel file)"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\xd0\xcf\x11\xe0", "an old Office document"),
+    (b"\x7fELF", "a program"),
+    (b"SQLite format 3\x00", "an SQLite database"),
+)
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_WHITESPACE = b" \t\r\n\x0c"
+_SAY_WHAT = "newsbot reads plain-text stories, Content API JSON, Atom/RSS feeds and saved GOV.UK pages."
+
+
+def check_size(data: bytes) -> None:
+    if len(data) > MAX_INPUT_BYTES:
+        raise InputError(
+            f"too large: {len(data) / 1_048_576:.1f} MB (the limit is {MAX_INPUT_BYTES // 1_048_576} MB)."
+        )
+
+
+def sniff(data: bytes) -> tuple[str, bytes, str | None]:
+    """(format, bytes without BOM, text) for `data`; text is None for XML, whose parser decodes it.
+
+    Raises InputError for empty, binary and non-UTF-8 input.
+    """
+    check_size(data)
+    encoding = "utf-8"
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            encoding, data = name, data[len(bom) :]
+            break
+    if encoding == "utf-8":
+        for magic, what in _MAGIC:
+            if data.startswith(magic):
+                raise InputError(f"binary file ({what}). {_SAY_WHAT}")
+        if b"\x00" in data:
+            raise InputError(f"binary file (it contains NUL bytes). {_SAY_WHAT}")
+    text = _decode(data, encoding)
+    head = text[:2048].lstrip().lower()
+    if not head:
+        raise InputError("empty file: there is nothing in it to read.")
+    sample = text[:65536]
+    if len(_CONTROL.findall(sample)) > max(8, len(sample) // 100):
+        raise InputError(f"binary file (it is full of control characters). {_SAY_WHAT}")
+    kind = _kind(head)
+    if kind == FEED:
+        # The XML parser reads the encoding declaration itself; hand it UTF-8 when we decoded.
+        return kind, data if encoding == "utf-8" else _reencode(text), None
+    return kind, data, text
+
+
+def _decode(data: bytes, encoding: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as err:
+        declared = _declared_encoding(data) if encoding == "utf-8" else None
+        if declared:
+            # XML in ISO-8859-1 or similar is legal: it says so in its declaration.
+            try:
+                return data.decode(declared)
+            except (LookupError, UnicodeDecodeError):
+                pass
+        bad = data[err.start]
+        raise InputError(
+            f"not UTF-8 text (byte 0x{bad:02X} at offset {err.start} is not valid UTF-8); "
+            "save the file as UTF-8 and try again."
+        ) from None
+
+
+def _declared_encoding(data: bytes) -> str | None:
+    head = data[:200].lstrip(_WHITESPACE).lower()
+    if not head.startswith(b"<?xml"):
+        return None
+    declaration = head.split(b"?>", 1)[0]
+    match = re.search(rb"encoding\s*=\s*[\"']([a-z0-9._-]+)", declaration)
+    return match.group(1).decode("ascii") if match else None
+
+
+def _reencode(text: str) -> bytes:
+    # Decoded from UTF-16/32: drop any declaration naming that encoding, then give expat UTF-8.
+    stripped = text.lstrip()
+    if stripped.startswith("<?xml"):
+        stripped = stripped.split("?>", 1)[-1]
+    return stripped.encode("utf-8")
+
+
+def _kind(head: str) -> str:
+    if head.startswith(("{", "[")):
+        return CONTENT_API
+    if not head.startswith("<"):
+        return TEXT
+    if head.startswith(("<!doctype html", "<html")):
+        return HTML
+    if head.startswith(("<feed", "<rss", "<rdf:rdf")):
+        return FEED
+    if head.startswith(("<?xml", "<!--", "<!doctype")):
+        # Look past the prologue at the first element: XHTML pages start with <?xml too.
+        root = re.search(r"<(?![?!])([a-z][a-z0-9:._-]*)", head)
+        if root and root.group(1) in ("html", "head", "body"):
+            return HTML
+        return FEED
+    return HTML

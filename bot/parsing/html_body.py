@@ -1,0 +1,189 @@
+"""GOV.UK body HTML (govspeak) into ordered `Block`s.
+
+The walk is a single pass over an lxml tree: block elements (p, headings, li, table rows) become
+blocks, containers (div, blockquote, ul, section...) are descended into, and inline elements and bare
+text directly inside a container are gathered into a paragraph of their own. Contact cards (vCards),
+postal addresses, attachments, figures, scripts and styles are not story text and are dropped.
+
+`div.call-to-action` is kept: on GOV.UK it is a box the editor writes into the story (govspeak
+`$CTA`), e.g. "Presentation slides are now available to view below.", not page chrome.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from lxml import etree
+
+from bot.models import Block, BlockKind
+
+log = logging.getLogger(__name__)
+
+# Plain etree elements: lxml.html's element classes make every node access several times slower.
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, encoding="utf-8")
+
+# Removed with their content before the walk (their tail text stays).
+_DROP_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "figure",
+    "img",
+    "picture",
+    "svg",
+    "iframe",
+    "object",
+    "embed",
+    "video",
+    "audio",
+    "button",
+    "form",
+    "input",
+    "select",
+    "textarea",
+    "address",
+    "head",
+)
+# Dropped by class: contact cards, postal addresses and attachment boxes are not story text.
+_DROP_CLASSES = frozenset({"contact", "vcard", "address", "attachment", "attachment-details"})
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_PARAGRAPHS = frozenset({"p", "dt", "dd", "pre", "caption", "figcaption", "summary"})
+_CONTAINERS = frozenset(
+    {
+        "html",
+        "body",
+        "div",
+        "blockquote",
+        "ul",
+        "ol",
+        "dl",
+        "section",
+        "article",
+        "main",
+        "aside",
+        "header",
+        "footer",
+        "nav",
+        "details",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "center",
+        "fieldset",
+    }
+)
+_BLOCKISH = tuple(_HEADINGS | _PARAGRAPHS | _CONTAINERS | {"li", "tr"})
+# Characters that are not whitespace to str.split() but must not reach the text.
+_INVISIBLE = re.compile("[\u200b\u00ad\ufeff\u2060]")
+
+
+def normalise_space(text: str) -> str:
+    """Collapse runs of whitespace (NBSP, narrow NBSP, newlines...) to one space and trim."""
+    return " ".join(_INVISIBLE.sub("", text).split())
+
+
+def parse_fragment(html: str) -> etree._Element | None:
+    """Parse an HTML string into its <body> element (None when there is nothing in it)."""
+    if not html or html.isspace():
+        return None
+    try:
+        # Bytes, so a string that starts with an XML/encoding declaration still parses.
+        root = etree.fromstring(html.encode("utf-8", "surrogatepass"), parser=_PARSER)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as err:
+        log.debug("HTML fragment did not parse: %s", err)
+        return None
+    return None if root is None else root.find("body")
+
+
+def html_to_blocks(html: str) -> tuple[Block, ...]:
+    """Body HTML into ordered blocks: headings, list items and paragraphs, blockquotes flagged."""
+    body = parse_fragment(html)
+    return () if body is None else element_to_blocks(body)
+
+
+def html_to_text(html: str) -> str:
+    """HTML (a summary, a withdrawal note) as one line of plain text."""
+    return " ".join(block.text for block in html_to_blocks(html))
+
+
+def element_to_blocks(element: etree._Element) -> tuple[Block, ...]:
+    """Blocks of an already-parsed element (used by the HTML page parser on div.govspeak)."""
+    _prune(element)
+    out: list[Block] = []
+    _walk(element, False, BlockKind.PARAGRAPH, out)
+    return tuple(out)
+
+
+def _prune(element: etree._Element) -> None:
+    doomed = [el for el in element.iter(*_DROP_TAGS)]
+    doomed.extend(el for el in element.iter("div", "section", "span", "p") if _dropped_class(el))
+    for el in doomed:
+        _remove_keep_tail(el)
+    # <br> separates words ("Fermi Avenue<br>Harwell"); itertext() would glue them together.
+    for br in element.iter("br"):
+        br.tail = " " + br.tail if br.tail else " "
+
+
+def _dropped_class(el: etree._Element) -> bool:
+    classes = el.get("class")
+    return bool(classes) and not _DROP_CLASSES.isdisjoint(classes.split())
+
+
+def _remove_keep_tail(el: etree._Element) -> None:
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    if tail:
+        previous = el.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)
+
+
+def _walk(container: etree._Element, quoted: bool, kind: BlockKind, out: list[Block]) -> None:
+    """Emit blocks for `container`'s children; loose inline text becomes a block of `kind`."""
+    text = container.text
+    run: list[str] = [text] if text and not text.isspace() else []
+    for child in container:
+        tag = child.tag
+        if not isinstance(tag, str):  # an entity or other non-element node: keep only its tail
+            if child.tail:
+                run.append(child.tail)
+            continue
+        if tag not in _BLOCKISH and not (len(child) and next(child.iter(*_BLOCKISH), None) is not None):
+            run.append("".join(child.itertext()))
+            if child.tail:
+                run.append(child.tail)
+            continue
+        _flush(run, kind, quoted, out)
+        tail = child.tail
+        run = [tail] if tail and not tail.isspace() else []
+        if tag in _HEADINGS:
+            _emit("".join(child.itertext()), BlockKind.HEADING, quoted, out)
+        elif tag in _PARAGRAPHS:
+            _emit("".join(child.itertext()), kind, quoted, out)
+        elif tag == "li":
+            _walk(child, quoted, BlockKind.LIST_ITEM, out)
+        elif tag == "tr":
+            cells = (normalise_space("".join(cell.itertext())) for cell in child.iter("td", "th"))
+            _emit(" | ".join(cell for cell in cells if cell), BlockKind.PARAGRAPH, quoted, out)
+        else:  # a container, or an inline element wrapping blocks
+            _walk(child, quoted or tag == "blockquote", kind, out)
+    _flush(run, kind, quoted, out)
+
+
+def _flush(run: list[str], kind: BlockKind, quoted: bool, out: list[Block]) -> None:
+    if run:
+        _emit("".join(run), kind, quoted, out)
+
+
+def _emit(raw: str, kind: BlockKind, quoted: bool, out: list[Block]) -> None:
+    text = normalise_space(raw)
+    if text:
+        out.append(Block(kind, text, quoted))
