@@ -1,0 +1,200 @@
+"""NewsBot: the one module that wires Discord to the core.
+
+Everything Discord-specific that is not a command lives here: intents, allowed mentions, loading the
+cogs, syncing the command tree only when it changed, the REST base override, logging set-up and the
+invite URL. The core (`bot/`) stays importable without discord; cogs turn its answers into replies.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from typing import Any
+
+import discord
+from cogs._common import NewsTree
+from discord.ext import commands
+
+from bot.commands import NewsCommands
+from bot.config import Settings
+from bot.errors import ConfigError, NewsBotError
+from bot.storage import Store, open_store
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS: tuple[str, ...] = ("cogs.news",)
+
+# Only what the bot does in a channel: see it, post, post in threads, and show embeds. Interaction
+# replies need no permissions at all (they go through the interaction's webhook); these are for
+# the channel updates the poster sends. No Read Message History: it never reads or fetches messages.
+INVITE_PERMISSIONS = discord.Permissions(
+    view_channel=True, send_messages=True, send_messages_in_threads=True, embed_links=True
+)
+INVITE_SCOPES = ("bot", "applications.commands")
+TREE_HASH_KEY = "command_tree_hash"
+TOKEN_REFUSED = (
+    "Discord refused DISCORD_TOKEN. Reset the token on the application's Bot page and update .env."
+)
+
+
+def bot_intents() -> discord.Intents:
+    """Guilds only: slash commands arrive whatever the intents, and the guild and channel cache
+    lets the poster find its channels. No message, member, presence or typing events: the bot reads
+    no messages, and privileged intents would need approval once it is in 100 servers."""
+    return discord.Intents(guilds=True)
+
+
+class NewsBot(commands.Bot):
+    """The bot `python run.py` starts. Dependencies are built outside and passed in."""
+
+    def __init__(self, settings: Settings, store: Store, *, force_sync: bool = False, **options: Any) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,  # no prefix commands; when_mentioned needs no intent
+            help_command=None,
+            tree_cls=NewsTree,
+            intents=bot_intents(),
+            allowed_mentions=discord.AllowedMentions.none(),  # story text can contain @everyone
+            **options,
+        )
+        self.settings = settings
+        self.store = store
+        self.commands = NewsCommands(store)
+        self.force_sync = force_sync
+        if settings.discord_api_base:
+            # For a shared rate-limit proxy (nirn-proxy, twilight-http-proxy): REST only, the
+            # gateway still comes from discord.py's default. Unset means discord.py's URLs untouched.
+            discord.http.Route.BASE = settings.discord_api_base
+            log.info("REST API base set to %s", settings.discord_api_base)
+
+    async def setup_hook(self) -> None:
+        """Runs once after login, before the gateway connects: never wait for ready here."""
+        for name in EXTENSIONS:
+            await self.load_extension(name)  # a broken cog stops startup loudly
+        await self.sync_commands(force=self.force_sync)
+
+    def tree_hash(self, guild: discord.abc.Snowflake | None = None) -> str:
+        """A hash of exactly what a sync would send for `guild` (None: the global commands)."""
+        payload = [command.to_dict(self.tree) for command in self.tree.get_commands(guild=guild)]
+        encoded = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+        return hashlib.sha256(encoded.encode()).hexdigest()
+
+    def tree_hash_key(self, guild_id: int | None) -> str:
+        # Keyed by application (and guild) so a database reused with another application still syncs.
+        key = f"{TREE_HASH_KEY}:{self.application_id}"
+        return key if guild_id is None else f"{key}:guild:{guild_id}"
+
+    async def sync_commands(self, *, force: bool = False) -> bool:
+        """Sync the command tree when it differs from the last one synced; True when it synced.
+
+        With NEWSBOT_DEV_GUILD_ID the global commands are copied to that guild and synced there,
+        where changes show at once (global ones can take a while to reach every client).
+        """
+        guild_id = self.settings.dev_guild_id
+        guild = discord.Object(id=guild_id) if guild_id is not None else None
+        if guild is not None:
+            self.tree.copy_global_to(guild=guild)
+        key = self.tree_hash_key(guild_id)
+        digest = self.tree_hash(guild)
+        if not force and await self.store.get_state(key) == digest:
+            log.info(
+                "command tree unchanged since the last sync (application=%s guild=%s)",
+                self.application_id,
+                guild_id,
+            )
+            return False
+        try:
+            synced = await self.tree.sync(guild=guild)
+        except discord.HTTPException as exc:
+            if force:
+                raise
+            # The bot still answers the commands Discord already knows; the next start retries.
+            log.error("command sync failed (guild=%s): %s; run `python run.py sync` to retry", guild_id, exc)
+            return False
+        await self.store.set_state(key, digest)
+        log.info("synced %d commands (application=%s guild=%s)", len(synced), self.application_id, guild_id)
+        return True
+
+    async def on_ready(self) -> None:
+        assert self.user is not None
+        log.info("ready as %s (id=%s) in %d guilds", self.user, self.user.id, len(self.guilds))
+
+
+# --- what run.py runs (bot/cli_bot.py calls these so that it needs no discord import) ------------
+
+
+async def serve(settings: Settings) -> None:
+    """Open the store and run the bot until it is stopped."""
+    token = _token(settings)
+    settings.db_path.parent.mkdir(parents=True, exist_ok=True)
+    async with open_store(settings.db_path) as store, NewsBot(settings, store) as bot:
+        try:
+            await bot.start(token)
+        except discord.LoginFailure:
+            raise ConfigError(TOKEN_REFUSED) from None
+
+
+async def sync_now(settings: Settings) -> None:
+    """Log in over REST (no gateway), load the cogs and sync whatever the stored hash says."""
+    token = _token(settings)
+    settings.db_path.parent.mkdir(parents=True, exist_ok=True)
+    async with open_store(settings.db_path) as store, NewsBot(settings, store, force_sync=True) as bot:
+        try:
+            await bot.login(token)  # setup_hook loads the cogs and syncs
+        except discord.LoginFailure:
+            raise ConfigError(TOKEN_REFUSED) from None
+        except discord.HTTPException as exc:
+            raise NewsBotError(f"Discord refused the sync: {exc}") from None
+
+
+async def fetch_application_id(token: str) -> int:
+    """Ask Discord which application the token belongs to (REST only, no gateway)."""
+    client = discord.Client(intents=discord.Intents.none())
+    async with client:
+        try:
+            await client.login(token)
+        except discord.LoginFailure:
+            raise ConfigError(TOKEN_REFUSED) from None
+        assert client.application_id is not None
+        return client.application_id
+
+
+def invite_url(client_id: int) -> str:
+    return discord.utils.oauth_url(client_id, permissions=INVITE_PERMISSIONS, scopes=INVITE_SCOPES)
+
+
+def _token(settings: Settings) -> str:
+    if not settings.discord_token:
+        raise ConfigError("DISCORD_TOKEN is not set.")
+    return settings.discord_token
+
+
+class RedactSecrets(logging.Filter):
+    """Replaces the token wherever it might appear in a record, exception text included."""
+
+    def __init__(self, secrets: list[str]) -> None:
+        super().__init__()
+        self.secrets = [s for s in secrets if s]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        exc_text = record.exc_text or ""
+        if any(s in message or s in exc_text for s in self.secrets):
+            for secret in self.secrets:
+                message = message.replace(secret, "[token]")
+                exc_text = exc_text.replace(secret, "[token]")
+            record.msg, record.args = message, None
+            record.exc_text = exc_text or None
+        return True
+
+
+def configure_logging(level: str, secrets: list[str | None] | None = None) -> None:
+    """discord.py's usual stderr format for every logger; discord.http quietened; secrets redacted."""
+    numeric = logging.getLevelNamesMapping().get(level.upper(), logging.INFO)
+    discord.utils.setup_logging(level=numeric, root=True)
+    logging.getLogger("discord.http").setLevel(logging.WARNING)
+    redactor = RedactSecrets([s for s in secrets or [] if s])
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(redactor)
