@@ -1,0 +1,1 @@
+"""Channel updates: subscriptions with filters, feed polling and the outbox of posts (no Discord here)."""
