@@ -14,7 +14,7 @@ import re
 import sqlite3
 import unicodedata
 from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -134,6 +134,15 @@ class Store:
         if unknown:
             log.warning("database has migrations this code does not know: %s", sorted(unknown))
         return done
+
+    @property
+    def connection(self) -> aiosqlite.Connection:
+        """The one connection, for the storage layer's other modules (bot/updates_store.py)."""
+        return self._conn
+
+    def transaction(self) -> AbstractAsyncContextManager[None]:
+        """A write transaction (BEGIN IMMEDIATE ... COMMIT) under the store's one write lock."""
+        return self._transaction()
 
     @asynccontextmanager
     async def _transaction(self) -> AsyncIterator[None]:
@@ -719,6 +728,9 @@ def _now() -> str:
 
 # --- helpers: ids and queries -------------------------------------------------------------------
 
+_TRAILING_STOP_WORDS = frozenset(
+    "a an and as at by for from in into of on or the to with".split()
+)
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _WORD = re.compile(r"[^\W_]", re.UNICODE)
 
@@ -735,7 +747,11 @@ def slugify(text: str, limit: int = SHORT_ID_TARGET) -> str:
         cut = slug[: limit + 1]
         # cut at a word boundary when one is reasonably near the end
         slug = cut.rsplit("-", 1)[0] if "-" in cut[limit // 2 :] else slug[:limit]
-        slug = slug.strip("-")
+        words = slug.strip("-").split("-")
+        # "...-meets-officers-at" reads badly; a cut id should end on a content word
+        while len(words) > 2 and words[-1] in _TRAILING_STOP_WORDS:
+            words.pop()
+        slug = "-".join(words)
     return slug or "story"
 
 

@@ -1,0 +1,246 @@
+"""IngestionService: files, folders and URLs in; parsed, extracted and stored stories out.
+
+Every input gets a result (new / updated / unchanged / skipped / failed, with the reason), and a
+feed gets one per entry. One bad input never stops the batch: its problem becomes its result.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
+
+from bot.config import DEFAULT_CONTENT_API_BASE
+from bot.errors import FetchError, InputError, UnsupportedInput
+from bot.fetch import Fetcher
+from bot.models import Extraction, Story
+from bot.parsing import MAX_INPUT_BYTES, FeedEntry, parse_document
+from bot.storage import Store
+
+log = logging.getLogger(__name__)
+
+InputStatus = Literal["new", "updated", "unchanged", "skipped", "failed"]
+STATUSES: tuple[InputStatus, ...] = ("new", "updated", "unchanged", "skipped", "failed")
+# Parsing is CPU work on the event loop's thread; big inputs go to a worker thread so a running
+# bot keeps answering while a large feed or file is parsed.
+THREAD_PARSE_BYTES = 256 * 1024
+CONTENT_API_ACCEPT = "application/json"
+FEED_SUFFIXES = (".atom", ".rss", ".xml")
+
+Extractor = Callable[[Story], Extraction]
+
+
+@dataclass(frozen=True, slots=True)
+class InputResult:
+    input: str  # the file path or URL; for a feed entry, "<feed> » <entry path>"
+    status: InputStatus
+    reason: str | None = None
+    story_id: str | None = None
+    title: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.status == "failed"
+
+
+class IngestionService:
+    """Parse, extract and store. `extractor` defaults to `bot.extract.extract`."""
+
+    def __init__(
+        self,
+        store: Store,
+        fetcher: Fetcher,
+        content_api_base: str = DEFAULT_CONTENT_API_BASE,
+        *,
+        extractor: Extractor | None = None,
+        max_file_bytes: int = MAX_INPUT_BYTES,
+    ) -> None:
+        if extractor is None:
+            from bot.extract import extract as extractor
+        self.store = store
+        self.fetcher = fetcher
+        self.content_api_base = content_api_base.rstrip("/")
+        self.extractor: Extractor = extractor
+        self.max_file_bytes = max_file_bytes
+
+    async def plan(self, inputs: Iterable[str]) -> list[str]:
+        """The inputs with each folder replaced by its files (recursively, hidden ones skipped).
+
+        URLs, files and missing paths stay as they are; an empty folder stays so it is reported.
+        """
+        return await asyncio.to_thread(_expand, list(inputs))
+
+    async def ingest(self, inputs: Iterable[str]) -> AsyncIterator[InputResult]:
+        """One result per input (per entry for feeds), in order; never raises for a bad input."""
+        for name in await self.plan(inputs):
+            try:
+                if _is_url(name):
+                    async for result in self._ingest_url(name):
+                        yield result
+                else:
+                    async for result in self._ingest_path(name):
+                        yield result
+            except Exception:
+                # A bug in a parser or extractor must not lose the rest of the batch.
+                log.exception("ingesting %s failed unexpectedly", name)
+                yield InputResult(name, "failed", "Unexpected error (details in the log).")
+
+    async def ingest_bytes(self, data: bytes, source: str) -> AsyncIterator[InputResult]:
+        """Ingest a document already in memory (an upload, a fetched page)."""
+        async for result in self._ingest_document(data, source):
+            yield result
+
+    async def _ingest_url(self, url: str) -> AsyncIterator[InputResult]:
+        try:
+            fetched = await self.fetcher.get(url)
+        except FetchError as error:
+            yield InputResult(url, "failed", error.user_message)
+            return
+        async for result in self._ingest_document(fetched.body, url):
+            yield result
+
+    async def _ingest_path(self, name: str) -> AsyncIterator[InputResult]:
+        path = Path(name)
+        try:
+            data = await asyncio.to_thread(_read_file, path, self.max_file_bytes)
+        except InputError as error:
+            yield InputResult(name, "failed", error.user_message)
+            return
+        async for result in self._ingest_document(data, name):
+            yield result
+
+    async def _ingest_document(self, data: bytes, source: str) -> AsyncIterator[InputResult]:
+        try:
+            expected = "feed" if _looks_like_feed(source) else None
+            if len(data) > THREAD_PARSE_BYTES:
+                document = await asyncio.to_thread(parse_document, data, source, expected)
+            else:
+                document = parse_document(data, source, expected)
+        except UnsupportedInput as error:
+            yield InputResult(source, "skipped", error.user_message)
+            return
+        except InputError as error:
+            yield InputResult(source, "failed", error.user_message)
+            return
+        if not document.stories and not document.feed_entries:
+            yield InputResult(source, "failed", f"No news stories found in {source}.")
+            return
+        for story in document.stories:
+            yield await self._guarded(source, self._save(story, source))
+        for entry in document.feed_entries:
+            name = f"{source} » {entry.base_path or entry.story.url or entry.story.title}"
+            yield await self._guarded(name, self._ingest_entry(entry, name))
+
+    async def _guarded(self, name: str, work: Awaitable[InputResult]) -> InputResult:
+        """One story's result; a bug while handling it fails that story, not the feed it came in."""
+        try:
+            return await work
+        except Exception:
+            log.exception("ingesting %s failed unexpectedly", name)
+            return InputResult(name, "failed", "Unexpected error (details in the log).")
+
+    async def _ingest_entry(self, entry: FeedEntry, name: str) -> InputResult:
+        if entry.skip_reason:
+            return InputResult(name, "skipped", entry.skip_reason, title=entry.story.title)
+        if not entry.needs_body or not entry.base_path:
+            return await self._save(entry.story, name)
+        known = await self.store.lookup(entry.story)
+        if (
+            known is not None
+            and known.story.complete
+            and entry.story.updated_at is not None
+            and known.story.updated_at == entry.story.updated_at
+        ):
+            # Already stored in full at this version: no need to ask the Content API again.
+            return InputResult(name, "unchanged", story_id=known.story.id, title=known.story.title)
+        url = f"{self.content_api_base}/api/content{entry.base_path}"
+        try:
+            fetched = await self.fetcher.get(url, accept=CONTENT_API_ACCEPT)
+            document = parse_document(fetched.body, url)
+            if not document.stories:
+                raise InputError(f"{url} did not contain a news story.")
+        except UnsupportedInput as error:
+            return InputResult(name, "skipped", error.user_message, title=entry.story.title)
+        except InputError as error:  # FetchError included
+            kept = await self._save(entry.story, name)
+            if kept.status == "unchanged" and known is not None and known.story.complete:
+                note = "kept the full story already stored"
+            else:
+                note = "stored the feed's summary for now; ingesting again later completes it"
+            return _with_reason(kept, f"Body not fetched ({error.user_message.rstrip('.')}); {note}.")
+        completed = known is not None and not known.story.complete
+        result = await self._save(document.stories[0], name)
+        return _with_reason(result, "completed from the Content API") if completed else result
+
+    async def _save(self, story: Story, name: str) -> InputResult:
+        reason = None
+        try:
+            extraction = self.extractor(story)
+        except Exception:
+            # The story matters more than its extras: store it; `reextract` can try again later.
+            log.exception("extraction failed for %s", name)
+            extraction = Extraction()
+            reason = "extraction failed (details in the log); stored without quotes, money or summary"
+        saved = await self.store.save(story, extraction)
+        return InputResult(name, saved.status, reason, saved.story_id, story.title)
+
+
+def _with_reason(result: InputResult, reason: str) -> InputResult:
+    combined = f"{result.reason}; {reason}" if result.reason else reason
+    return InputResult(result.input, result.status, combined, result.story_id, result.title)
+
+
+def _looks_like_feed(name: str) -> bool:
+    """Named like a feed, so an HTML page there is an error page or a wrong URL, not a story."""
+    path = urlsplit(name).path if _is_url(name) else name
+    return path.lower().endswith(FEED_SUFFIXES) or path.rstrip("/").endswith("/feed")
+
+
+def _is_url(name: str) -> bool:
+    return name.lower().startswith(("http://", "https://"))
+
+
+def _expand(inputs: list[str]) -> list[str]:
+    expanded: list[str] = []
+    for name in inputs:
+        path = Path(name)
+        if _is_url(name) or not path.is_dir():
+            expanded.append(name)
+            continue
+        files = _walk(path)
+        expanded.extend(files if files else [name])
+    return expanded
+
+
+def _walk(folder: Path) -> list[str]:
+    found: list[str] = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found.extend(str(Path(root) / f) for f in sorted(files) if not f.startswith("."))
+    return found
+
+
+def _read_file(path: Path, limit: int) -> bytes:
+    """The file's bytes, reading at most `limit` + 1 of them; InputError with a clear reason."""
+    megabytes = f"{limit / (1024 * 1024):g} MB"
+    try:
+        if path.is_dir():
+            raise InputError(f"{path} is a folder with no files in it.")
+        if not path.exists():
+            raise InputError(f"{path}: no such file or folder.")
+        if not path.is_file():
+            raise InputError(f"{path} is not a regular file.")
+        if path.stat().st_size > limit:
+            raise InputError(f"{path} is larger than {megabytes}; not reading it.")
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as error:
+        raise InputError(f"Cannot read {path}: {error.strerror or error}.") from None
+    if len(data) > limit:  # the file grew, or stat() did not know its size
+        raise InputError(f"{path} is larger than {megabytes}; not reading it.")
+    return data
