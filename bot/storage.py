@@ -729,7 +729,7 @@ def _now() -> str:
 # --- helpers: ids and queries -------------------------------------------------------------------
 
 _TRAILING_STOP_WORDS = frozenset(
-    "a an and as at by for from in into of on or the to with".split()
+    ["a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to", "with"]
 )
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _WORD = re.compile(r"[^\W_]", re.UNICODE)
