@@ -297,6 +297,7 @@ def _image(main: etree._Element, article: Mapping[str, Any]) -> Image | None:
         credit_text = _text(credit) if credit is not None else ""
         if credit_text:
             caption_text = normalise_space(caption_text.replace(credit_text, ""))
+            credit_text = credit_text.removeprefix("Image credit:").strip()
         url = img.get("src") if img is not None else None
         return Image(
             url=url,
