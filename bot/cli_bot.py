@@ -41,9 +41,9 @@ def run_bot(settings: Settings) -> int:
     """`python run.py` with no subcommand: start the bot and run until stopped."""
     if not settings.discord_token:
         return _no_token()
-    from bot.client import serve
+    from bot.client import configure_logging, serve
 
-    _configure_logging(settings)
+    configure_logging(settings.log_level, secrets=[settings.discord_token])
     try:
         asyncio.run(serve(settings))
     except NewsBotError as exc:
@@ -58,9 +58,9 @@ def cmd_sync(settings: Settings, args: argparse.Namespace) -> int:
     """Sync the command tree now, whatever the stored hash says."""
     if not settings.discord_token:
         return _no_token()
-    from bot.client import sync_now
+    from bot.client import redact_logs, sync_now
 
-    _configure_logging(settings)
+    redact_logs([settings.discord_token])  # run.py has set logging up (-v shows it)
     try:
         asyncio.run(sync_now(settings))
     except NewsBotError as exc:
@@ -72,7 +72,9 @@ def cmd_sync(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_invite(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.client import fetch_application_id, invite_url
+    from bot.client import fetch_application_id, invite_url, redact_logs
+
+    redact_logs([settings.discord_token])
 
     client_id: int | None = args.client_id
     if client_id is None:
@@ -95,9 +97,3 @@ def cmd_invite(settings: Settings, args: argparse.Namespace) -> int:
 def _no_token() -> int:
     print(NO_TOKEN_HELP, end="", file=sys.stderr)
     return EXIT_NO_TOKEN
-
-
-def _configure_logging(settings: Settings) -> None:
-    from bot.client import configure_logging
-
-    configure_logging(settings.log_level, secrets=[settings.discord_token])

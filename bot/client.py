@@ -48,7 +48,15 @@ def bot_intents() -> discord.Intents:
 class NewsBot(commands.Bot):
     """The bot `python run.py` starts. Dependencies are built outside and passed in."""
 
-    def __init__(self, settings: Settings, store: Store, *, force_sync: bool = False, **options: Any) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        *,
+        force_sync: bool = False,
+        view_timeout: float = 180.0,
+        **options: Any,
+    ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,  # no prefix commands; when_mentioned needs no intent
             help_command=None,
@@ -61,6 +69,7 @@ class NewsBot(commands.Bot):
         self.store = store
         self.commands = NewsCommands(store)
         self.force_sync = force_sync
+        self.view_timeout = view_timeout  # seconds before pagination buttons go (tests shorten it)
         if settings.discord_api_base:
             # For a shared rate-limit proxy (nirn-proxy, twilight-http-proxy): REST only, the
             # gateway still comes from discord.py's default. Unset means discord.py's URLs untouched.
@@ -195,6 +204,11 @@ def configure_logging(level: str, secrets: list[str | None] | None = None) -> No
     numeric = logging.getLevelNamesMapping().get(level.upper(), logging.INFO)
     discord.utils.setup_logging(level=numeric, root=True)
     logging.getLogger("discord.http").setLevel(logging.WARNING)
+    redact_logs(secrets)
+
+
+def redact_logs(secrets: list[str | None] | None) -> None:
+    """Make every handler on the root logger (as configured by whoever set logging up) redact secrets."""
     redactor = RedactSecrets([s for s in secrets or [] if s])
     for handler in logging.getLogger().handlers:
         handler.addFilter(redactor)

@@ -78,13 +78,19 @@ def _form_error(errors: list[str]) -> dict[str, Any]:
 # --- Discord's limits ------------------------------------------------------------------------------
 
 
+def units(text: str) -> int:
+    """Length as Discord counts it here: UTF-16 code units (an emoji can count 2). Stricter than code
+    points, so a message passing this fake passes Discord."""
+    return len(text.encode("utf-16-le")) // 2
+
+
 def embed_length(embed: Mapping[str, Any]) -> int:
     """Characters Discord counts towards the 6,000 across a message's embeds."""
-    total = len(embed.get("title") or "") + len(embed.get("description") or "")
-    total += len((embed.get("footer") or {}).get("text") or "")
-    total += len((embed.get("author") or {}).get("name") or "")
+    total = units(embed.get("title") or "") + units(embed.get("description") or "")
+    total += units((embed.get("footer") or {}).get("text") or "")
+    total += units((embed.get("author") or {}).get("name") or "")
     for fld in embed.get("fields") or []:
-        total += len(fld.get("name") or "") + len(fld.get("value") or "")
+        total += units(fld.get("name") or "") + units(fld.get("value") or "")
     return total
 
 
@@ -92,30 +98,30 @@ def message_problems(body: Mapping[str, Any]) -> list[str]:
     """Why Discord would answer 400 to this message body; empty when it would accept it."""
     problems: list[str] = []
     content = body.get("content")
-    if content is not None and len(content) > 2000:
-        problems.append(f"content is {len(content)} characters (max 2000)")
+    if content is not None and units(content) > 2000:
+        problems.append(f"content is {units(content)} characters (max 2000)")
     embeds = body.get("embeds") or []
     if len(embeds) > 10:
         problems.append(f"{len(embeds)} embeds (max 10)")
     for i, embed in enumerate(embeds):
         for key, limit in (("title", 256), ("description", 4096)):
             value = embed.get(key)
-            if value is not None and len(value) > limit:
-                problems.append(f"embeds[{i}].{key} is {len(value)} characters (max {limit})")
+            if value is not None and units(value) > limit:
+                problems.append(f"embeds[{i}].{key} is {units(value)} characters (max {limit})")
         fields = embed.get("fields") or []
         if len(fields) > 25:
             problems.append(f"embeds[{i}] has {len(fields)} fields (max 25)")
         for j, fld in enumerate(fields):
-            if not fld.get("name") or len(fld["name"]) > 256:
+            if not fld.get("name") or units(fld["name"]) > 256:
                 problems.append(f"embeds[{i}].fields[{j}].name is empty or over 256 characters")
-            if not fld.get("value") or len(fld["value"]) > 1024:
+            if not fld.get("value") or units(fld["value"]) > 1024:
                 problems.append(f"embeds[{i}].fields[{j}].value is empty or over 1024 characters")
         footer = (embed.get("footer") or {}).get("text")
-        if footer is not None and len(footer) > 2048:
-            problems.append(f"embeds[{i}].footer.text is {len(footer)} characters (max 2048)")
+        if footer is not None and units(footer) > 2048:
+            problems.append(f"embeds[{i}].footer.text is {units(footer)} characters (max 2048)")
         author = (embed.get("author") or {}).get("name")
-        if author is not None and len(author) > 256:
-            problems.append(f"embeds[{i}].author.name is {len(author)} characters (max 256)")
+        if author is not None and units(author) > 256:
+            problems.append(f"embeds[{i}].author.name is {units(author)} characters (max 256)")
         url = embed.get("url")
         if url is not None and not str(url).startswith(("http://", "https://")):
             problems.append(f"embeds[{i}].url {url!r} is not an http(s) URL")
