@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
+from datetime import time
 from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.errors import ConfigError
 
 DEFAULT_DB_PATH = Path("data/newsbot.db")
 DEFAULT_CONTENT_API_BASE = "https://www.gov.uk"
+# GOV.UK's news-and-communications feed, restricted to news stories and press releases.
+DEFAULT_FEEDS = (
+    "https://www.gov.uk/search/news-and-communications.atom"
+    "?content_store_document_type[]=news_story&content_store_document_type[]=press_release",
+)
+DEFAULT_DIGEST_TIME = time(8, 30)
+DEFAULT_TIMEZONE = "Europe/London"
+_CLOCK_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
 @dataclass(frozen=True)
@@ -21,6 +33,9 @@ class Settings:
     discord_api_base: str | None = None
     content_api_base: str = DEFAULT_CONTENT_API_BASE
     poll_minutes: float = 10.0
+    feeds: tuple[str, ...] = DEFAULT_FEEDS
+    digest_time: time = DEFAULT_DIGEST_TIME
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo(DEFAULT_TIMEZONE))
 
     @classmethod
     def from_env(cls, env_file: str | Path | None = ".env") -> Settings:
@@ -38,6 +53,9 @@ class Settings:
             discord_api_base=(env.get("NEWSBOT_DISCORD_API_BASE") or "").rstrip("/") or None,
             content_api_base=(env.get("NEWSBOT_CONTENT_API_BASE") or DEFAULT_CONTENT_API_BASE).rstrip("/"),
             poll_minutes=_float("NEWSBOT_POLL_MINUTES", env.get("NEWSBOT_POLL_MINUTES"), 10.0),
+            feeds=_feeds(env.get("NEWSBOT_FEEDS")),
+            digest_time=_clock_time("NEWSBOT_DIGEST_TIME", env.get("NEWSBOT_DIGEST_TIME")),
+            timezone=_timezone(env.get("NEWSBOT_TIMEZONE")),
         )
 
 
@@ -60,3 +78,32 @@ def _float(name: str, raw: str | None, default: float) -> float:
     if value <= 0:
         raise ConfigError(f"{name} must be above zero, not {raw!r}.")
     return value
+
+
+def _feeds(raw: str | None) -> tuple[str, ...]:
+    """Comma-separated http(s) feed URLs; unset or empty means the GOV.UK default."""
+    urls = tuple(dict.fromkeys(url.strip() for url in (raw or "").split(",") if url.strip()))
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ConfigError(f"NEWSBOT_FEEDS must be comma-separated http(s) URLs; {url!r} is not one.")
+    return urls or DEFAULT_FEEDS
+
+
+def _clock_time(name: str, raw: str | None) -> time:
+    if not raw or not raw.strip():
+        return DEFAULT_DIGEST_TIME
+    match = _CLOCK_TIME.match(raw.strip())
+    if match is None:
+        raise ConfigError(f"{name} must be a 24-hour time like 08:30, not {raw!r}.")
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def _timezone(raw: str | None) -> ZoneInfo:
+    name = (raw or "").strip() or DEFAULT_TIMEZONE
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"NEWSBOT_TIMEZONE must be an IANA time zone such as Europe/London, not {raw!r}."
+        ) from None

@@ -1,0 +1,462 @@
+"""The updates feature's SQL: subscriptions, the outbox of posts, and feed state.
+
+Part of the storage layer: it shares the `Store`'s one connection and write lock
+(`UpdatesStore(store)`). Every query that a moderator's command reaches is scoped by guild id, so
+a server never sees or changes another server's rows, whatever subscription id is typed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.errors import InvalidQuery, StoryNotFound
+from bot.models import StoredStory
+from bot.storage import Store
+from bot.updates.clock import Clock, SystemClock, iso, parse_iso
+from bot.updates.delivery import post_nonce
+from bot.updates.filters import Mode, SubscriptionFilter
+from bot.updates.models import PAUSED_BY_MODERATOR, FeedState, Post, Subscription
+
+log = logging.getLogger(__name__)
+
+MAX_SUBSCRIPTIONS_PER_GUILD = 50
+# A channel mixing modes gets the story as soon as its most urgent subscription wants it.
+_URGENCY = (Mode.IMMEDIATE, Mode.DAILY, Mode.WEEKLY)
+
+_SUBSCRIPTION_COLUMNS = (
+    "id, guild_id, channel_id, filters, mode, role_id, created_by, created_at, paused, paused_reason,"
+    " last_post_at"
+)
+_POST_COLUMNS = (
+    "p.id, s.short_id, p.guild_id, p.channel_id, p.mode, p.role_ids, p.nonce, p.state, p.message_id,"
+    " p.attempts, p.last_error, p.created_at, p.sent_at, p.edit_pending"
+)
+_FEED_COLUMNS = (
+    "url, etag, last_modified, last_checked_at, last_success_at, last_new_story_at, failures,"
+    " failing_since, last_error, next_poll_at, announced_failure, body_hash, baseline_story_id"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Enqueued:
+    """What one story's fan-out wrote: the new outbox rows (one per channel)."""
+
+    story_id: str
+    posts: tuple[Post, ...]
+
+
+class UpdatesStore:
+    def __init__(self, store: Store, clock: Clock | None = None) -> None:
+        self._store = store
+        self._conn = store.connection
+        self._clock = clock or SystemClock()
+
+    # --- subscriptions (moderator commands: always scoped by guild) --------------------------
+
+    async def add_subscription(
+        self,
+        guild_id: int,
+        channel_id: int,
+        rule: SubscriptionFilter,
+        mode: Mode,
+        role_id: int | None,
+        created_by: int,
+    ) -> Subscription:
+        async with self._store.transaction():
+            rows = await self._conn.execute_fetchall(
+                "SELECT count(*) FROM subscriptions WHERE guild_id = ?", (guild_id,)
+            )
+            if rows[0][0] >= MAX_SUBSCRIPTIONS_PER_GUILD:
+                raise InvalidQuery(
+                    f"This server already has {MAX_SUBSCRIPTIONS_PER_GUILD} subscriptions."
+                    " Remove one with /updates unsubscribe first."
+                )
+            cursor = await self._conn.execute(
+                "INSERT INTO subscriptions (guild_id, channel_id, filters, mode, role_id, created_by,"
+                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (guild_id, channel_id, rule.to_json(), mode.value, role_id, created_by, self._now()),
+            )
+            rows = await self._conn.execute_fetchall(
+                f"SELECT {_SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE id = ?", (cursor.lastrowid,)
+            )
+        log.info("subscribed guild=%s channel=%s mode=%s", guild_id, channel_id, mode.value)
+        return _subscription(rows[0])
+
+    async def list_subscriptions(self, guild_id: int, channel_id: int | None = None) -> list[Subscription]:
+        """This guild's subscriptions (optionally one channel's), oldest first."""
+        if channel_id is None:
+            rows = await self._conn.execute_fetchall(
+                f"SELECT {_SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE guild_id = ? ORDER BY id",
+                (guild_id,),
+            )
+        else:
+            rows = await self._conn.execute_fetchall(
+                f"SELECT {_SUBSCRIPTION_COLUMNS} FROM subscriptions"
+                " WHERE guild_id = ? AND channel_id = ? ORDER BY id",
+                (guild_id, channel_id),
+            )
+        return [_subscription(row) for row in rows]
+
+    async def remove_subscriptions(
+        self, guild_id: int, channel_id: int, subscription_id: int | None = None
+    ) -> int:
+        """Unsubscribe a channel (or one of its subscriptions); returns how many were removed.
+
+        Pending posts that no remaining subscription of the channel wants go too.
+        """
+        async with self._store.transaction():
+            if subscription_id is None:
+                cursor = await self._conn.execute(
+                    "DELETE FROM subscriptions WHERE guild_id = ? AND channel_id = ?", (guild_id, channel_id)
+                )
+            else:
+                cursor = await self._conn.execute(
+                    "DELETE FROM subscriptions WHERE id = ? AND guild_id = ? AND channel_id = ?",
+                    (subscription_id, guild_id, channel_id),
+                )
+            removed = cursor.rowcount
+            await self._drop_orphan_pending(guild_id=guild_id, channel_id=channel_id)
+        return removed
+
+    async def set_paused(self, guild_id: int, channel_id: int, paused: bool) -> int:
+        """A moderator pauses or resumes a channel's subscriptions; returns how many changed."""
+        async with self._store.transaction():
+            if paused:
+                cursor = await self._conn.execute(
+                    "UPDATE subscriptions SET paused = 1, paused_reason = ?, paused_at = ?,"
+                    " pause_announced = 1 WHERE guild_id = ? AND channel_id = ? AND paused = 0",
+                    (PAUSED_BY_MODERATOR, self._now(), guild_id, channel_id),
+                )
+            else:
+                cursor = await self._conn.execute(
+                    "UPDATE subscriptions SET paused = 0, paused_reason = NULL, paused_at = NULL,"
+                    " pause_announced = 0 WHERE guild_id = ? AND channel_id = ? AND paused = 1",
+                    (guild_id, channel_id),
+                )
+        return cursor.rowcount
+
+    # --- what Discord tells the bot (ids come from Discord, not from users) -------------------
+
+    async def channel_lost(self, channel_id: int, reason: str) -> list[Subscription]:
+        """A 403/404 for the channel: pause its subscriptions. Returns those not yet announced,
+        so the moderators hear about it once."""
+        async with self._store.transaction():
+            await self._conn.execute(
+                "UPDATE subscriptions SET paused = 1, paused_reason = ?, paused_at = ?"
+                " WHERE channel_id = ? AND (paused = 0 OR paused_reason = ?)",
+                (reason, self._now(), channel_id, PAUSED_BY_MODERATOR),
+            )
+            rows = await self._conn.execute_fetchall(
+                f"SELECT {_SUBSCRIPTION_COLUMNS} FROM subscriptions"
+                " WHERE channel_id = ? AND pause_announced = 0 ORDER BY id",
+                (channel_id,),
+            )
+            await self._conn.execute(
+                "UPDATE subscriptions SET pause_announced = 1 WHERE channel_id = ?", (channel_id,)
+            )
+        return [_subscription(row) for row in rows]
+
+    async def remove_channel(self, channel_id: int) -> int:
+        """The channel was deleted: its subscriptions and pending posts go."""
+        async with self._store.transaction():
+            cursor = await self._conn.execute("DELETE FROM subscriptions WHERE channel_id = ?", (channel_id,))
+            await self._drop_orphan_pending(channel_id=channel_id)
+        return cursor.rowcount
+
+    async def remove_guild(self, guild_id: int) -> int:
+        """The bot left the server: its subscriptions and pending posts go."""
+        async with self._store.transaction():
+            cursor = await self._conn.execute("DELETE FROM subscriptions WHERE guild_id = ?", (guild_id,))
+            await self._drop_orphan_pending(guild_id=guild_id)
+        return cursor.rowcount
+
+    async def _drop_orphan_pending(self, guild_id: int | None = None, channel_id: int | None = None) -> None:
+        """Delete pending posts whose channel has no subscription left (sent ones stay: never twice)."""
+        await self._conn.execute(
+            "DELETE FROM posts WHERE state = 'pending'"
+            " AND (? IS NULL OR guild_id = ?) AND (? IS NULL OR channel_id = ?)"
+            " AND NOT EXISTS (SELECT 1 FROM subscriptions s WHERE s.channel_id = posts.channel_id)",
+            (guild_id, guild_id, channel_id, channel_id),
+        )
+
+    # --- fan-out ----------------------------------------------------------------------------
+
+    async def enqueue(self, stored: StoredStory) -> Enqueued:
+        """Write one outbox row per channel with an active subscription matching the story, in one
+        transaction with the record that the story was dispatched (so it never fans out twice)."""
+        async with self._store.transaction():
+            rowid = await self._story_rowid(stored.story.id)
+            done = await self._conn.execute_fetchall(
+                "SELECT 1 FROM dispatched_stories WHERE story_id = ?", (rowid,)
+            )
+            if done:
+                return Enqueued(stored.story.id, ())
+            rows = await self._conn.execute_fetchall(
+                f"SELECT {_SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE paused = 0 ORDER BY id"
+            )
+            by_channel: dict[int, list[Subscription]] = {}
+            for row in rows:
+                subscription = _subscription(row)
+                if subscription.filter.matches(stored):
+                    by_channel.setdefault(subscription.channel_id, []).append(subscription)
+            now = self._now()
+            post_ids = []
+            for channel_id, matching in by_channel.items():
+                roles = list(dict.fromkeys(s.role_id for s in matching if s.role_id is not None))
+                mode = min((s.mode for s in matching), key=_URGENCY.index)
+                cursor = await self._conn.execute(
+                    "INSERT INTO posts (story_id, guild_id, channel_id, mode, role_ids, nonce, created_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (story_id, channel_id) DO NOTHING",
+                    (
+                        rowid,
+                        matching[0].guild_id,
+                        channel_id,
+                        mode.value,
+                        json.dumps(roles),
+                        post_nonce(rowid, channel_id),
+                        now,
+                    ),
+                )
+                if cursor.rowcount:
+                    post_ids.append(cursor.lastrowid)
+            await self._conn.execute(
+                "INSERT INTO dispatched_stories (story_id, dispatched_at, posts) VALUES (?, ?, ?)",
+                (rowid, now, len(post_ids)),
+            )
+            posts = await self._posts_by_id(post_ids)
+        log.info("story=%s enqueued for %d channel(s)", stored.story.id, len(posts))
+        return Enqueued(stored.story.id, tuple(posts))
+
+    async def mark_dispatched(self, story_ids: Iterable[str]) -> None:
+        """Record stories as fanned out with no posts (a feed's first poll: no flood)."""
+        ids = list(dict.fromkeys(story_ids))
+        if not ids:
+            return
+        async with self._store.transaction():
+            await self._conn.executemany(
+                "INSERT INTO dispatched_stories (story_id, dispatched_at, posts)"
+                " SELECT id, ?, 0 FROM stories WHERE short_id = ? ON CONFLICT (story_id) DO NOTHING",
+                [(self._now(), story_id) for story_id in ids],
+            )
+
+    async def undispatched(self, story_ids: Iterable[str], after_rowid: int) -> list[str]:
+        """Of these stories, those stored after `after_rowid` and not yet fanned out, oldest first."""
+        ids = list(dict.fromkeys(story_ids))
+        if not ids:
+            return []
+        rows = await self._conn.execute_fetchall(
+            "SELECT s.short_id FROM stories s WHERE s.short_id IN (SELECT value FROM json_each(?))"
+            " AND s.id > ? AND NOT EXISTS (SELECT 1 FROM dispatched_stories d WHERE d.story_id = s.id)"
+            " ORDER BY s.id",
+            (json.dumps(ids), after_rowid),
+        )
+        return [row[0] for row in rows]
+
+    async def incomplete(self, story_ids: Iterable[str]) -> int:
+        """How many of these stories are stored without their body (to be completed later)."""
+        ids = list(dict.fromkeys(story_ids))
+        if not ids:
+            return 0
+        rows = await self._conn.execute_fetchall(
+            "SELECT count(*) FROM stories WHERE short_id IN (SELECT value FROM json_each(?)) AND complete = 0",
+            (json.dumps(ids),),
+        )
+        return int(rows[0][0])
+
+    async def stored_story(self, story_id: str) -> StoredStory:
+        return await self._store.get(story_id)
+
+    async def latest_story_rowid(self) -> int:
+        rows = await self._conn.execute_fetchall("SELECT coalesce(max(id), 0) FROM stories")
+        return int(rows[0][0])
+
+    async def mark_story_updated(self, story_id: str) -> int:
+        """The story changed: its sent posts need an edit. Returns how many were marked."""
+        async with self._store.transaction():
+            cursor = await self._conn.execute(
+                "UPDATE posts SET edit_pending = 1 WHERE state = 'sent'"
+                " AND story_id = (SELECT id FROM stories WHERE short_id = ?)",
+                (story_id,),
+            )
+        return cursor.rowcount
+
+    # --- the outbox ---------------------------------------------------------------------------
+
+    async def pending_posts(self, limit: int = 100) -> list[Post]:
+        """Immediate posts still to send, oldest first, for channels with an active subscription."""
+        rows = await self._conn.execute_fetchall(
+            f"SELECT {_POST_COLUMNS} FROM posts p JOIN stories s ON s.id = p.story_id"
+            " WHERE p.state = 'pending' AND p.mode = 'immediate' AND p.digest_id IS NULL"
+            " AND EXISTS (SELECT 1 FROM subscriptions u WHERE u.channel_id = p.channel_id AND u.paused = 0)"
+            " ORDER BY p.id LIMIT ?",
+            (limit,),
+        )
+        return [_post(row) for row in rows]
+
+    async def pending_edits(self, limit: int = 100) -> list[Post]:
+        rows = await self._conn.execute_fetchall(
+            f"SELECT {_POST_COLUMNS} FROM posts p JOIN stories s ON s.id = p.story_id"
+            " WHERE p.edit_pending = 1 ORDER BY p.id LIMIT ?",
+            (limit,),
+        )
+        return [_post(row) for row in rows]
+
+    async def mark_sent(self, post_id: int, message_id: int) -> None:
+        async with self._store.transaction():
+            now = self._now()
+            await self._conn.execute(
+                "UPDATE posts SET state = 'sent', message_id = ?, sent_at = ?, last_error = NULL"
+                " WHERE id = ?",
+                (message_id, now, post_id),
+            )
+            await self._conn.execute(
+                "UPDATE subscriptions SET last_post_at = ?"
+                " WHERE channel_id = (SELECT channel_id FROM posts WHERE id = ?)",
+                (now, post_id),
+            )
+
+    async def mark_edited(self, post_id: int) -> None:
+        async with self._store.transaction():
+            await self._conn.execute("UPDATE posts SET edit_pending = 0 WHERE id = ?", (post_id,))
+
+    async def record_attempt_failed(self, post_id: int, error: str) -> None:
+        async with self._store.transaction():
+            await self._conn.execute(
+                "UPDATE posts SET attempts = attempts + 1, last_error = ? WHERE id = ?",
+                (error[:500], post_id),
+            )
+
+    async def _posts_by_id(self, post_ids: Sequence[int | None]) -> list[Post]:
+        ids = [i for i in post_ids if i is not None]
+        if not ids:
+            return []
+        rows = await self._conn.execute_fetchall(
+            f"SELECT {_POST_COLUMNS} FROM posts p JOIN stories s ON s.id = p.story_id"
+            " WHERE p.id IN (SELECT value FROM json_each(?)) ORDER BY p.id",
+            (json.dumps(ids),),
+        )
+        return [_post(row) for row in rows]
+
+    async def posts_for_story(self, story_id: str) -> list[Post]:
+        rows = await self._conn.execute_fetchall(
+            f"SELECT {_POST_COLUMNS} FROM posts p JOIN stories s ON s.id = p.story_id"
+            " WHERE s.short_id = ? ORDER BY p.id",
+            (story_id,),
+        )
+        return [_post(row) for row in rows]
+
+    # --- feeds --------------------------------------------------------------------------------
+
+    async def ensure_feeds(self, urls: Iterable[str], first_poll_at: datetime) -> None:
+        """Make a row for every configured feed; a new one is due at `first_poll_at`."""
+        async with self._store.transaction():
+            await self._conn.executemany(
+                "INSERT INTO feeds (url, next_poll_at) VALUES (?, ?) ON CONFLICT (url) DO NOTHING",
+                [(url, iso(first_poll_at)) for url in urls],
+            )
+
+    async def feeds(self, urls: Iterable[str] | None = None) -> list[FeedState]:
+        """Every feed's state (or these feeds'), in URL order."""
+        if urls is None:
+            rows = await self._conn.execute_fetchall(f"SELECT {_FEED_COLUMNS} FROM feeds ORDER BY url")
+        else:
+            rows = await self._conn.execute_fetchall(
+                f"SELECT {_FEED_COLUMNS} FROM feeds WHERE url IN (SELECT value FROM json_each(?))"
+                " ORDER BY url",
+                (json.dumps(list(urls)),),
+            )
+        return [_feed(row) for row in rows]
+
+    async def feed(self, url: str) -> FeedState | None:
+        rows = await self._conn.execute_fetchall(f"SELECT {_FEED_COLUMNS} FROM feeds WHERE url = ?", (url,))
+        return _feed(rows[0]) if rows else None
+
+    async def save_feed(self, state: FeedState) -> None:
+        async with self._store.transaction():
+            await self._conn.execute(
+                f"INSERT OR REPLACE INTO feeds ({_FEED_COLUMNS}) VALUES ({', '.join('?' * 13)})",
+                (
+                    state.url,
+                    state.etag,
+                    state.last_modified,
+                    iso(state.last_checked_at),
+                    iso(state.last_success_at),
+                    iso(state.last_new_story_at),
+                    state.failures,
+                    iso(state.failing_since),
+                    state.last_error,
+                    iso(state.next_poll_at),
+                    int(state.announced_failure),
+                    state.body_hash,
+                    state.baseline_story_id,
+                ),
+            )
+
+    # --- helpers ------------------------------------------------------------------------------
+
+    async def _story_rowid(self, story_id: str) -> int:
+        rows = await self._conn.execute_fetchall("SELECT id FROM stories WHERE short_id = ?", (story_id,))
+        if not rows:
+            raise StoryNotFound(story_id)
+        return int(rows[0][0])
+
+    def _now(self) -> str:
+        return iso(self._clock.now()) or ""
+
+
+def _subscription(row: sqlite3.Row) -> Subscription:
+    return Subscription(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        channel_id=row["channel_id"],
+        filter=SubscriptionFilter.from_json(row["filters"]),
+        mode=Mode(row["mode"]),
+        role_id=row["role_id"],
+        created_by=row["created_by"],
+        created_at=datetime.fromisoformat(row["created_at"]),
+        paused=bool(row["paused"]),
+        paused_reason=row["paused_reason"],
+        last_post_at=parse_iso(row["last_post_at"]),
+    )
+
+
+def _post(row: sqlite3.Row) -> Post:
+    return Post(
+        id=row["id"],
+        story_id=row["short_id"],
+        guild_id=row["guild_id"],
+        channel_id=row["channel_id"],
+        mode=Mode(row["mode"]),
+        role_ids=tuple(json.loads(row["role_ids"])),
+        nonce=row["nonce"],
+        state=row["state"],
+        message_id=row["message_id"],
+        attempts=row["attempts"],
+        last_error=row["last_error"],
+        created_at=datetime.fromisoformat(row["created_at"]),
+        sent_at=parse_iso(row["sent_at"]),
+        edit_pending=bool(row["edit_pending"]),
+    )
+
+
+def _feed(row: sqlite3.Row) -> FeedState:
+    return FeedState(
+        url=row["url"],
+        etag=row["etag"],
+        last_modified=row["last_modified"],
+        last_checked_at=parse_iso(row["last_checked_at"]),
+        last_success_at=parse_iso(row["last_success_at"]),
+        last_new_story_at=parse_iso(row["last_new_story_at"]),
+        failures=row["failures"],
+        failing_since=parse_iso(row["failing_since"]),
+        last_error=row["last_error"],
+        next_poll_at=parse_iso(row["next_poll_at"]),
+        announced_failure=bool(row["announced_failure"]),
+        body_hash=row["body_hash"],
+        baseline_story_id=row["baseline_story_id"],
+    )
