@@ -329,7 +329,7 @@ class Store:
     async def get(self, story_id: str) -> StoredStory:
         """The story with this short id; StoryNotFound when there is none."""
         rows = await self._conn.execute_fetchall(
-            f"SELECT {_SELECT_STORY} WHERE s.short_id = ?", (story_id.strip().lower(),)
+            f"SELECT {_SELECT_STORY} WHERE s.short_id = ?", (clean_text(story_id).lower(),)
         )
         if not rows:
             raise StoryNotFound(story_id)
@@ -345,7 +345,7 @@ class Store:
 
     async def find_story(self, query: str) -> StoredStory:
         """Exact short id, else exact title (any case), else the one story whose title matches."""
-        text = " ".join(query.split())
+        text = clean_text(query)
         if not text:
             raise StoryNotFound(query)
         rows = await self._conn.execute_fetchall(
@@ -485,7 +485,7 @@ class Store:
             params.append(await self._rowid(story_id))
         if speaker is not None:
             where.append("q.speaker = ? COLLATE NOCASE")
-            params.append(" ".join(speaker.split()))
+            params.append(clean_text(speaker))
         rows = await self._conn.execute_fetchall(
             "SELECT s.short_id, s.title, q.speaker, q.role, q.text, q.block_index"
             " FROM quotes q JOIN stories s ON s.id = q.story_id"
@@ -530,7 +530,7 @@ class Store:
 
     async def _rowid(self, story_id: str) -> int:
         rows = await self._conn.execute_fetchall(
-            "SELECT id FROM stories WHERE short_id = ?", (story_id.strip().lower(),)
+            "SELECT id FROM stories WHERE short_id = ?", (clean_text(story_id).lower(),)
         )
         if not rows:
             raise StoryNotFound(story_id)
@@ -765,7 +765,7 @@ def match_expression(text: str, *, prefix: bool, join: str, min_prefix: int = 1)
     FTS5 would ignore them anyway. Returns "" when nothing usable remains.
     """
     terms: list[str] = []
-    for token in text.split():
+    for token in clean_text(text).split():
         starred = token.endswith("*")
         token = token.strip("*")[:MAX_TERM_CHARS]
         if not _WORD.search(token):
@@ -778,6 +778,12 @@ def match_expression(text: str, *, prefix: bool, join: str, min_prefix: int = 1)
         if len(terms) == MAX_QUERY_TERMS:
             break
     return join.join(terms)
+
+
+def clean_text(text: str) -> str:
+    """User text without control, format and lone surrogate characters (NUL ends an FTS5 string,
+    a lone surrogate cannot even be encoded for SQLite), with runs of whitespace made single spaces."""
+    return " ".join("".join(ch for ch in text if unicodedata.category(ch)[0] != "C").split())
 
 
 def load_migrations(directory: Path = MIGRATIONS_DIR) -> list[tuple[str, list[str]]]:

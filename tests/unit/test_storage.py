@@ -1,0 +1,480 @@
+"""Store: migrations, the upsert rules, short ids, search, autocomplete and the lookups."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from dataclasses import replace
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.errors import InvalidQuery, StoryNotFound
+from bot.models import (
+    Block,
+    BlockKind,
+    Change,
+    DocType,
+    Extraction,
+    Image,
+    Money,
+    Organisation,
+    Person,
+    Quote,
+    Sentence,
+    Story,
+)
+from bot.storage import (
+    SHORT_ID_TARGET,
+    Store,
+    load_migrations,
+    match_expression,
+    open_store,
+    slugify,
+    split_sql,
+)
+
+HOME_OFFICE = Organisation("Home Office", "home-office")
+DFT = Organisation("Department for Transport", "department-for-transport")
+
+
+def make_story(
+    title: str = "Minister for London meets officers", body: str = "Jo Johnson met officers.", **kw: object
+) -> Story:
+    fields: dict[str, object] = {
+        "title": title,
+        "blocks": tuple(Block(BlockKind.PARAGRAPH, text) for text in body.split("\n\n")),
+        "source": "tests",
+        "source_format": "content_api",
+        "doc_type": DocType.NEWS_STORY,
+        "published_at": datetime(2018, 7, 5, 9, 0, tzinfo=UTC),
+        "organisations": (HOME_OFFICE,),
+    }
+    fields.update(kw)
+    return Story(**fields)  # type: ignore[arg-type]
+
+
+def news(slug: str, **kw: object) -> Story:
+    kw.setdefault("base_path", f"/government/news/{slug}")
+    return make_story(**kw)
+
+
+EXTRACTION = Extraction(
+    quotes=(
+        Quote("Jo Johnson", "Minister for London", "We are determined to tackle gang crime.", 1),
+        Quote("Sadiq Khan", None, "London is safer.", 2),
+    ),
+    money=(
+        Money("£40 million", Decimal("40000000"), "GBP", True, 1, purpose="to tackle gangs", qualifier="new"),
+        Money("£580.17", Decimal("580.17"), "GBP", False, 2),
+        Money("£3.6 million", Decimal("3600000"), "GBP", True, 2, part_of="£40 million"),
+    ),
+    summary=(Sentence("Jo Johnson met officers.", 0, 0), Sentence("They talked.", 1, 1)),
+    version=3,
+)
+
+
+# --- migrations ------------------------------------------------------------------------------
+
+
+async def test_migrating_from_empty_creates_the_schema(store: Store) -> None:
+    conn = store._conn
+    names = {row[0] for row in await conn.execute_fetchall("SELECT name FROM sqlite_master")}
+    for table in ("stories", "organisations", "story_organisations", "quotes", "money", "summary_sentences"):
+        assert table in names
+    assert {"stories_fts", "titles_fts", "speakers_fts", "organisations_fts", "bot_state"} <= names
+    applied = [
+        row[0] for row in await conn.execute_fetchall("SELECT name FROM schema_migrations ORDER BY name")
+    ]
+    assert applied == [name for name, _ in load_migrations()]
+
+
+async def test_pragmas_are_set_on_connect(store: Store) -> None:
+    conn = store._conn
+    assert (await conn.execute_fetchall("PRAGMA journal_mode"))[0][0] == "wal"
+    assert (await conn.execute_fetchall("PRAGMA foreign_keys"))[0][0] == 1
+    assert (await conn.execute_fetchall("PRAGMA busy_timeout"))[0][0] == 5000
+
+
+async def test_reapplying_migrations_is_a_no_op(tmp_path: Path) -> None:
+    db = tmp_path / "again.db"
+    async with open_store(db) as store:
+        await store.save(make_story(), EXTRACTION)
+        schema = await store._conn.execute_fetchall("SELECT sql FROM sqlite_master ORDER BY name")
+    async with open_store(db) as store:
+        assert await store.migrate() == []
+        assert await store._conn.execute_fetchall("SELECT sql FROM sqlite_master ORDER BY name") == schema
+        assert await store.count() == 1
+
+
+async def test_a_failing_migration_leaves_nothing_behind(store: Store, tmp_path: Path) -> None:
+    folder = tmp_path / "migrations"
+    folder.mkdir()
+    (folder / "9001_half.sql").write_text(
+        "CREATE TABLE half_done (x);\nINSERT INTO no_such_table VALUES (1);\n"
+    )
+    with pytest.raises(Exception, match="no_such_table"):
+        await store.migrate(folder)
+    names = {row[0] for row in await store._conn.execute_fetchall("SELECT name FROM sqlite_master")}
+    assert "half_done" not in names
+    recorded = await store._conn.execute_fetchall(
+        "SELECT 1 FROM schema_migrations WHERE name = '9001_half.sql'"
+    )
+    assert recorded == []
+
+
+def test_split_sql_keeps_triggers_whole() -> None:
+    script = """
+    -- a comment
+    CREATE TABLE t (x);
+    CREATE TRIGGER t_ai AFTER INSERT ON t BEGIN
+        INSERT INTO t VALUES (1);
+        INSERT INTO t VALUES (2);
+    END;
+    """
+    statements = split_sql(script)
+    assert len(statements) == 2
+    assert statements[1].startswith("CREATE TRIGGER") and statements[1].endswith("END;")
+
+
+def test_split_sql_refuses_an_unfinished_statement() -> None:
+    with pytest.raises(ValueError, match="incomplete"):
+        split_sql("CREATE TABLE t (x);\nCREATE TABLE u (")
+
+
+# --- saving ----------------------------------------------------------------------------------
+
+
+async def test_save_then_get_round_trips_every_field(store: Store) -> None:
+    story = news(
+        "minister-for-london-meets-officers",
+        body="Intro paragraph.\n\nA quoted paragraph.",
+        description="The minister met officers.  ",
+        updated_at=datetime(2018, 7, 6, 10, 30, tzinfo=UTC),
+        content_id="5c8f1a2e-0000-4000-8000-000000000001",
+        locale="en",
+        url="https://www.gov.uk/government/news/minister-for-london-meets-officers",
+        organisations=(HOME_OFFICE, DFT),
+        people=(Person("Jo Johnson MP", "Minister for London"),),
+        change_history=(Change(datetime(2018, 7, 6, 10, 30, tzinfo=UTC), "Added a quote"),),
+        image=Image("https://assets/x.jpg", "", "Officers", "Home Office"),
+    )
+    story = replace(story, blocks=(story.blocks[0], Block(BlockKind.PARAGRAPH, "A quoted paragraph.", True)))
+    saved = await store.save(story, EXTRACTION)
+    assert saved.status == "new" and saved.story_id == "minister-for-london-meets-officers"
+    got = await store.get(saved.story_id)
+    assert got.story == replace(story, id=saved.story_id)
+    assert got.extraction == EXTRACTION
+    assert got.status == "new" and got.first_seen_at is not None
+    assert got.extraction.money[1].amount == Decimal("580.17")
+
+
+async def test_saving_the_same_story_twice_is_unchanged(store: Store) -> None:
+    first = await store.save(make_story(), EXTRACTION)
+    before = await store._conn.execute_fetchall("SELECT * FROM stories")
+    second = await store.save(make_story(source="elsewhere.txt"), Extraction())
+    assert (second.status, second.story_id) == ("unchanged", first.story_id)
+    assert await store._conn.execute_fetchall("SELECT * FROM stories") == before
+    assert (await store.get(first.story_id)).extraction == EXTRACTION  # nothing touched
+
+
+async def test_a_changed_story_is_updated_in_place_keeping_its_id_and_change_note(store: Store) -> None:
+    original = news("drug-driving", title="Drug driving limits", body="Old body.")
+    first = await store.save(original, EXTRACTION)
+    changed = replace(
+        original,
+        blocks=(Block(BlockKind.PARAGRAPH, "New body."),),
+        updated_at=datetime(2019, 1, 1, tzinfo=UTC),
+        change_history=(Change(datetime(2019, 1, 1, tzinfo=UTC), "Corrected the figures"),),
+    )
+    second = await store.save(changed, Extraction(version=4))
+    assert (second.status, second.story_id) == ("updated", first.story_id)
+    got = await store.get(first.story_id)
+    assert got.status == "updated"
+    assert got.story.body_text == "New body."
+    assert got.story.change_note == "Corrected the figures"
+    assert got.extraction == Extraction(version=4)
+    assert await store.count() == 1
+    assert [hit.story_id for hit in await store.search("new body")] == [first.story_id]
+    assert await store.search("old") == []
+
+
+async def test_an_incomplete_story_is_completed_and_never_downgraded(store: Store) -> None:
+    feed_copy = news("frank", title="New FRANK adverts", body="Summary only.", complete=False)
+    full = replace(
+        feed_copy, blocks=(Block(BlockKind.PARAGRAPH, "The full body."),), complete=True, content_id="c-1"
+    )
+    first = await store.save(feed_copy, Extraction())
+    assert first.status == "new"
+    assert (await store.save(full, EXTRACTION)) == type(first)("updated", first.story_id)
+    # the same entry from the feed again, with the Content API down: the full body stays
+    assert (await store.save(feed_copy, Extraction())).status == "unchanged"
+    got = await store.get(first.story_id)
+    assert got.story.complete and got.story.body_text == "The full body." and got.story.content_id == "c-1"
+    assert got.extraction == EXTRACTION
+
+
+async def test_the_same_story_by_path_then_content_id_is_one_story(store: Store) -> None:
+    by_path = news("frank", title="New FRANK adverts", content_id=None)
+    by_id = news("frank", title="New FRANK adverts", content_id="c-1", description="Now with a description")
+    first = await store.save(by_path, Extraction())
+    second = await store.save(by_id, Extraction())
+    assert second.story_id == first.story_id and await store.count() == 1
+    key = await store._conn.execute_fetchall("SELECT identity_key FROM stories")
+    assert key[0][0] == "content_id:c-1:en"
+    # and the weaker copy again does not take the stronger key away
+    await store.save(replace(by_path, description="Changed"), Extraction())
+    key = await store._conn.execute_fetchall("SELECT identity_key FROM stories")
+    assert key[0][0] == "content_id:c-1:en"
+
+
+async def test_a_story_is_saved_whole_or_not_at_all(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    async def broken(*args: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(store, "_write_extraction", broken)
+    with pytest.raises(RuntimeError):
+        await store.save(make_story(), EXTRACTION)
+    assert await store.count() == 0
+    assert await store._conn.execute_fetchall("SELECT * FROM story_organisations") == []
+    assert (
+        await store._conn.execute_fetchall("SELECT * FROM stories_fts WHERE stories_fts MATCH 'officers'")
+        == []
+    )
+
+
+async def test_short_ids_collide_into_numbered_suffixes(store: Store) -> None:
+    ids = []
+    for day in range(1, 5):
+        story = make_story(title="Weekly update", published_at=datetime(2020, 1, day, tzinfo=UTC))
+        ids.append((await store.save(story, Extraction())).story_id)
+    assert ids == ["weekly-update", "weekly-update-2", "weekly-update-3", "weekly-update-4"]
+
+
+@settings(max_examples=200)
+@given(st.text(max_size=300))
+def test_slugify_is_short_and_typeable(text: str) -> None:
+    slug = slugify(text)
+    assert 1 <= len(slug) <= SHORT_ID_TARGET
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(titles=st.lists(st.text(min_size=1, max_size=200), min_size=1, max_size=8))
+async def test_short_ids_are_unique_and_at_most_100_chars(tmp_path: Path, titles: list[str]) -> None:
+    async with open_store(tmp_path / f"ids-{abs(hash(tuple(titles)))}.db") as store:
+        ids = set()
+        for i, title in enumerate(titles):
+            story = make_story(
+                title=title + f" {i}" * (i % 2), published_at=datetime(2020, 1, 1 + i, tzinfo=UTC)
+            )
+            ids.add((await store.save(story, Extraction())).story_id)
+        assert len(ids) == len(titles)
+        assert all(len(i) <= 100 for i in ids)
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+async def fill(store: Store) -> dict[str, str]:
+    stories = {
+        "gangs": news(
+            "minister-for-london-meets-officers",
+            title="Minister for London meets officers at forefront of tackling gang crime",
+            body="Jo Johnson met officers tackling gang crime.\n\nThe Mayor funds youth workers.",
+            published_at=datetime(2018, 7, 5, tzinfo=UTC),
+        ),
+        "drugs": news(
+            "public-approval-for-driving-limits",
+            title="Public approval for driving limits for 16 drugs",
+            body="Drug driving limits for 16 drugs were approved.",
+            organisations=(DFT,),
+            published_at=datetime(2014, 3, 27, tzinfo=UTC),
+        ),
+        "frank": news(
+            "new-frank-adverts",
+            title="New FRANK adverts mark tenth anniversary",
+            body="FRANK gives young people drugs advice. Crime is not the focus.",
+            published_at=datetime(2013, 1, 28, tzinfo=UTC),
+        ),
+    }
+    extractions = {"gangs": EXTRACTION, "drugs": Extraction(), "frank": Extraction()}
+    return {key: (await store.save(story, extractions[key])).story_id for key, story in stories.items()}
+
+
+async def test_latest_is_newest_first_and_filters_by_organisation(store: Store) -> None:
+    ids = await fill(store)
+    assert [s.story.id for s in await store.latest(10)] == [ids["gangs"], ids["drugs"], ids["frank"]]
+    assert [s.story.id for s in await store.latest(1)] == [ids["gangs"]]
+    home = await store.latest(10, organisation="home-office")
+    assert [s.story.id for s in home] == [ids["gangs"], ids["frank"]]
+    assert await store.latest(10, organisation="no-such-org") == []
+
+
+async def test_search_ranks_and_highlights(store: Store) -> None:
+    ids = await fill(store)
+    hits = await store.search("drugs")
+    assert hits[0].story_id == ids["drugs"]  # in the title and the body
+    assert {hit.story_id for hit in hits} == {ids["drugs"], ids["frank"]}
+    assert "**drugs**" in hits[0].snippet
+    assert hits[0].published_at == datetime(2014, 3, 27, tzinfo=UTC)
+    assert [hit.story_id for hit in await store.search("gang crime")] == [ids["gangs"]]
+    assert [hit.story_id for hit in await store.search("offic*")] == [ids["gangs"]]
+
+
+HOSTILE = [
+    '"',
+    '""',
+    '"unbalanced',
+    "OR",
+    "drugs OR",
+    "AND NOT",
+    "NEAR(",
+    "NEAR(drugs crime, 2)",
+    "*",
+    "drug*",
+    "^drugs",
+    "title:drugs",
+    "{title body}: drugs",
+    "(drugs",
+    "drugs)",
+    "-drugs",
+    "+drugs",
+    "😀",
+    "😀 drugs 🚀",
+    "'; DROP TABLE stories; --",
+    "\x00",
+    "drugs" * 400,
+    "a " * 1000,
+    "Ｄｒｕｇｓ",
+    "\u202e",
+    "\ud800 drugs",
+    "drugs\x00crime",
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE)
+async def test_hostile_queries_never_raise_fts_errors(store: Store, query: str) -> None:
+    await fill(store)
+    with contextlib.suppress(InvalidQuery):
+        await store.search(query)
+    await store.complete_stories(query)
+    await store.complete_speakers(query)
+    await store.complete_organisations(query)
+    with pytest.raises(StoryNotFound):
+        await store.find_story(query + " zzqx")
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(query=st.text(st.characters(exclude_categories=()), max_size=2000))
+async def test_any_text_is_a_safe_search(store: Store, query: str) -> None:
+    try:
+        await store.search(query)
+    except InvalidQuery:
+        assert not match_expression(query, prefix=False, join=" ", min_prefix=3)
+    await store.complete_stories(query)
+    await store.complete_speakers(query)
+    await store.complete_organisations(query)
+    await store.quotes(speaker=query)
+    with contextlib.suppress(StoryNotFound):
+        await store.find_story(query)
+
+
+@pytest.mark.parametrize("query", ["", "   ", "***", '""', "😀", "!!"])
+async def test_search_with_nothing_usable_is_an_invalid_query(store: Store, query: str) -> None:
+    with pytest.raises(InvalidQuery):
+        await store.search(query)
+
+
+async def test_autocomplete_matches_word_prefixes(store: Store) -> None:
+    ids = await fill(store)
+    assert await store.complete_stories("tack") == [
+        (ids["gangs"], (await store.get(ids["gangs"])).story.title)
+    ]
+    assert [i for i, _ in await store.complete_stories("dr")] == [ids["drugs"]]
+    assert {i for i, _ in await store.complete_stories("")} == set(ids.values())
+    assert await store.complete_speakers("Johns") == ["Jo Johnson"]
+    assert await store.complete_speakers("jo JOHN") == ["Jo Johnson"]
+    assert await store.complete_speakers("kha") == ["Sadiq Khan"]
+    assert set(await store.complete_speakers("")) == {"Jo Johnson", "Sadiq Khan"}
+    assert await store.complete_organisations("off") == [("home-office", "Home Office")]
+    assert await store.complete_organisations("transp") == [
+        ("department-for-transport", "Department for Transport")
+    ]
+    assert len(await store.complete_stories("", limit=2)) == 2
+
+
+async def test_speakers_whose_quotes_went_away_are_not_offered(store: Store) -> None:
+    ids = await fill(store)
+    await store.save_extraction(ids["gangs"], Extraction(version=9))
+    assert await store.complete_speakers("Johns") == []
+
+
+async def test_find_story_by_id_title_and_unique_words(store: Store) -> None:
+    ids = await fill(store)
+    assert (await store.find_story(ids["frank"])).story.id == ids["frank"]
+    assert (await store.find_story(ids["frank"].upper())).story.id == ids["frank"]
+    title = "public approval for DRIVING limits for 16 drugs"
+    assert (await store.find_story(title)).story.id == ids["drugs"]
+    assert (await store.find_story("frank adverts")).story.id == ids["frank"]
+    assert (await store.find_story("drugs")).story.id == ids["drugs"]
+    with pytest.raises(StoryNotFound) as raised:
+        await store.find_story("for")  # in two titles: ambiguous
+    assert len(raised.value.suggestions) == 2
+
+
+async def test_find_story_suggests_close_titles(store: Store) -> None:
+    await fill(store)
+    with pytest.raises(StoryNotFound) as raised:
+        await store.find_story("minister frank zebra")
+    assert len(raised.value.suggestions) >= 2
+    assert "Did you mean" in raised.value.user_message
+    with pytest.raises(StoryNotFound):
+        await store.find_story("")
+
+
+async def test_quotes_by_story_and_speaker(store: Store) -> None:
+    ids = await fill(store)
+    hits = await store.quotes(story_id=ids["gangs"])
+    assert [h.quote.speaker for h in hits] == ["Jo Johnson", "Sadiq Khan"]
+    assert hits[0].story_title.startswith("Minister for London")
+    assert [h.quote.text for h in await store.quotes(speaker="jo  johnson")] == [EXTRACTION.quotes[0].text]
+    assert await store.quotes(speaker="Nobody") == []
+    with pytest.raises(StoryNotFound):
+        await store.quotes(story_id="no-such-story")
+
+
+async def test_funding_filters_by_amount_exactly(store: Store) -> None:
+    ids = await fill(store)
+    figures = await store.funding()
+    assert [h.money.surface for h in figures] == ["£40 million", "£3.6 million"]
+    big = await store.funding(min_amount=Decimal("5000000"))
+    assert [h.money.surface for h in big] == ["£40 million"]
+    every = await store.funding(story_id=ids["gangs"], funding_only=False)
+    assert [h.money.amount for h in every] == [Decimal("40000000"), Decimal("580.17"), Decimal("3600000")]
+    assert every[0].money == EXTRACTION.money[0]
+
+
+async def test_extraction_bookkeeping(store: Store) -> None:
+    ids = await fill(store)
+    needing = await store.stories_needing_extraction(3)
+    assert {s.id for s in needing} == {ids["drugs"], ids["frank"]}
+    await store.save_extraction(ids["drugs"], Extraction(summary=(Sentence("Approved.", 0, 0),), version=3))
+    assert {s.id for s in await store.stories_needing_extraction(3)} == {ids["frank"]}
+    assert (await store.get(ids["drugs"])).extraction.summary_text() == "Approved."
+
+
+async def test_state_is_a_small_key_value_table(store: Store) -> None:
+    assert await store.get_state("tree-hash") is None
+    await store.set_state("tree-hash", "abc")
+    await store.set_state("tree-hash", "def")
+    assert await store.get_state("tree-hash") == "def"
+
+
+async def test_get_unknown_story(store: Store) -> None:
+    with pytest.raises(StoryNotFound):
+        await store.get("nope")
