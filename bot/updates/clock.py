@@ -18,8 +18,8 @@ class SystemClock:
 
 
 def iso(value: datetime | None) -> str | None:
-    """UTC ISO-8601 text to the second, as the database keeps times."""
-    return value.astimezone(UTC).isoformat(timespec="seconds") if value is not None else None
+    """UTC ISO-8601 text, fixed width to the millisecond (poll times can be seconds apart)."""
+    return value.astimezone(UTC).isoformat(timespec="milliseconds") if value is not None else None
 
 
 def parse_iso(value: str | None) -> datetime | None:

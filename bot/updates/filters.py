@@ -164,7 +164,7 @@ class SubscriptionFilter:
                 "exclude": [[t.text, t.prefix] for t in self.exclude],
                 "organisation": self.organisation,
                 "types": [t.value for t in self.types],
-                "min_funding": str(self.min_funding) if self.min_funding is not None else None,
+                "min_funding": f"{self.min_funding:f}" if self.min_funding is not None else None,
             },
             ensure_ascii=False,
             sort_keys=True,
@@ -253,14 +253,17 @@ def parse_min_funding(value: str | int | float | Decimal | None) -> Decimal | No
         amount = _parse_pounds(value)
     if not amount.is_finite() or amount <= 0:
         raise InvalidQuery(MIN_FUNDING_HELP + ", above zero.")
-    return amount.normalize() if amount == amount.to_integral_value() else amount
+    return amount.quantize(Decimal(1)) if amount == amount.to_integral_value() else amount
 
 
 def format_pounds(amount: Decimal) -> str:
     """Decimal("5000000") -> "£5 million"; Decimal("650000") -> "£650,000"."""
     for word, size in (("billion", Decimal(1_000_000_000)), ("million", Decimal(1_000_000))):
         if amount >= size:
-            return f"£{amount / size:f}".rstrip("0").rstrip(".") + f" {word}"
+            number = f"{amount / size:f}"
+            if "." in number:
+                number = number.rstrip("0").rstrip(".")
+            return f"£{number} {word}"
     return f"£{amount:,.2f}".removesuffix(".00")
 
 

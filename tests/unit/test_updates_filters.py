@@ -184,6 +184,8 @@ def test_mode_parse() -> None:
 
 def test_format_pounds() -> None:
     assert format_pounds(Decimal("5000000")) == "£5 million"
+    assert format_pounds(Decimal("10000000")) == "£10 million"
+    assert format_pounds(Decimal("100000000000")) == "£100 billion"
     assert format_pounds(Decimal("650000")) == "£650,000"
     assert format_pounds(Decimal("1500000000")) == "£1.5 billion"
 
