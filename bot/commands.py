@@ -189,13 +189,13 @@ class NewsCommands:
         if not hits:
             if minimum:
                 raise NothingFound(
-                    f"No stored funding figure is £{minimum:,.0f} or more. Try a smaller min_amount."
+                    f"No stored funding figure is {pounds(minimum)} or more. Try a smaller min_amount."
                 )
             raise NothingFound(
                 "No funding figures are stored yet. Add stories with: python run.py ingest data/samples"
             )
         hits = sorted(hits, key=lambda h: h.money.amount, reverse=True)
-        title = "Largest funding figures" + (f" of £{minimum:,.0f} or more" if minimum else "")
+        title = "Largest funding figures" + (f" of {pounds(minimum)} or more" if minimum else "")
         return Answer(_paged(title, [_money_hit_field(h) for h in hits]))
 
     async def search(self, query: str) -> Answer:
@@ -213,7 +213,9 @@ class NewsCommands:
         fields = [
             CardField(
                 escape_markdown(hit.title),
-                escape_highlighted(hit.snippet) + f"\n{_date(hit.published_at)} · `{hit.story_id}`",
+                # One line of context: the snippet's paragraph breaks would only spread it out.
+                escape_highlighted(" ".join(hit.snippet.split()))
+                + f"\n{_date(hit.published_at)} · `{hit.story_id}`",
             )
             for hit in hits
         ]
@@ -371,7 +373,7 @@ def _story_funding(found: StoredStory, minimum: Decimal | None) -> list[Card]:
     if not funding and not others:
         if minimum:
             raise NothingFound(
-                f"“{_short(s.title)}” has no amounts of £{minimum:,.0f} or more. Try without min_amount."
+                f"“{_short(s.title)}” has no amounts of {pounds(minimum)} or more. Try without min_amount."
             )
         raise NothingFound(
             f"No money figures were found in “{_short(s.title)}”. Try /news story story:{s.id}."
@@ -471,6 +473,18 @@ def _date(when: datetime | None) -> str:
         return "date unknown"
     local = when.astimezone(LONDON) if when.tzinfo else when
     return f"{local.day} {local:%B %Y}"
+
+
+def pounds(amount: Decimal) -> str:
+    """£5 million, £1.5 billion, £250,000, £580.17: how GOV.UK writes amounts."""
+    for size, word in ((Decimal(1_000_000_000), "billion"), (Decimal(1_000_000), "million")):
+        if amount >= size:
+            return f"£{_trim(amount / size)} {word}"
+    return f"£{amount:,.0f}" if amount == amount.to_integral_value() else f"£{amount:,.2f}"
+
+
+def _trim(number: Decimal) -> str:
+    return f"{number:,.2f}".rstrip("0").rstrip(".")
 
 
 def _plural(n: int, noun: str) -> str:

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from bot.commands import NewsCommands, funding_tree, parse_min_amount
+from bot.commands import NewsCommands, funding_tree, parse_min_amount, pounds
 from bot.errors import InvalidQuery, NothingFound, StoryNotFound
 from bot.models import (
     Block,
@@ -295,6 +295,7 @@ async def test_funding_across_stories_biggest_first_with_min_amount(news: NewsCo
     for minimum in (10_000_000, "10000000", "10,000,000"):
         answer = await news.funding(min_amount=minimum)
         assert [f.name for f in answer.pages[0].fields] == ["£40 million", "£10 million"]
+        assert answer.pages[0].title == "Largest funding figures of £10 million or more"
     with pytest.raises(NothingFound, match="Try a smaller min_amount"):
         await news.funding(min_amount=10**12)
     with pytest.raises(InvalidQuery, match="negative"):
@@ -389,3 +390,13 @@ async def test_a_huge_story_still_fits_discords_limits(store: Store) -> None:
     quotes_answer = await news.quotes(story="huge")
     assert sum(len(p.fields) for p in quotes_answer.pages) == 30
     assert "Speaker 29" in render_text(quotes_answer)
+
+
+def test_pounds_reads_like_govuk() -> None:
+    assert [pounds(Decimal(x)) for x in ("5000000", "1500000000", "250000", "580.17", "1234567")] == [
+        "£5 million",
+        "£1.5 billion",
+        "£250,000",
+        "£580.17",
+        "£1.23 million",
+    ]
