@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from bot.cli_bot import add_bot_commands, run_bot
 from bot.config import Settings
+from bot.console import add_console_command
 from bot.errors import ConfigError, NewsBotError
 
 if TYPE_CHECKING:
@@ -88,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     # --- other parts wire their subcommands here, each from its own module -------------------
     # extraction: `extract FILE` and `reextract` (bot/cli_extract.py, when it lands)
-    # bot: `console` (offline REPL of the slash commands)
+    add_console_command(commands)  # console: the slash commands offline (bot/console.py)
     add_bot_commands(commands)  # sync, invite
     return parser
 
