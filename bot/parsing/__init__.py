@@ -63,9 +63,9 @@ def _load_json(text: str) -> dict[str, object]:
     try:
         item = json.loads(text)
     except json.JSONDecodeError as err:
-        raise InputError(
-            f"malformed JSON at line {err.lineno} col {err.colno} ({err.msg}); is the file complete?"
-        ) from None
+        truncated = err.pos >= len(text.rstrip())
+        hint = "is the file complete?" if truncated else "check the file is a Content API item."
+        raise InputError(f"malformed JSON at line {err.lineno} col {err.colno} ({err.msg}); {hint}") from None
     except RecursionError:
         raise InputError("malformed JSON: it is nested too deeply to be a Content API item.") from None
     if isinstance(item, list):

@@ -71,7 +71,8 @@ def sniff(data: bytes) -> tuple[str, bytes, str | None]:
     kind = _kind(head)
     if kind == FEED:
         # The XML parser reads the encoding declaration itself; hand it UTF-8 when we decoded.
-        return kind, data if encoding == "utf-8" else _reencode(text), None
+        # Whitespace before "<?xml" is a fatal error to expat, and harmless to drop.
+        return kind, data.lstrip(_WHITESPACE) if encoding == "utf-8" else _reencode(text), None
     return kind, data, text
 
 

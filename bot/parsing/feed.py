@@ -161,9 +161,9 @@ def _parse_xml(data: bytes) -> ET.Element:
     except ET.ParseError as err:
         line, column = getattr(err, "position", (0, 0))
         reason = str(err).split(":", 1)[0]
-        raise InputError(
-            f"malformed XML at line {line} col {column + 1} ({reason}); is the feed complete?"
-        ) from None
+        truncated = reason in ("no element found", "unclosed token")
+        hint = "is the feed complete?" if truncated else "check it is an Atom or RSS feed."
+        raise InputError(f"malformed XML at line {line} col {column + 1} ({reason}); {hint}") from None
 
 
 # --- Atom ---------------------------------------------------------------------------------
