@@ -31,6 +31,9 @@ STATUSES: tuple[InputStatus, ...] = ("new", "updated", "unchanged", "skipped", "
 THREAD_PARSE_BYTES = 256 * 1024
 CONTENT_API_ACCEPT = "application/json"
 FEED_SUFFIXES = (".atom", ".rss", ".xml")
+# Skipped when walking a folder (named explicitly they are still tried): `ingest data` must not
+# report newsbot's own database, which lives there, as a failed input.
+NOT_STORIES = (".db", ".db-wal", ".db-shm", ".db-journal", ".sqlite", ".sqlite3", ".pyc")
 
 Extractor = Callable[[Story], Extraction]
 
@@ -221,7 +224,11 @@ def _walk(folder: Path) -> list[str]:
     found: list[str] = []
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found.extend(str(Path(root) / f) for f in sorted(files) if not f.startswith("."))
+        found.extend(
+            str(Path(root) / f)
+            for f in sorted(files)
+            if not f.startswith(".") and not f.endswith(NOT_STORIES)
+        )
     return found
 
 
