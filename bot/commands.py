@@ -77,7 +77,7 @@ class NewsCommands:
             raise NothingFound("No stories are stored yet. Add some with: python run.py ingest data/samples")
         title = f"Latest stories from {escape_markdown(org_name)}" if org_name else "Latest stories"
         fields = [
-            CardField(escape_markdown(s.story.title), _story_line(s.story, summary=_first_sentence(s)))
+            CardField(_title(s.story.title), _story_line(s.story, summary=_first_sentence(s)))
             for s in stories
         ]
         return Answer(_paged(title, fields))
@@ -162,7 +162,7 @@ class NewsCommands:
                     f"Try /news summary story:{s.id} to see what it says."
                 )
             fields = [_quote_field(q) for q in quotes]
-            cards = _paged(f"Quotes: {escape_markdown(s.title)}", fields, url=story_url(s))
+            cards = _paged(f"Quotes: {_title(s.title)}", fields, url=story_url(s))
             return Answer(cards)
         if speaker:
             hits = await self._speaker_quotes(speaker)
@@ -212,7 +212,7 @@ class NewsCommands:
             )
         fields = [
             CardField(
-                escape_markdown(hit.title),
+                _title(hit.title),
                 # One line of context: the snippet's paragraph breaks would only spread it out.
                 escape_highlighted(" ".join(hit.snippet.split()))
                 + f"\n{_date(hit.published_at)} · `{hit.story_id}`",
@@ -304,7 +304,7 @@ def story_url(story: Story) -> str | None:
 
 def _story_card(story: Story, *, description: str, fields: Iterable[CardField]) -> Card:
     return Card(
-        title=escape_markdown(story.title),
+        title=_title(story.title),
         description=description,
         url=story_url(story),
         fields=tuple(fields),
@@ -328,7 +328,7 @@ def _story_line(story: Story, *, summary: str = "") -> str:
     line = " · ".join(parts)
     url = story_url(story)
     where = f"{link('Read on GOV.UK', url)} · `{story.id}`" if url else f"`{story.id}`"
-    text = f"{escape_markdown(truncate(summary, 300))}\n" if summary else ""
+    text = f"{truncate(escape_markdown(summary), 300)}\n" if summary else ""
     return f"{text}{line}\n{where}"
 
 
@@ -497,6 +497,11 @@ def _count_hint(n: int, command: str) -> str:
 
 def _short(text: str, limit: int = 80) -> str:
     return truncate(" ".join(text.split()), limit)
+
+
+def _title(text: str) -> str:
+    """A title for a card or field name: one line (a stray newline would break it), escaped."""
+    return escape_markdown(" ".join(text.split()))
 
 
 def _choice_name(text: str) -> str:
