@@ -18,9 +18,9 @@ from bot.errors import InvalidQuery, StoryNotFound
 from bot.models import StoredStory
 from bot.storage import Store
 from bot.updates.clock import Clock, SystemClock, iso, parse_iso
-from bot.updates.delivery import post_nonce
+from bot.updates.delivery import CATCH_UP_THRESHOLD, digest_nonce, post_nonce
 from bot.updates.filters import Mode, SubscriptionFilter
-from bot.updates.models import PAUSED_BY_MODERATOR, FeedState, Post, Subscription
+from bot.updates.models import PAUSED_BY_MODERATOR, Digest, FeedState, Post, Subscription
 
 log = logging.getLogger(__name__)
 
@@ -176,11 +176,18 @@ class UpdatesStore:
         return cursor.rowcount
 
     async def _drop_orphan_pending(self, guild_id: int | None = None, channel_id: int | None = None) -> None:
-        """Delete pending posts whose channel has no subscription left (sent ones stay: never twice)."""
+        """Delete pending posts and digests whose channel has no subscription left (sent posts stay:
+        they are never posted twice)."""
         await self._conn.execute(
             "DELETE FROM posts WHERE state = 'pending'"
             " AND (? IS NULL OR guild_id = ?) AND (? IS NULL OR channel_id = ?)"
             " AND NOT EXISTS (SELECT 1 FROM subscriptions s WHERE s.channel_id = posts.channel_id)",
+            (guild_id, guild_id, channel_id, channel_id),
+        )
+        await self._conn.execute(
+            "DELETE FROM digests WHERE state = 'pending'"
+            " AND (? IS NULL OR guild_id = ?) AND (? IS NULL OR channel_id = ?)"
+            " AND NOT EXISTS (SELECT 1 FROM subscriptions s WHERE s.channel_id = digests.channel_id)",
             (guild_id, guild_id, channel_id, channel_id),
         )
 
@@ -349,6 +356,121 @@ class UpdatesStore:
             (story_id,),
         )
         return [_post(row) for row in rows]
+
+    # --- digests ------------------------------------------------------------------------------
+
+    async def create_digests(self, mode: Mode, period: str) -> list[Digest]:
+        """Gather every channel's pending `mode` (daily or weekly) posts into one digest for
+        `period`, in one transaction. A period already gathered for a channel is not made twice."""
+        return await self._gather(mode.value, period, "p.mode = ?", (mode.value,))
+
+    async def create_catch_ups(self, threshold: int = CATCH_UP_THRESHOLD) -> list[Digest]:
+        """After downtime: channels with more than `threshold` immediate posts waiting get them as
+        one catch-up digest instead of a burst of messages."""
+        period = self._now()
+        return await self._gather(
+            "catch_up",
+            period,
+            "p.mode = 'immediate' AND p.channel_id IN (SELECT channel_id FROM posts"
+            " WHERE state = 'pending' AND mode = 'immediate' AND digest_id IS NULL"
+            " GROUP BY channel_id HAVING count(*) > ?)",
+            (threshold,),
+        )
+
+    async def _gather(self, kind: str, period: str, where: str, params: tuple[object, ...]) -> list[Digest]:
+        async with self._store.transaction():
+            rows = await self._conn.execute_fetchall(
+                "SELECT DISTINCT p.guild_id, p.channel_id FROM posts p"
+                f" WHERE p.state = 'pending' AND p.digest_id IS NULL AND {where}"
+                " AND EXISTS (SELECT 1 FROM subscriptions u WHERE u.channel_id = p.channel_id AND u.paused = 0)"
+                " ORDER BY p.channel_id",
+                params,
+            )
+            made = []
+            for guild_id, channel_id in rows:
+                cursor = await self._conn.execute(
+                    "INSERT INTO digests (guild_id, channel_id, kind, period, nonce, created_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (channel_id, kind, period) DO NOTHING",
+                    (guild_id, channel_id, kind, period, digest_nonce(channel_id, kind, period), self._now()),
+                )
+                if not cursor.rowcount:
+                    continue
+                await self._conn.execute(
+                    f"UPDATE posts AS p SET digest_id = ? WHERE p.channel_id = ? AND p.state = 'pending'"
+                    f" AND p.digest_id IS NULL AND {where}",
+                    (cursor.lastrowid, channel_id, *params),
+                )
+                made.append(cursor.lastrowid)
+            digests = [await self._digest(digest_id) for digest_id in made if digest_id is not None]
+        for digest in digests:
+            log.info(
+                "digest=%s %s for channel=%s: %d stories",
+                digest.id,
+                kind,
+                digest.channel_id,
+                len(digest.story_ids),
+            )
+        return digests
+
+    async def pending_digests(self) -> list[Digest]:
+        """Digests not fully sent, oldest first, for channels with an active subscription."""
+        rows = await self._conn.execute_fetchall(
+            "SELECT d.id FROM digests d WHERE d.state = 'pending' AND EXISTS"
+            " (SELECT 1 FROM subscriptions u WHERE u.channel_id = d.channel_id AND u.paused = 0) ORDER BY d.id"
+        )
+        return [await self._digest(row[0]) for row in rows]
+
+    async def digest_page_sent(self, digest_id: int, message_id: int) -> None:
+        """Record one page as sent, so a restart resumes at the next page."""
+        async with self._store.transaction():
+            await self._conn.execute(
+                "UPDATE digests SET message_ids = json_insert(message_ids, '$[#]', ?) WHERE id = ?",
+                (message_id, digest_id),
+            )
+
+    async def mark_digest_sent(self, digest_id: int) -> None:
+        """Every page is out: the digest and the posts it gathered are sent (never again)."""
+        async with self._store.transaction():
+            now = self._now()
+            await self._conn.execute(
+                "UPDATE digests SET state = 'sent', sent_at = ? WHERE id = ?", (now, digest_id)
+            )
+            await self._conn.execute(
+                "UPDATE posts SET state = 'sent', sent_at = ?,"
+                " message_id = (SELECT json_extract(message_ids, '$[0]') FROM digests WHERE id = ?)"
+                " WHERE digest_id = ?",
+                (now, digest_id, digest_id),
+            )
+            await self._conn.execute(
+                "UPDATE subscriptions SET last_post_at = ?"
+                " WHERE channel_id = (SELECT channel_id FROM digests WHERE id = ?)",
+                (now, digest_id),
+            )
+
+    async def _digest(self, digest_id: int) -> Digest:
+        rows = await self._conn.execute_fetchall(
+            "SELECT id, guild_id, channel_id, kind, period, state, message_ids, created_at FROM digests WHERE id = ?",
+            (digest_id,),
+        )
+        row = rows[0]
+        posts = await self._conn.execute_fetchall(
+            "SELECT s.short_id, p.role_ids FROM posts p JOIN stories s ON s.id = p.story_id"
+            " WHERE p.digest_id = ? ORDER BY p.id",
+            (digest_id,),
+        )
+        roles = dict.fromkeys(role for post in posts for role in json.loads(post[1]))
+        return Digest(
+            id=row["id"],
+            guild_id=row["guild_id"],
+            channel_id=row["channel_id"],
+            kind=row["kind"],
+            period=row["period"],
+            state=row["state"],
+            message_ids=tuple(json.loads(row["message_ids"])),
+            story_ids=tuple(post[0] for post in posts),
+            role_ids=tuple(roles),
+            created_at=datetime.fromisoformat(row["created_at"]),
+        )
 
     # --- feeds --------------------------------------------------------------------------------
 

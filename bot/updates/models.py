@@ -77,3 +77,19 @@ class FeedState:
     def baselined(self) -> bool:
         """True once a first poll has stored what the feed held (and posted none of it)."""
         return self.last_success_at is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    """One channel's daily, weekly or catch-up message, listing its stories oldest first."""
+
+    id: int
+    guild_id: int
+    channel_id: int
+    kind: str  # daily | weekly | catch_up
+    period: str
+    state: str  # pending | sent
+    message_ids: tuple[int, ...]  # pages already sent, in order
+    story_ids: tuple[str, ...]
+    role_ids: tuple[int, ...]  # every role of the posts it gathers, once each
+    created_at: datetime

@@ -156,6 +156,9 @@ class FeedPoller:
             return PollReport(url, ok=True, not_modified=True, recovered=recovered)
 
         results = [result async for result in self.ingester.ingest_bytes(fetched.body, url)]
+        if len(results) == 1 and results[0].failed and results[0].input == url:
+            # The document itself was unusable (an HTML error page, malformed XML): a feed failure.
+            return await self._failed(state, now, interval, results[0].reason or "the feed could not be read")
         stored_ids = [r.story_id for r in results if r.story_id]
         new = tuple(r.story_id for r in results if r.status == "new" and r.story_id)
         updated = tuple(r.story_id for r in results if r.status == "updated" and r.story_id)

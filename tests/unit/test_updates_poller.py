@@ -61,6 +61,7 @@ class FeedServer:
 
     entries: list[Entry] = field(default_factory=list)
     fail_status: int | None = None
+    serve_html: bool = False
     requests: list[tuple[str, str | None]] = field(default_factory=list)  # (path, If-None-Match)
     base: str = ""
 
@@ -113,6 +114,10 @@ class FeedServer:
         self.requests.append((request.path, request.headers.get("If-None-Match")))
         if self.fail_status is not None:
             return web.Response(status=self.fail_status, text="down")
+        if self.serve_html:
+            return web.Response(
+                text="<html><body>Service unavailable</body></html>", content_type="text/html"
+            )
         body = self.feed_xml()
         etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
         if request.headers.get("If-None-Match") == etag:
@@ -322,6 +327,19 @@ async def test_failure_backs_off_is_announced_once_then_recovers(harness: Harnes
         None,
         False,
     )
+
+
+async def test_html_instead_of_a_feed_is_a_feed_failure(harness: Harness) -> None:
+    await harness.poller.poll_due()
+    harness.server.serve_html = True
+    [report] = await harness.poll_after()
+    assert not report.ok and report.error
+    state = await harness.updates.feed(harness.poller.urls[0])
+    assert state is not None and state.failures == 1 and state.last_error == report.error
+    harness.server.serve_html = False
+    harness.server.entries.append(Entry("after-error", "After the error page", "Text."))
+    [report] = await harness.poll_after(INTERVAL * 3)
+    assert report.ok and report.new == ("after-error",)
 
 
 async def test_updated_story_marks_its_sent_posts_for_edit(harness: Harness) -> None:
