@@ -1,0 +1,521 @@
+"""Money figures in a story: each amount once, whether it is funding, what for, and what it is part of.
+
+Reading order is the title (block_index -2), the description when it is not also the first block
+(-1), then every block. The steps:
+
+1. `money_lexer.find_amounts` finds the amounts in each text; `money_context.read_context` reads the
+   words around each one (funding or not, purpose, period, qualifier, funder).
+2. Repeats are merged: a later mention of the same amount is the same figure unless the two are in
+   one sentence or each has its own different purpose ("£29million for cultural recovery" ...
+   "£29million ... for business interventions"). The first surface is kept; later mentions fill in
+   what the first did not say (period, part_of, ...).
+3. `part_of` links a figure to a larger one it is explicitly included in: "X, which includes Y",
+   "(Y)" inside X's line, a list after "This is broken down as follows:", "Y is part of a X
+   package", "bringing the total to X", parts in one sentence that add up to X, "Other
+   allocations include:". "This funding" and similar are resolved to the figure of the sentence
+   before, or to the story's headline figure.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from bot.extract.money_context import Context, read_context
+from bot.extract.money_lexer import Found, find_amounts, parse_user_amount
+from bot.models import BlockKind, Money, Story
+
+log = logging.getLogger(__name__)
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+TITLE_INDEX = -2
+DESCRIPTION_INDEX = -1
+# A defensive bound: real stories have tens of figures, adversarial input may have many thousands.
+MAX_MENTIONS = 400
+# Later mentions compared with at most this many earlier figures of the same amount.
+_MAX_SAME_AMOUNT = 8
+
+_SENTENCE_BREAK = re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9£$€•])")
+_ANAPHOR = re.compile(
+    r"^\s*(?:(?:This|That|It|These|Those)\b(?!\s+(?:is|was)\s+(?:a|an|the)\s+\w+\s+(?:that|which|who)\b)"
+    r"|(?:The|This|That|These|Those|Other|Further|Remaining|The\s+other|Its|Our|Their)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:funding|money|investment|package|allocations?|grants?|boost|cash|donation|support|awards?|sum)\b)",
+    re.IGNORECASE,
+)
+_OTHER_LIST = re.compile(r"^\s*(?:Other|Further|Remaining|The\s+other|The\s+remaining)\b", re.IGNORECASE)
+_INCLUDES = re.compile(
+    r"\b(?:which|that)\s+(?:includes?|included|comprises|consists\s+of)\b|\bincluding\b|\bof\s+which\b"
+    r"|\bincludes?\b|\bcomprising\b|\bcomprises\b|\bconsists?\s+of\b|\bmade\s+up\s+of\b|\bbroken\s+down\b"
+    r"|\bbreaks\s+down\b|\bbreakdown\b|\bas\s+follows\b|\bsplit\s+(?:between|into|as)\b",
+    re.IGNORECASE,
+)
+_NOT_INCLUDED = re.compile(
+    r"\b(?:on\s+top\s+of|in\s+addition\s+to|as\s+well\s+as|adding\s+to|adds\s+to|plus|alongside|besides)\b",
+    re.IGNORECASE,
+)
+_PART_OF = re.compile(
+    r"\b(?:part|parts|share|portion)\s+of\s+(?:a|an|the|its|our|their|this)\s+(?:[\w-]+\s+){0,3}$",
+    re.IGNORECASE,
+)
+_FROM_CONTAINER = re.compile(r"\b(?:from|out\s+of)\s+(?:a|an|the|its|our|their|this)\s+$", re.IGNORECASE)
+_CONTAINER_NOUN = re.compile(
+    r"^\s+(?:[\w-]+\s+){0,3}?(?:fund|pot|package|budget|programme|allocation|settlement|envelope)\b",
+    re.IGNORECASE,
+)
+_TOTAL_TRIGGER = re.compile(
+    r"\b(?:(?:bring|brings|bringing|brought|take|takes|taking|took|raise|raises|raising|increase|increases"
+    r"|increasing)\s+(?:the|its|their|our|this)\b[^£$€.;]{0,150}\btotal\b|a\s+total\s+of|total\s+(?:\w+\s+){0,3}"
+    r"(?:of|to|in)\b|totalling|totaling|in\s+total|contributed\s+towards)[^£$€.;]{0,150}$",
+    re.IGNORECASE,
+)
+_PAREN_EXCLUDES = re.compile(
+    r"\b(?:plus|excluding|exc|inc|including\s+vat|vat|equivalent|approx\w*|about|around|or|per|each|up\s+from"
+    r"|down\s+from|compared|previously|was|were|from)\b|%",
+    re.IGNORECASE,
+)
+
+
+@dataclass(slots=True)
+class _Mention:
+    found: Found
+    block_index: int
+    order: int  # position in reading order
+    sentence: int  # global sentence number
+    list_item: bool
+    context: Context
+    in_title: bool
+    entry: int = -1
+
+
+@dataclass(slots=True)
+class _Entry:
+    """One money figure: the first mention's surface plus what all its mentions said."""
+
+    first: _Mention
+    mentions: list[_Mention] = field(default_factory=list)
+    is_funding: bool = True
+    purpose: str | None = None
+    strong_purpose: bool = False
+    period: str | None = None
+    funder: str | None = None
+    qualifier: str | None = None
+    part_of: int | None = None
+    total: bool = False
+    equivalent_of: int | None = None
+
+    @property
+    def amount(self) -> Decimal:
+        return self.first.found.amount
+
+    @property
+    def currency(self) -> str:
+        return self.first.found.currency
+
+
+@dataclass(slots=True)
+class _Sentence:
+    block_index: int
+    text: str
+    start: int
+    end: int
+    list_item: bool
+    mentions: list[_Mention] = field(default_factory=list)
+    referent: int | None = None  # what "This"/"The funding" at its start resolved to
+
+
+def parse_amount(text: str) -> tuple[Decimal, str] | None:
+    """Read an amount a person typed: "5000000", "£5m", "5 million", "£1.2bn", "$2bn", "half a billion pounds".
+
+    Returns (amount in currency units, ISO currency), pounds when no currency is given, or None when
+    the text is not one amount. Never raises.
+    """
+    return parse_user_amount(text)
+
+
+def extract_money(story: Story) -> tuple[Money, ...]:
+    """Every money figure in the story, in reading order, each listed once."""
+    sentences = _sentences(story)
+    mentions = [m for s in sentences for m in s.mentions]
+    if not mentions:
+        return ()
+    entries = _merge_repeats(mentions)
+    _link_equivalents(sentences, entries)
+    _link_parts(sentences, entries, mentions)
+    _fund_containers(entries)
+    return tuple(_money(entry, entries) for entry in entries)
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def _texts(story: Story) -> list[tuple[int, str, bool]]:
+    texts = [(TITLE_INDEX, story.title, False)]
+    first = story.blocks[0].text if story.blocks else None
+    if story.description and story.description.strip() != (first or "").strip():
+        texts.append((DESCRIPTION_INDEX, story.description, False))
+    texts.extend((i, b.text, b.kind is BlockKind.LIST_ITEM) for i, b in enumerate(story.blocks))
+    return texts
+
+
+def _sentences(story: Story) -> list[_Sentence]:
+    sentences: list[_Sentence] = []
+    order = 0
+    budget = MAX_MENTIONS
+    for block_index, text, list_item in _texts(story):
+        found = find_amounts(text) if budget > 0 else []
+        if len(found) > budget:
+            log.warning(
+                "story %s: more than %s money mentions, the rest are ignored", story.source, MAX_MENTIONS
+            )
+            found = found[:budget]
+        budget -= len(found)
+        starts = [0] + [m.end() for m in _SENTENCE_BREAK.finditer(text)] if found else [0]
+        block_sentences = [
+            _Sentence(block_index, text, start, end, list_item)
+            for start, end in zip(starts, starts[1:] + [len(text)], strict=True)
+        ]
+        first_number = len(sentences)
+        sentences.extend(block_sentences)
+        for item in found:
+            number = bisect.bisect_right(starts, item.start) - 1
+            sentence = block_sentences[number]
+            left = text[max(sentence.start, item.start - 300) : item.start]
+            right = text[item.end : min(sentence.end, item.end + 300)]
+            mention = _Mention(
+                item, block_index, order, first_number + number, list_item, read_context(left, right),
+                block_index == TITLE_INDEX,
+            )  # fmt: skip
+            order += 1
+            sentence.mentions.append(mention)
+    return sentences
+
+
+# --- repeats ---------------------------------------------------------------------------------
+
+
+def _merge_repeats(mentions: list[_Mention]) -> list[_Entry]:
+    entries: list[_Entry] = []
+    by_amount: dict[tuple[Decimal, str], list[int]] = {}
+    for mention in mentions:
+        key = (mention.found.amount, mention.found.currency)
+        earlier = by_amount.setdefault(key, [])
+        same = next(
+            (i for i in reversed(earlier[-_MAX_SAME_AMOUNT:]) if _is_repeat(entries[i], mention)), None
+        )
+        if same is None:
+            entry = _Entry(mention)
+            _absorb(entry, mention, first=True)
+            earlier.append(len(entries))
+            mention.entry = len(entries)
+            entries.append(entry)
+        else:
+            _absorb(entries[same], mention, first=False)
+            mention.entry = same
+    return entries
+
+
+def _is_repeat(entry: _Entry, mention: _Mention) -> bool:
+    if any(m.sentence == mention.sentence for m in entry.mentions):
+        return False  # one sentence does not name the same figure twice ("£2.2 million, a decrease of £2.2m")
+    new = mention.context
+    if new.definite or entry.first.in_title or mention.in_title:
+        return True
+    # Two mentions that each say what they are for, and say different things, are two figures.
+    for old in entry.mentions:
+        if old.in_title or not (old.context.strong_purpose and new.strong_purpose):
+            continue
+        return bool(_stems(old.context.purpose) & _stems(new.purpose))
+    return True
+
+
+_STOP = frozenset(
+    _words(
+        "the a an of for to and in on with by from at its their our this that these those be is are will new "
+        "more than over up help support"
+    )
+)
+
+
+def _stems(text: str | None) -> set[str]:
+    words = re.findall(r"[a-z0-9]+", (text or "").lower())
+    return {w[:4] for w in words if w not in _STOP}
+
+
+def _absorb(entry: _Entry, mention: _Mention, first: bool) -> None:
+    entry.mentions.append(mention)
+    context = mention.context
+    # The title's wording is terse ("£500 better off"): the first mention outside it decides.
+    first_outside_title = not mention.in_title and all(m.in_title for m in entry.mentions[:-1])
+    if first or first_outside_title:
+        entry.is_funding = context.is_funding
+    better = context.purpose and (
+        entry.purpose is None
+        or context.strong_purpose
+        and not entry.strong_purpose
+        or first_outside_title
+        and context.strong_purpose
+    )
+    if better:
+        entry.purpose, entry.strong_purpose = context.purpose, context.strong_purpose
+    entry.period = entry.period or context.period
+    entry.funder = entry.funder or context.funder
+    entry.qualifier = entry.qualifier or context.qualifier
+    entry.total = entry.total or context.total
+
+
+# --- equivalents and parts -------------------------------------------------------------------
+
+
+def _link_equivalents(sentences: list[_Sentence], entries: list[_Entry]) -> None:
+    """ "£500,000 (more than 6 crores taka)": the second is the first in another currency."""
+    for sentence in sentences:
+        for before, after in zip(sentence.mentions, sentence.mentions[1:], strict=False):
+            if before.found.currency == after.found.currency:
+                continue
+            gap = sentence.text[before.found.end : after.found.start]
+            if len(gap) <= 40 and "(" in gap and ")" not in gap:
+                target, source = entries[after.entry], entries[before.entry]
+                if target.first is after:
+                    target.equivalent_of = before.entry
+                    target.is_funding = source.is_funding
+                    target.purpose = target.purpose or source.purpose
+
+
+def _link_parts(sentences: list[_Sentence], entries: list[_Entry], mentions: list[_Mention]) -> None:
+    headline = _headline(entries)
+    for number, sentence in enumerate(sentences):
+        if sentence.block_index < 0:
+            continue
+        if _ANAPHOR.match(sentence.text[sentence.start : sentence.end]):
+            sentence.referent = _resolve(sentences, number, entries, headline)
+        _parentheses(sentence, entries)
+        _inclusions(sentences, number, entries, headline)
+        _part_of_phrases(sentence, entries)
+        _totals(sentence, entries)
+        _sums(sentence, entries)
+
+
+def _headline(entries: list[_Entry]) -> int | None:
+    """The story's main figure: the first funding figure of the title, else of the opening text."""
+    for want_title in (True, False):
+        for i, entry in enumerate(entries):
+            usable = entry.is_funding and entry.equivalent_of is None
+            if usable and entry.first.in_title == want_title and (want_title or entry.first.block_index <= 0):
+                return i
+    return None
+
+
+def _set_part(entries: list[_Entry], part: int, whole: int | None) -> bool:
+    if whole is None or part == whole:
+        return False
+    p, w = entries[part], entries[whole]
+    if p.part_of is not None or p.currency != w.currency or p.amount >= w.amount or w.part_of == part:
+        return False
+    p.part_of = whole
+    return True
+
+
+def _eligible(mentions: list[_Mention], entries: list[_Entry]) -> list[int]:
+    """Figures a later "This" can point at: not an earlier or separate amount, not a translation."""
+    seen: list[int] = []
+    for m in mentions:
+        if not m.context.prior and entries[m.entry].equivalent_of is None and m.entry not in seen:
+            seen.append(m.entry)
+    return seen
+
+
+def _resolve(
+    sentences: list[_Sentence], number: int, entries: list[_Entry], headline: int | None
+) -> int | None:
+    """What "This", "The funding", "Other allocations" at the start of sentence `number` refer to."""
+    for back in range(number - 1, max(number - 4, -1), -1):
+        previous = sentences[back]
+        if previous.block_index < 0:
+            break
+        if previous.referent is not None:
+            return previous.referent
+        if not previous.mentions:
+            continue
+        candidates = _eligible(previous.mentions, entries)
+        if len(candidates) == 1:
+            return candidates[0]
+        containers = {entries[c].part_of for c in candidates}
+        if len(containers) == 1 and None not in containers:
+            return containers.pop()
+        break
+    return headline
+
+
+def _parentheses(sentence: _Sentence, entries: list[_Entry]) -> None:
+    """ "£9.2million for schools (schools reopening (£8million), ...)": bracketed amounts are parts."""
+    mentions = sentence.mentions
+    for index, part in enumerate(mentions):
+        for whole in reversed(mentions[max(0, index - 10) : index]):
+            gap = sentence.text[whole.found.end : part.found.start]
+            if len(gap) > 300 or gap.count("(") <= gap.count(")"):
+                continue
+            inner = gap[gap.rfind("(") + 1 :]
+            if part.found.currency == whole.found.currency and not _PAREN_EXCLUDES.search(inner):
+                _set_part(entries, part.entry, whole.entry)
+            break
+
+
+def _inclusions(sentences: list[_Sentence], number: int, entries: list[_Entry], headline: int | None) -> None:
+    """ "£40 million ..., which includes £11 million ..." and lists after "... includes:"."""
+    sentence = sentences[number]
+    text = sentence.text[sentence.start : sentence.end]
+    for trigger in _INCLUDES.finditer(text):
+        at = sentence.start + trigger.start()
+        before = [m for m in sentence.mentions if m.found.end <= at and not m.context.prior]
+        if before:
+            whole: int | None = before[-1].entry
+        elif _ANAPHOR.match(text):
+            whole = sentence.referent
+        else:
+            continue
+        after = [m for m in sentence.mentions if m.found.start > at]
+        stop = _NOT_INCLUDED.search(text, trigger.end())
+        limit = sentence.start + stop.start() if stop else sentence.end
+        for m in after:
+            if m.found.start < limit and not _inside_parentheses(sentence, m):
+                _set_part(entries, m.entry, whole)
+        if text.rstrip().endswith(":") and number == _last_sentence_of_block(sentences, number):
+            _list_parts(sentences, number, entries, whole)
+        if whole is not None and _OTHER_LIST.match(text):
+            _earlier_siblings(sentences, number, entries, whole)
+        break
+
+
+def _inside_parentheses(sentence: _Sentence, mention: _Mention) -> bool:
+    before = sentence.text[sentence.start : mention.found.start]
+    return before.count("(") > before.count(")")
+
+
+def _last_sentence_of_block(sentences: list[_Sentence], number: int) -> int:
+    block = sentences[number].block_index
+    while number + 1 < len(sentences) and sentences[number + 1].block_index == block:
+        number += 1
+    return number
+
+
+def _list_parts(sentences: list[_Sentence], number: int, entries: list[_Entry], whole: int | None) -> None:
+    """The first amount of each list item after an introducing line is a part of `whole`."""
+    block = sentences[number].block_index
+    items: list[_Mention] = []
+    current = None
+    for sentence in sentences[number + 1 :]:
+        if not sentence.list_item:
+            break
+        if sentence.block_index != current:
+            current = sentence.block_index
+            firsts = [m for m in sentence.mentions if not _inside_parentheses(sentence, m)]
+            if firsts:
+                items.append(firsts[0])
+        elif sentence.block_index == block:
+            break
+    if not items:
+        return
+    total = sum((m.found.amount for m in items), Decimal(0))
+    if whole is None or entries[whole].amount != total:
+        # "This is broken down as follows:" after a line naming several figures: the one the list
+        # adds up to is the whole.
+        whole = next(
+            (i for i, e in enumerate(entries) if e.amount == total and e.first.order < items[0].order), whole
+        )
+    for m in items:
+        _set_part(entries, m.entry, whole)
+
+
+def _earlier_siblings(sentences: list[_Sentence], number: int, entries: list[_Entry], whole: int) -> None:
+    """ "Other allocations include:" says the figures given before it are allocations of `whole` too."""
+    start = entries[whole].first.order
+    for sentence in sentences[:number]:
+        for m in sentence.mentions:
+            entry = entries[m.entry]
+            if (
+                m.order > start
+                and entry.first is m
+                and entry.is_funding
+                and not entry.total
+                and not m.context.prior
+                and entry.equivalent_of is None
+                and not any(e.part_of == m.entry for e in entries)
+            ):
+                _set_part(entries, m.entry, whole)
+
+
+def _part_of_phrases(sentence: _Sentence, entries: list[_Entry]) -> None:
+    """ "The £2 million ... is part of a £5 million package", "£2m from the £10m fund"."""
+    for index, whole in enumerate(sentence.mentions):
+        left = sentence.text[max(sentence.start, whole.found.start - 80) : whole.found.start]
+        right = sentence.text[whole.found.end : whole.found.end + 60]
+        if not (_PART_OF.search(left) or _FROM_CONTAINER.search(left) and _CONTAINER_NOUN.match(right)):
+            continue
+        before = [m for m in sentence.mentions[:index] if not m.context.prior]
+        part = before[-1].entry if before else sentence.referent
+        if part is not None:
+            _set_part(entries, part, whole.entry)
+
+
+def _totals(sentence: _Sentence, entries: list[_Entry]) -> None:
+    """ "... £22 million increase – taking the total budget to £227 million": earlier figures are parts."""
+    for index, whole in enumerate(sentence.mentions):
+        left = sentence.text[max(sentence.start, whole.found.start - 220) : whole.found.start]
+        if not _TOTAL_TRIGGER.search(left):
+            continue
+        entries[whole.entry].total = True
+        for m in sentence.mentions[:index]:
+            _set_part(entries, m.entry, whole.entry)
+        if sentence.referent is not None:
+            _set_part(entries, sentence.referent, whole.entry)
+
+
+def _sums(sentence: _Sentence, entries: list[_Entry]) -> None:
+    """Two or more figures in one sentence that add up to a figure named elsewhere are its parts."""
+    parts = [
+        m.entry
+        for m in sentence.mentions
+        if not m.context.prior and entries[m.entry].part_of is None and entries[m.entry].is_funding
+    ]
+    parts = list(dict.fromkeys(parts))
+    if len(parts) < 2 or len(parts) > 12:
+        return
+    currency = entries[parts[0]].currency
+    if any(entries[p].currency != currency for p in parts):
+        return
+    total = sum((entries[p].amount for p in parts), Decimal(0))
+    for i, entry in enumerate(entries):
+        if i not in parts and entry.currency == currency and abs(entry.amount - total) <= total / 200:
+            for p in parts:
+                _set_part(entries, p, i)
+            return
+
+
+def _fund_containers(entries: list[_Entry]) -> None:
+    """A total that funding figures are part of is funding too ("bringing the total value to £460m")."""
+    for entry in entries:
+        if entry.part_of is not None and entry.is_funding:
+            entries[entry.part_of].is_funding = True
+
+
+def _money(entry: _Entry, entries: list[_Entry]) -> Money:
+    first = entry.first
+    return Money(
+        surface=first.found.surface,
+        amount=first.found.amount,
+        currency=first.found.currency,
+        is_funding=entry.is_funding,
+        block_index=first.block_index,
+        purpose=entry.purpose,
+        funder=entry.funder if entry.is_funding else None,
+        period=entry.period,
+        qualifier=entry.qualifier,
+        part_of=entries[entry.part_of].first.found.surface if entry.part_of is not None else None,
+    )
