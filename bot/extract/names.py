@@ -1,0 +1,355 @@
+"""People's names in news text without a language model: capitalised runs, honorifics and roles.
+
+`parse_attribution("Minister for London Jo Johnson")` -> ("Jo Johnson", "Minister for London"). The rules
+are GOV.UK press-release conventions: a role before the name ("Scottish Secretary Alister Jack"), a role
+between commas ("Cllr David Harvey, deputy leader of Westminster City Council,"), a lowercase role after
+the name ("Darren Henley chief executive of Arts Council England"), honorifics kept, post-nominals dropped.
+Every pattern here is a plain token scan, so the cost is linear in the text.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+log = logging.getLogger(__name__)
+
+
+def _words(text: str, lower: bool = False) -> frozenset[str]:
+    """A word list written as one string, so that long vocabularies stay readable."""
+    return frozenset(text.lower().split() if lower else text.split())
+
+
+HONORIFICS = _words(
+    "Mr Mrs Ms Miss Mx Dr Dr. Prof Prof. Professor Sir Dame Lord Lady Baroness Baron Cllr Councillor "
+    "Rev Revd Reverend Canon Bishop Archbishop Rabbi Imam Father Captain Capt Major Colonel Col Lieutenant "
+    "Commander Admiral Brigadier Dean Judge"
+)
+# "The Rt Hon" says nothing a reader needs; it goes with the post-nominals.
+_DROPPED_PREFIXES = (
+    "the right honourable ",
+    "right honourable ",
+    "the rt hon ",
+    "rt hon ",
+    "the hon ",
+    "hon ",
+)
+POST_NOMINALS = _words(
+    "MP MSP MLA AM MS MEP MBE OBE CBE KBE DBE CB CMG KCMG GCMG CVO LVO KCVO GCVO KC QC FRS FREng FRSE "
+    "FMedSci FRCP FRCS FRCGP PC DL JP PhD BEM KCB GCB DCB CH OM VC GC DSO MC FBA FRSA FCA"
+)
+PARTICLES = _words("de del della der den van von bin bint al el le la du da di dos ter ap ibn mac")
+# Words that make a capitalised run a job title ("Minister Murphy" is still a person) ...
+TITLE_WORDS = _words(
+    "Minister Ministers Secretary Chancellor Director Chair Chairman Chairwoman Chairperson Chief "
+    "Executive Officer Head Leader Commissioner Ambassador President Spokesperson Spokesman "
+    "Spokeswoman Manager Member Deputy Under Parliamentary Permanent Principal Adviser Advisor Mayor "
+    "Governor Consul Envoy Attorney Solicitor General Paymaster Whip Speaker Founder Co-founder "
+    "Treasurer Registrar Inspector Constable Superintendent Coordinator Lead Partner Trustee "
+    "Fellow Editor Scientist Economist Vice-Chancellor Provost Headteacher Owner CEO PM Prime "
+    "Representative Delegate Clerk Comptroller Controller Official Chairs Vice Senior Assistant",
+    lower=True,
+)
+# ... or an organisation ("Arts Council England" names nobody).
+ORG_WORDS = _words(
+    "Cabinet Regional Programme Project Policy Press Office Department Council Government Ministry "
+    "Agency Authority Committee Board Trust Service Services University College School Fund "
+    "Foundation Commission Bank Group Association Society Institute Unit Partnership Company Ltd "
+    "Limited Plc Network Centre Center Forum Court Tribunal Parliament Assembly Senedd Party Campaign "
+    "Team Police Force NHS UK HM Executive",
+    lower=True,
+)
+ROLE_WORDS = TITLE_WORDS | ORG_WORDS
+# Unnamed speakers that GOV.UK prints as such: "A Welsh Government spokesperson said:".
+UNNAMED_HEADS = _words("spokesperson spokesman spokeswoman spokespeople official source")
+PRONOUNS = _words("he she they")
+# Leading words of a clause that comes before the speaker: "Commenting on the figures, X said".
+_LEAD_IN_WORDS = _words(
+    "in at on after following during before responding commenting speaking welcoming announcing making "
+    "launching opening closing visiting writing today also meanwhile however earlier later separately "
+    "additionally and but as while when with"
+)
+_ARTICLES = ("the ", "a ", "an ")
+_EDGE_PUNCTUATION = " ,:;-\u2013\u2014"
+_POSSESSIVE = re.compile(r"[’']s$")
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    """Who an attribution names. `kind` is "name", "unnamed", "reference" (the Minister) or "pronoun"."""
+
+    name: str
+    role: str | None
+    kind: str
+
+
+def strip_name(name: str) -> str:
+    """ "The Rt Hon Theresa May MP" -> "Theresa May"; honorifics such as Sir or Cllr stay."""
+    text = " ".join(name.replace(",", " ").split())
+    lowered = text.lower()
+    for prefix in _DROPPED_PREFIXES:
+        if lowered.startswith(prefix):
+            text = text[len(prefix) :]
+            break
+    tokens = text.split()
+    while len(tokens) > 1 and _is_post_nominal(tokens[-1]):
+        tokens.pop()
+    return " ".join(tokens)
+
+
+def surname(name: str) -> str:
+    tokens = [t for t in name.split() if t not in HONORIFICS]
+    return tokens[-1] if tokens else name
+
+
+def _is_post_nominal(token: str) -> bool:
+    bare = token.strip(".,;")
+    return bare in POST_NOMINALS
+
+
+def is_name_token(token: str) -> bool:
+    """A capitalised word that can be part of a person's name (not a role or organisation word)."""
+    if not token or token.lower() in ROLE_WORDS:
+        return False
+    first = token[0]
+    if first.isupper():
+        return any(c.isalpha() for c in token) and not token.isupper() or _is_initials(token)
+    # O’Neill, d’Ancona: a lowercase particle glued by an apostrophe to a capital.
+    return len(token) > 2 and token[1] in "’'" and token[2:3].isupper()
+
+
+def _is_initials(token: str) -> bool:
+    """ "TC" in "David TC Davies", "J." or "J.K." in a name."""
+    bare = token.replace(".", "")
+    return 0 < len(bare) <= 3 and bare.isalpha() and bare.isupper() and bare not in POST_NOMINALS
+
+
+def is_pure_name(text: str) -> bool:
+    """True for "Cllr David Harvey", "Matt Cannell", "Lord Parkinson": honorifics and name words only."""
+    tokens = text.split()
+    if not 1 <= len(tokens) <= 6:
+        return False
+    names = 0
+    for token in tokens:
+        if token in HONORIFICS:
+            continue
+        if token in PARTICLES or is_name_token(token):
+            names += token not in PARTICLES
+            continue
+        return False
+    # A lone capitalised word after no honorific is too weak ("Funding"), unless it follows one.
+    return names >= 2 or (names == 1 and tokens[0] in HONORIFICS)
+
+
+def _name_from_run(tokens: list[str], whole_segment: bool) -> list[str]:
+    """The person's name at the end of a capitalised run ("London Jo Johnson" -> "Jo Johnson")."""
+    # An honorific in the run starts the name: "Committee Cllr Allan Rainey" -> "Cllr Allan Rainey".
+    for i, token in enumerate(tokens):
+        if token in HONORIFICS:
+            start = i
+            while start > 0 and tokens[start - 1] in HONORIFICS:
+                start -= 1
+            return tokens[start:]
+    if whole_segment and len(tokens) <= 4:
+        return tokens
+    # Otherwise first name + surname, widened over middle initials and particles.
+    start = max(len(tokens) - 2, 0)
+    while start > 0 and (_is_initials(tokens[start]) or tokens[start] in PARTICLES):
+        start -= 1
+    if start > 0 and tokens[start - 1] in PARTICLES:
+        start -= 1
+    return tokens[start:]
+
+
+def _split_segment(segment: str) -> tuple[str, str | None] | None:
+    """One comma-free piece -> (name, role) when it holds a person's name, else None."""
+    tokens = segment.split()
+    if not tokens:
+        return None
+    # A name at the end: "Minister for London Jo Johnson", "Scottish Secretary Alister Jack".
+    end = len(tokens)
+    start = end
+    while start > 0 and (
+        is_name_token(tokens[start - 1])
+        or tokens[start - 1] in HONORIFICS
+        or (tokens[start - 1] in PARTICLES and start < end)
+        or tokens[start - 1].lower() in ROLE_WORDS
+        and tokens[start - 1][0].isupper()
+    ):
+        start -= 1
+    run = tokens[start:end]
+    # Only the words after the last role word can be the name.
+    last_role = max((i for i, t in enumerate(run) if t.lower() in ROLE_WORDS), default=-1)
+    name_tokens = run[last_role + 1 :]
+    if name_tokens and any(t not in HONORIFICS and t not in PARTICLES for t in name_tokens):
+        whole = start == 0 and last_role < 0
+        name = _name_from_run(name_tokens, whole)
+        role = " ".join(tokens[: end - len(name)]).strip() or None
+        after_title = last_role >= 0 and run[last_role].lower() in TITLE_WORDS
+        if len(name) >= 2 or name[0] in HONORIFICS or after_title:
+            return " ".join(name), role
+    # A name at the start, a lowercase role after it: "Andrew Eardley from the Environment Agency".
+    stop = 0
+    while stop < len(tokens) and (is_name_token(tokens[stop]) or tokens[stop] in HONORIFICS):
+        stop += 1
+    if stop >= 2 and stop < len(tokens) and tokens[stop][0].islower():
+        return " ".join(tokens[:stop]), " ".join(tokens[stop:])
+    return None
+
+
+def _drop_lead_in(segments: list[str]) -> list[str]:
+    """Drop "Commenting on the figures," / "Welcoming the announcement," before the speaker.
+
+    Without a comma the speaker starts at the first capital after the lead-in's lowercase words:
+    "Announcing the deal Secretary of State for Scotland" -> "Secretary of State for Scotland".
+    """
+    while segments:
+        tokens = segments[0].split()
+        first = tokens[0].lower()
+        if first not in _LEAD_IN_WORDS and not (
+            first.endswith("ing") and len(tokens) > 1 and tokens[1][0].islower()
+        ):
+            break
+        i = 1
+        while i < len(tokens) and not tokens[i][0].isupper():
+            i += 1
+        tail = tokens[i:]
+        if any(t.lower() in TITLE_WORDS for t in tail) or (len(segments) == 1 and tail):
+            return [" ".join(tail)] + segments[1:]
+        if len(segments) == 1:
+            break
+        segments = segments[1:]
+    return segments
+
+
+def _strip_article(text: str) -> str:
+    lowered = text.lower()
+    for article in _ARTICLES:
+        if lowered.startswith(article):
+            return text[len(article) :]
+    return text
+
+
+def _split_commas(text: str) -> list[str]:
+    """Split on commas outside parentheses: "Chair, Board (North, South)" keeps the brackets whole."""
+    parts: list[str] = []
+    depth = 0
+    current: list[str] = []
+    for char in text:
+        if char in "([":
+            depth += 1
+        elif char in ")]" and depth:
+            depth -= 1
+        if char == "," and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    return [" ".join(p.split()) for p in parts if p.strip()]
+
+
+def parse_attribution(subject: str) -> Speaker | None:
+    """The speaker named by the words around a speech verb, or None when they name nobody.
+
+    `subject` is what stands before "said" ("Cllr David Harvey, deputy leader of Westminster City Council,")
+    or after it ("the Secretary of State for X, Jane Doe").
+    """
+    text = " ".join(subject.strip(_EDGE_PUNCTUATION).split())
+    if not text or len(text) > 250:
+        return None
+    lowered = text.lower()
+    for prefix in ("the right honourable ", "the rt hon ", "rt hon "):
+        lowered = lowered.replace(prefix, " ")
+    segments = [_strip_article(_clean_segment(s)) for s in _split_commas(text)]
+    segments = [s for s in _drop_lead_in([s for s in segments if s]) if s]
+    if not segments:
+        return None
+    if len(segments) == 1 and segments[0].lower() in PRONOUNS:
+        return Speaker(segments[0].lower(), None, "pronoun")
+    for i, segment in enumerate(segments):
+        if is_pure_name(segment):
+            others = [s for j, s in enumerate(segments) if j != i]
+            return Speaker(segment, ", ".join(others) or None, "name")
+    for i in range(len(segments) - 1, -1, -1):
+        split = _split_segment(segments[i])
+        if split:
+            name, role = split
+            others = segments[:i] + ([role] if role else []) + segments[i + 1 :]
+            return Speaker(name, ", ".join(o for o in others if o) or None, "name")
+    last = segments[-1]
+    words = last.split()
+    if words and words[-1].lower() in UNNAMED_HEADS and len(words) <= 6:
+        return Speaker(last[0].upper() + last[1:], None, "unnamed")
+    if (
+        words
+        and len(words) <= 6
+        and any(w.lower() in TITLE_WORDS for w in words)
+        and all(w[0].isupper() or w in ("of", "for", "and") for w in words)
+    ):
+        # "The Minister", "the Prime Minister", "The PM": resolved against the story's people.
+        return Speaker(last, None, "reference")
+    if len(words) <= 4 and words and words[-1].lower() in TITLE_WORDS and words[-1][0].islower():
+        return Speaker(last, None, "reference")  # "the minister added"
+    return None
+
+
+def _clean_segment(segment: str) -> str:
+    """Drop "Rt Hon" and post-nominals inside one comma piece."""
+    tokens = segment.split()
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if (
+            token.lower() in ("rt", "right")
+            and i + 1 < len(tokens)
+            and tokens[i + 1].lower().startswith("hon")
+        ):
+            i += 2
+            continue
+        if token.lower() == "the" and i + 2 < len(tokens) and tokens[i + 1].lower() in ("rt", "right"):
+            i += 1
+            continue
+        out.append(token)
+        i += 1
+    while len(out) > 1 and _is_post_nominal(out[-1]):
+        out.pop()
+    # Post-nominals can also sit before a role clause: "Jane Marriott CMG OBE said".
+    return " ".join(t for t in out if not _is_post_nominal(t) or t.isalpha() and not t.isupper())
+
+
+def name_runs(text: str) -> list[tuple[int, str, str | None]]:
+    """People named in running text, with position and any job title printed before the name.
+
+    "Education Secretary Ruth Kelly has announced" -> (0, "Ruth Kelly", "Education Secretary"). A run
+    after "the" with no job title in it is a thing ("the London Gateway"), not a person.
+    """
+    found: list[tuple[int, str, str | None]] = []
+    for match in _RUN.finditer(text):
+        tokens = [t.rstrip(".,;:") for t in match.group(0).split()]
+        while tokens and _is_post_nominal(tokens[-1]):
+            tokens.pop()
+        if not tokens:
+            continue
+        last_role = max((i for i, t in enumerate(tokens) if t.lower() in ROLE_WORDS), default=-1)
+        titled = last_role >= 0 and tokens[last_role].lower() in TITLE_WORDS
+        if last_role < 0 and text[max(0, match.start() - 4) : match.start()].lower() == "the ":
+            continue
+        name_tokens = tokens[last_role + 1 :]
+        real = [t for t in name_tokens if t not in HONORIFICS and t not in PARTICLES]
+        if len(real) >= 2 or (real and name_tokens[0] in HONORIFICS):
+            name = _name_from_run(name_tokens, False)
+            role_tokens = tokens[: len(tokens) - len(name)] if titled else []
+            role = " ".join(role_tokens) or None
+            found.append((match.start(), _POSSESSIVE.sub("", " ".join(name)), role))
+    return found
+
+
+# A run of capitalised words (apostrophes and hyphens inside, particles between). Each step consumes at
+# least one character and the alternatives cannot overlap, so matching stays linear.
+_RUN = re.compile(
+    r"(?<![\w’'])(?:[A-Z](?:[\w.-]|[’'](?=\w))*|[a-z][’'][A-Z]\w*)"
+    r"(?:[ ](?:(?:de|van|von|bin|al|le|la|du|da|di|der|den|ter)[ ])?(?:[A-Z](?:[\w.-]|[’'](?=\w))*|[a-z][’'][A-Z]\w*))+"
+)

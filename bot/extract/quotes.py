@@ -1,0 +1,665 @@
+"""Who said what in a story: quotes with their speaker, role, exact words and starting block.
+
+Press releases print quotes in a handful of layouts, all handled here:
+
+* an attribution paragraph ("Minister for London Jo Johnson said:") followed by paragraphs with no
+  quotation marks at all; nothing marks the end, so each following paragraph is judged by its voice
+  (first person and opinion vs third-person narrative, "The IGU includes…", a new "Y said:", a heading);
+* an HTML <blockquote> (`Block.blockquote`);
+* quotation marks (curly, straight, doubled single ''…'', curly single ‘…’) around one paragraph or
+  several, where each later paragraph reopens the mark and only the last one closes;
+* inline attributions: “…,” said X / “…,” X said / X said: “…” / “…” X added / X said: Unmarked words;
+* short attributed partial quotes ("Mrs Kelly said the money would address “a legacy of …”"), while
+  scare quotes and titles in quotation marks (no speech verb, no speaker) are skipped.
+
+Later references ("Mr Johnson", "the Minister", "She", "Sir Martin") resolve to the full name printed
+earlier or listed in `Story.people`. All scanning is regex `finditer` over fixed character classes plus
+linear passes over the marks found, so adversarial input costs time in proportion to its length.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from bot.extract.names import (
+    HONORIFICS,
+    ROLE_WORDS,
+    Speaker,
+    name_runs,
+    parse_attribution,
+    strip_name,
+    surname,
+)
+from bot.models import BlockKind, Quote, Story
+
+log = logging.getLogger(__name__)
+
+# Verbs that attribute words to a speaker. Past and present forms; "wishing" covers messages of goodwill.
+_SPEECH_VERBS = (
+    "said|says|added|adds|continued|continues|concluded|concludes|explained|explains|commented|comments|"
+    "stated|states|urged|urges|warned|warns|told|tells|remarked|noted|insisted|declared|announced|"
+    "emphasised|emphasized|stressed|spoke|replied|responded|wrote|writes|acknowledged|"
+    "admitted|argued|reflected|described|describes|wishing|wished|pledged|promised|claimed|confirmed|"
+    "revealed|highlighted|welcomed|praised"
+)
+_VERB = re.compile(r"\b(?:" + _SPEECH_VERBS + r")\b")
+# An attribution that ends a paragraph and introduces what follows: "... said:" / "... said today".
+_INTRO_TAIL = re.compile(
+    r"\b(?:said|says|added|adds|continued|continues|commented|comments|explained|stated)"
+    r"(?:[ ](?:today|yesterday|also|this[ ]\w+))?[ ]?[:,.]?$"
+)
+# Quotation marks: curly and straight doubles, doubled singles, curly singles (’ is also the apostrophe).
+_MARK = re.compile(r"''|[“”\"‘’]")
+_SENTENCE_END = re.compile(r"[.!?][”’\"']*(?:\s+|$)")
+_WORD = re.compile(r"[\w’'-]+")
+# Voice of an unmarked paragraph: first person is the speaker's; "said" and descriptions are the writer's.
+_FIRST_PERSON = re.compile(
+    r"\b(?:I|I’m|I'm|I’ve|I've|I’d|I'd|I’ll|I'll|me|my|myself|[Ww]e|[Ww]e’re|[Ww]e're"
+    r"|[Ww]e’ve|[Ww]e've|[Ww]e’ll|[Ww]e'll|[Ww]e’d|us|[Oo]ur|[Oo]urs|[Oo]urselves|[Ll]et’s)\b"
+)
+# A department writes "we" and "our" in its own narrative; only a person says "I".
+_SINGULAR_FIRST_PERSON = re.compile(r"\b(?:I|I’m|I'm|I’ve|I've|I’d|I'd|I’ll|I'll|me|my|myself)\b")
+_OPINION = re.compile(
+    r"\b(?:must|should|need to|vital|important|delighted|pleased|proud|great|ridiculous|seems|hope|believe|"
+    r"determined|fantastic|welcome|excited|encourage|urge|look forward|thank|committed|fascinating|"
+    r"you|your)\b",
+    re.IGNORECASE,
+)
+_CONNECTIVE_START = re.compile(
+    r"^(?:This|That|These|Those|It|It’s|It's|But|And|So|However|Also|Today’s|Yet)\b"
+)
+_REPORTING = re.compile(r"\b(?:said|says|added|announced|explained|according to)\b")
+_DESCRIPTIVE = re.compile(
+    r"\b(?:is|are|was|were|be|been)[ ](?:\w+[ ])?(?:used|invested|led|made|funded|run|based|chaired|managed|"
+    r"published|appointed|set[ ]up|established|created|awarded|delivered|provided)\b"
+    r"|\w[ ](?:includes|include|included)\b"
+)
+_DATE_START = re.compile(
+    r"^(?:In|On|By|Since|From|Last|Earlier|Between)[ ](?:\d|January|February|March|April|May|June|July|"
+    r"August|September|October|November|December|week|month|year)"
+)
+_STOP_START = re.compile(
+    r"^(?:notes? to editors|ends\b|background\b|further (?:details|information)|for (?:more|further) "
+    r"information|more information|find out more|read (?:more|the)|see also|contact\b|https?:|www\.)",
+    re.IGNORECASE,
+)
+_TERMINAL = re.compile(r"[.!?…:;”’\"')]\s*$")
+_PLAIN_HONORIFICS = frozenset(("Mr", "Mrs", "Ms", "Miss", "Mx"))  # dropped once the full name is known
+_MIN_QUOTE_WORDS = 4
+_MIN_UNNAMED_WORDS = 8  # a spokesperson's partial quote is too weak to tell from a scare quote  # a quoted phrase shorter than this needs an attribution in its sentence
+_MAX_CHAIN = 40  # paragraphs in one quote: a runaway guard for texts that never close a mark
+
+
+@dataclass(frozen=True, slots=True)
+class _Span:
+    """A quoted stretch of one block: content is text[start:end]."""
+
+    open_at: int  # where the opening mark starts (== start when there was none)
+    start: int
+    end: int
+    close_end: int  # just after the closing mark
+    opened: bool
+    closed: bool
+
+
+@dataclass(slots=True)
+class _Found:
+    speaker: Speaker | None
+    texts: list[str]
+    block_index: int
+    unmarked: bool = False
+
+
+def extract_quotes(story: Story) -> tuple[Quote, ...]:
+    """All quotes in the story, in reading order. A quote from the title has block_index -1."""
+    return _Extractor(story).run()
+
+
+class _Extractor:
+    def __init__(self, story: Story) -> None:
+        self.story = story
+        self.blocks = story.blocks
+        self.spans = [_spans(b.text) for b in story.blocks]
+        self.found: list[tuple[_Found, tuple[str, str | None]]] = []
+        self.resolver = _Resolver(story)
+
+    # --- the walk over the blocks ------------------------------------------------------------
+
+    def run(self) -> tuple[Quote, ...]:
+        self._title()
+        blocks = self.blocks
+        pending: Speaker | None = None
+        last_unmarked_end = -10  # last block of the latest unmarked quote, for a quote that resumes
+        i = 0
+        while i < len(blocks):
+            block = blocks[i]
+            if block.blockquote:
+                j = i
+                while j < len(blocks) and blocks[j].blockquote:
+                    j += 1
+                texts = [b.text for b in blocks[i:j]]
+                self._emit(_Found(pending or self._last_speaker(), _strip_marks(texts), i))
+                pending = None
+                i = j
+                continue
+            if block.kind is not BlockKind.PARAGRAPH:
+                # A short "Jane Doe said" line without a colon reads as a heading to the text parser.
+                pending = _intro_speaker(block.text) if block.kind is BlockKind.HEADING else None
+                i += 1
+                continue
+            spans = self.spans[i]
+            consumed = 0
+            if pending is not None:
+                if spans and spans[0].opened and block.text[: spans[0].open_at].strip() == "":
+                    texts, last, span = self._marked_chain(i, spans[0])
+                    self._emit(_Found(pending, texts, i))
+                    pending = None
+                    if span is None or last != i:
+                        i = last + (1 if span is None else 0)
+                        if span is None:
+                            continue
+                    consumed = span.close_end
+                else:
+                    last = self._unmarked_chain(i, [block.text], pending, i)
+                    pending = None
+                    last_unmarked_end = last
+                    i = last + 1
+                    continue
+            block = blocks[i]
+            next_i, pending, unmarked_end = self._inline(i, consumed)
+            if unmarked_end is not None:
+                last_unmarked_end = unmarked_end
+                i = unmarked_end + 1
+                continue
+            if (
+                next_i == i
+                and pending is None
+                and i == last_unmarked_end + 2
+                and not self.spans[i]
+                and blocks[i - 1].kind is BlockKind.PARAGRAPH
+                and _SINGULAR_FIRST_PERSON.search(block.text)
+                and _voice(block.text, None) >= 3
+                and not _REPORTING.search(block.text)
+            ):
+                # The quote resumes after one narrative paragraph, with no new "said:".
+                speaker = self._last_speaker()
+                if speaker is not None:
+                    last = self._unmarked_chain(i, [block.text], speaker, i)
+                    last_unmarked_end = last
+                    i = last + 1
+                    continue
+            i = next_i + 1
+        return tuple(
+            Quote(speaker=name, role=role, text=_tidy("\n\n".join(f.texts)), block_index=f.block_index)
+            for f, (name, role) in self.found
+            if "".join(f.texts).strip()
+        )
+
+    def _inline(self, i: int, consumed: int) -> tuple[int, Speaker | None, int | None]:
+        """Quotes that start inside block i (after `consumed`); returns (last block used, pending
+        attribution for the next block, last block of an unmarked inline quote or None)."""
+        text = self.blocks[i].text
+        paragraph_speaker: Speaker | None = None
+        for span in self.spans[i]:
+            if span.open_at < consumed:
+                continue
+            if not span.opened:
+                continue  # a stray closing mark
+            sent_start = _sentence_start(text, span.open_at, consumed)
+            before = text[sent_start : span.open_at]
+            after = _clause_after(text, span.close_end) if span.closed else ""
+            speaker = _attribution_before(before) or _attribution_after(after) or paragraph_speaker
+            if speaker is None and span.open_at == 0 and _words(text[span.start : span.end]) >= 8:
+                speaker = self._adjacent_speaker(i)
+                if speaker is None and _FIRST_PERSON.search(text[span.start : span.end]):
+                    speaker = Speaker("", None, "unnamed")  # speech, but nobody is named
+            if speaker is None:
+                continue
+            words = _words(text[span.start : span.end])
+            if words < _MIN_QUOTE_WORDS and not (_attribution_before(before) or _attribution_after(after)):
+                continue
+            if words < _MIN_UNNAMED_WORDS and speaker.kind == "unnamed":
+                continue  # "moving away from ‘postcode’ groups, officials said": not anyone's words
+            paragraph_speaker = speaker
+            if not span.closed:
+                texts, last, end_span = self._marked_chain(i, span, first_at=span.start)
+                self._emit(_Found(speaker, texts, i))
+                if last != i:
+                    if end_span is not None:
+                        # More quotes may follow the close in the chain's last block.
+                        return self._inline(last, end_span.close_end)
+                    return last, None, None
+                consumed = len(text)
+                break
+            self._emit(_Found(speaker, [text[span.start : span.end]], i))
+            consumed = span.close_end
+        rest = text[consumed:]
+        # "X said: Every worker ..." with no quotation marks: the words after the colon are the quote.
+        colon = rest.find(": ")
+        if colon > 0 and not self.spans[i][-1:] or colon > 0 and consumed >= self.spans[i][-1].close_end:
+            head, words = rest[: colon + 1], rest[colon + 2 :].strip()
+            if words and words[0].isupper() and _words(words) >= 6:
+                speaker = _intro_speaker(head)
+                if speaker is not None:
+                    start = consumed + colon + 2
+                    return i, None, self._unmarked_chain(i, [text[start:].strip()], speaker, i)
+        if rest.strip():
+            speaker = _intro_speaker(rest)
+            if speaker is not None:
+                return i, speaker, None
+        return i, None, None
+
+    def _title(self) -> None:
+        """Headline quotes: “Whole country behind Paralympic team” – Prime Minister Gordon Brown."""
+        title = self.story.title
+        for span in _spans(title):
+            if not (span.opened and span.closed):
+                continue
+            after = _clause_after(title, span.close_end)
+            speaker = _attribution_before(title[: span.open_at]) or _attribution_after(after, dash=True)
+            if speaker is not None:
+                self._emit(_Found(speaker, [title[span.start : span.end]], -1))
+
+    # --- chains of paragraphs -------------------------------------------------------------------
+
+    def _marked_chain(
+        self, i: int, span: _Span, first_at: int | None = None
+    ) -> tuple[list[str], int, _Span | None]:
+        """Follow a quote whose mark opens in block i through later paragraphs that reopen it.
+
+        Returns the paragraph texts, the last block used and the span that closed it (None if none did).
+        """
+        text = self.blocks[i].text
+        if span.closed:
+            return [text[span.start : span.end]], i, span
+        texts = [text[first_at if first_at is not None else span.start :]]
+        j = i + 1
+        while j < len(self.blocks) and j - i < _MAX_CHAIN:
+            block = self.blocks[j]
+            if block.kind is not BlockKind.PARAGRAPH or block.blockquote:
+                break
+            spans = self.spans[j]
+            if not spans:
+                break
+            first = spans[0]
+            if first.opened and first.open_at == 0:
+                if first.closed:
+                    texts.append(block.text[: first.end])
+                    return texts, j, first
+                texts.append(block.text)
+            elif not first.opened and first.closed:
+                texts.append(block.text[: first.end])  # closes a quote opened in an earlier paragraph
+                return texts, j, first
+            else:
+                break
+            j += 1
+        return texts, j - 1, None
+
+    def _unmarked_chain(self, i: int, texts: list[str], speaker: Speaker, index: int) -> int:
+        """Take paragraphs after block i while they sound like the speaker; emit; return the last block."""
+        name, _ = self.resolver.resolve(speaker, index)
+        j = i + 1
+        while j < len(self.blocks) and j - i < _MAX_CHAIN:
+            block = self.blocks[j]
+            if block.kind is not BlockKind.PARAGRAPH or block.blockquote:
+                break
+            text = block.text
+            spans = self.spans[j]
+            if spans and spans[0].opened and spans[0].open_at == 0:
+                break  # a new quotation-marked quote
+            if (
+                _STOP_START.match(text)
+                or not _TERMINAL.search(text)
+                or text.rstrip().endswith(":")
+                or _intro_speaker(text) is not None
+                or _voice(text, name) < 0
+            ):
+                break
+            texts.append(text)
+            j += 1
+            if spans and not spans[0].opened and spans[0].end >= len(text.rstrip()) - 1:
+                break  # a closing mark with no opening one ends the quote here
+        self._emit(_Found(speaker, [_strip_unmatched_close(t) for t in texts], index, unmarked=True))
+        return j - 1
+
+    # --- speakers -------------------------------------------------------------------------------
+
+    def _emit(self, found: _Found) -> None:
+        if found.speaker is None:
+            found.speaker = Speaker("", None, "unnamed")
+        resolved = self.resolver.resolve(found.speaker, found.block_index)
+        self.resolver.spoke(resolved)
+        self.found.append((found, resolved))
+
+    def _last_speaker(self) -> Speaker | None:
+        if not self.found:
+            return None
+        name, role = self.found[-1][1]
+        return Speaker(name, role, "name") if name else None
+
+    def _adjacent_speaker(self, i: int) -> Speaker | None:
+        """The speaker of a quote that ended in the block just before i."""
+        if self.found and self.found[-1][0].block_index >= 0:
+            found, (name, role) = self.found[-1]
+            if found.block_index + len(found.texts) - 1 >= i - 1 and name:
+                return Speaker(name, role, "name")
+        return None
+
+
+class _Resolver:
+    """Turns "Mrs Kelly", "the Minister", "She" into the full name printed elsewhere in the story."""
+
+    def __init__(self, story: Story) -> None:
+        self.story = story
+        self.people = [(strip_name(p.name), p.role) for p in story.people if p.name.strip()]
+        self.spoken: list[tuple[str, str | None]] = []
+        self._mentions: list[tuple[int, str, str | None]] | None = None
+        self._title_names: list[str] | None = None
+
+    @property
+    def title_names(self) -> list[str]:
+        if self._title_names is None:
+            self._title_names = [name for _, name, _ in name_runs(self.story.title)]
+        return self._title_names
+
+    @property
+    def mentions(self) -> list[tuple[int, str, str | None]]:
+        """(block, name, role) of every person named in the story; found only when a reference needs it."""
+        if self._mentions is None:
+            story = self.story
+            found: list[tuple[int, str, str | None]] = []
+            if story.description and (not story.blocks or story.blocks[0].text != story.description):
+                # The standfirst often introduces the speaker ("Education Secretary Ruth Kelly has ...").
+                found.extend((-1, name, role) for _, name, role in name_runs(story.description))
+            for index, block in enumerate(story.blocks):
+                found.extend((index, name, role) for _, name, role in name_runs(block.text))
+            self._mentions = found
+        return self._mentions
+
+    def spoke(self, resolved: tuple[str, str | None]) -> None:
+        if resolved[0]:
+            self.spoken.append(resolved)
+
+    def resolve(self, speaker: Speaker, index: int) -> tuple[str, str | None]:
+        if speaker.kind == "name":
+            return self._complete(speaker.name, speaker.role, index)
+        if speaker.kind == "pronoun":
+            if self.spoken:
+                return self.spoken[-1]
+            before = [(n, r) for b, n, r in self.mentions if b <= index]
+            if before:
+                return before[-1]
+            return ("", None)
+        if speaker.kind == "reference":
+            return self._reference(speaker.name, index)
+        return speaker.name, speaker.role
+
+    def _complete(self, name: str, role: str | None, index: int) -> tuple[str, str | None]:
+        name = strip_name(name)
+        tokens = name.split()
+        real = [t for t in tokens if t not in HONORIFICS]
+        if len(real) != 1 or len(tokens) > 3:
+            for full, full_role in self.people:
+                if surname(full) == surname(name) and set(real) <= set(full.split()):
+                    return name, role or full_role
+            return name, role
+        # "Mrs Kelly", "Sir Martin", "Minister Murphy": the full name printed or listed elsewhere.
+        role = role or _role_word(name)
+        for full, full_role in self._candidates(index):
+            full_tokens = full.split()
+            if real[0] in full_tokens and len(full_tokens) > 1 and full != name:
+                kept = [t for t in tokens if t in HONORIFICS and t not in _PLAIN_HONORIFICS]
+                if kept and full_tokens[0] not in HONORIFICS:
+                    full = " ".join(kept + full_tokens)
+                return full, role or full_role
+        return (real[0], role) if _role_word(name) else (name, role)
+
+    def _candidates(self, index: int) -> Iterator[tuple[str, str | None]]:
+        yield from self.people
+        yield from reversed(self.spoken)
+        yield from ((n, r) for _, n, r in sorted(self.mentions, key=lambda m: abs(m[0] - index)))
+        yield from ((n, None) for n in self.title_names)
+
+    def _reference(self, reference: str, index: int) -> tuple[str, str | None]:
+        ref = reference.lower().removeprefix("the ").strip()
+        key = {"pm": "prime minister"}.get(ref, ref)
+        head = key.split()[-1] if key.split() else key
+        for name, role in reversed(self.spoken):
+            if role and (key in role.lower() or head in role.lower().split()):
+                return name, role
+        ordered = sorted(self.mentions, key=lambda m: (m[0] > index, abs(m[0] - index)))
+        for _, name, role in ordered:
+            if role and key in role.lower():
+                return name, role
+        for name, role in self.people:
+            if role and (key in role.lower() or head in role.lower()):
+                return name, role
+        if self.title_names:
+            return self.title_names[0], reference.removeprefix("The ").removeprefix("the ")
+        for _, name, role in ordered:
+            if role and head in role.lower().split():
+                return name, role
+        if self.spoken:
+            return self.spoken[-1]
+        return reference[:1].upper() + reference[1:], None
+
+
+def _role_word(name: str) -> str | None:
+    """ "Minister Murphy" -> "Minister": a role printed as a title before a bare surname."""
+    words = name.split()
+    if len(words) >= 2 and words[0].lower() in ROLE_WORDS:
+        return " ".join(words[:-1])
+    return None
+
+
+# --- quotation marks ----------------------------------------------------------------------------
+
+
+def _spans(text: str) -> list[_Span]:
+    """Quoted stretches of one block, in order, found in one pass over its quotation marks."""
+    spans: list[_Span] = []
+    kind: str | None = None  # the family of the open mark
+    depth = 0
+    open_at = start = 0
+    length = len(text)
+    seen_mark = False
+    for match in _MARK.finditer(text):
+        mark, pos, end = match.group(0), match.start(), match.end()
+        prev = text[pos - 1] if pos else " "
+        nxt = text[end] if end < length else " "
+        if kind is None:
+            if mark == "“" or mark == "‘" or (mark in ('"', "''") and _opens(prev, nxt)):
+                kind = {"“": "double", '"': "double", "‘": "single", "''": "doubled"}[mark]
+                depth, open_at, start = 1, pos, end
+            elif not seen_mark and _leading_close(mark, prev, nxt, end, text):
+                spans.append(_Span(0, 0, pos, end, opened=False, closed=True))
+            elif mark == "’":
+                continue  # an apostrophe
+            seen_mark = True
+            continue
+        closes = False
+        if kind == "double":
+            if mark == "“" and text[open_at] == "“":
+                depth += 1
+            elif mark == "”" or (mark == '"' and (not _opens(prev, nxt) or text[open_at] == '"')):
+                depth -= 1
+                closes = depth == 0
+        elif kind == "doubled":
+            closes = mark == "''"
+        elif mark == "‘":
+            depth += 1
+        elif mark == "’" and not (nxt.isalnum()) and _closes_single(text, start, pos, prev, nxt):
+            depth -= 1
+            closes = depth == 0
+        if closes:
+            spans.append(_Span(open_at, start, pos, end, opened=True, closed=True))
+            kind = None
+    if kind is not None:
+        spans.append(_Span(open_at, start, length, length, opened=True, closed=False))
+    return spans
+
+
+def _leading_close(mark: str, prev: str, nxt: str, end: int, text: str) -> bool:
+    """A closing mark before any opening one: the end of a quote opened in an earlier paragraph."""
+    if mark == "”" or (mark in ('"', "''") and not _opens(prev, nxt)):
+        return True
+    return mark == "’" and end >= len(text.rstrip()) and prev in ".!?,"
+
+
+def _opens(prev: str, nxt: str) -> bool:
+    """A straight mark opens when it follows a space or bracket and precedes a word."""
+    return (prev.isspace() or prev in "([{—–-/:") and not nxt.isspace()
+
+
+def _closes_single(text: str, start: int, pos: int, prev: str, nxt: str) -> bool:
+    """’ closes a single-quoted stretch unless it is a plural possessive ("parents’ worries")."""
+    if prev in ".!?,;:":
+        return True
+    return prev != "s" or not nxt.isspace() or pos + 2 >= len(text) or not text[pos + 2].islower()
+
+
+def _strip_marks(texts: list[str]) -> list[str]:
+    """Blockquote text that also carries marks: drop the outer ones."""
+    out = [t.strip() for t in texts]
+    if out and out[0][:1] in '“"‘':
+        out[0] = out[0][1:]
+    if out and out[-1][-1:] in '”"’':
+        out[-1] = out[-1][:-1]
+    return out
+
+
+def _tidy(text: str) -> str:
+    """ "We will continue,” concluded X": the comma belongs to the sentence around the quote."""
+    return text.strip().rstrip(",;:").rstrip()
+
+
+def _strip_unmatched_close(text: str) -> str:
+    stripped = text.rstrip()
+    if (
+        stripped.endswith(("”", "''"))
+        and "“" not in stripped
+        and not stripped.endswith("''")
+        or (stripped.endswith("''") and stripped.count("''") == 1)
+    ):
+        return stripped.rstrip("”'")
+    return text
+
+
+# --- attributions -------------------------------------------------------------------------------
+
+
+def _sentence_start(text: str, pos: int, floor: int) -> int:
+    start = floor
+    for match in _SENTENCE_END.finditer(text, floor, pos):
+        if match.end() <= pos:
+            start = match.end()
+    return start
+
+
+def _clause_after(text: str, pos: int) -> str:
+    """What follows a closing mark up to the end of its sentence or the next opening mark."""
+    window = text[pos : pos + 200]
+    cut = len(window)
+    for stop in (".", "!", "?", "“", "‘", '"'):
+        k = window.find(stop)
+        if 0 <= k < cut:
+            cut = k
+    return window[:cut]
+
+
+def _attribution_before(before: str) -> Speaker | None:
+    """ "Conor Murphy said: " / "Mrs Kelly said that the money would address " -> the speaker."""
+    if not before.strip():
+        return None
+    last = None
+    for match in _VERB.finditer(before):
+        last = match
+    if last is None:
+        return None
+    subject = before[: last.start()]
+    between = before[last.end() :]
+    # A colon or a short clause may follow the verb; a long one means the quote is not what was said.
+    if len(between) > 200:
+        return None
+    speaker = parse_attribution(subject) or parse_attribution(_leading_subject(subject))
+    if speaker is None and not subject.strip():
+        return None
+    return speaker
+
+
+def _attribution_after(after: str, dash: bool = False) -> Speaker | None:
+    """ ", said X" / " X said" / " X added" / " – Prime Minister Gordon Brown" -> the speaker."""
+    clause = after.strip(" ,")
+    if not clause or len(clause) > 160:
+        return None
+    match = _VERB.search(clause)
+    if match and match.start() == 0:
+        subject = clause[match.end() :]
+        subject = re.sub(r"\b(?:today|yesterday|this \w+|last \w+|in a statement)\b.*$", "", subject)
+        return parse_attribution(subject)
+    if match and re.fullmatch(r"(?:today|yesterday|also|this \w+)?\s*", clause[match.end() :].strip()):
+        subject = clause[: match.start()]
+        subject = re.sub(r"\b(?:today|also|has|had|have)\s*$", "", subject.strip())
+        return parse_attribution(subject)
+    if dash and clause[:1] in "–—-":
+        return parse_attribution(clause[1:])
+    return None
+
+
+def _intro_speaker(text: str) -> Speaker | None:
+    """The speaker of a paragraph that introduces a quote: it ends "said:" (or just "said")."""
+    stripped = text.rstrip()
+    if not stripped:
+        return None
+    if stripped.endswith(":"):
+        sentence = stripped[_sentence_start(stripped, len(stripped), 0) :]
+        last = None
+        for match in _VERB.finditer(sentence):
+            last = match
+        if last is None or len(sentence) - last.end() > 120:
+            return None
+        subject = sentence[: last.start()]
+        return parse_attribution(subject) or parse_attribution(_leading_subject(subject))
+    match = _INTRO_TAIL.search(stripped)
+    if match and not stripped.endswith("."):
+        sentence = stripped[_sentence_start(stripped, match.start(), 0) : match.start()]
+        return parse_attribution(sentence)
+    return None
+
+
+def _leading_subject(text: str) -> str:
+    """The capitalised words that open a clause: "The PM has sent a message..." -> "The PM"."""
+    words = text.split()
+    out: list[str] = []
+    for word in words:
+        if word[0].isupper() or (out and word.lower() in ("of", "for", "and", "the")):
+            out.append(word)
+        else:
+            break
+    return " ".join(out)
+
+
+def _voice(text: str, speaker: str | None) -> int:
+    """Positive when a paragraph reads as the speaker talking, negative when it reads as narrative."""
+    score = 0
+    if _FIRST_PERSON.search(text.replace("US ", "U.S. ")):
+        score += 3
+    score += min(2, len(_OPINION.findall(text)))
+    if _CONNECTIVE_START.match(text):
+        score += 1
+    if _REPORTING.search(text):
+        score -= 3
+    if speaker and surname(speaker) in text.split():
+        score -= 2
+    if _DESCRIPTIVE.search(text):
+        score -= 2
+    if _DATE_START.match(text):
+        score -= 2
+    return score
+
+
+def _words(text: str) -> int:
+    return len(_WORD.findall(text[:400]))

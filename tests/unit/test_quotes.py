@@ -1,0 +1,369 @@
+"""Quote extraction: the seed story, one small written example per layout, and adversarial input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.extract.names import parse_attribution, strip_name
+from bot.extract.quotes import extract_quotes
+from bot.models import Block, BlockKind, Person, Quote, Story
+from bot.parsing.text import parse_text
+
+SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
+SEED = SHARED / "fixtures" / "govuk" / "seed-news-story.txt"
+
+
+def story(*paragraphs: str, title: str = "A story", people: tuple[Person, ...] = ()) -> Story:
+    text = "News story: " + title + "\n\n" + "\n\n".join(paragraphs)
+    parsed = parse_text(text, "test")
+    return Story(
+        **{
+            **{f: getattr(parsed, f) for f in ("title", "blocks", "source", "source_format")},
+            "people": people,
+        }
+    )
+
+
+def quotes(*paragraphs: str, **kwargs: object) -> list[Quote]:
+    return list(extract_quotes(story(*paragraphs, **kwargs)))  # type: ignore[arg-type]
+
+
+def said(found: list[Quote]) -> list[tuple[str, str]]:
+    return [(q.speaker, q.text) for q in found]
+
+
+NARRATIVE = "The scheme was set up in 2011 after a rise in incidents across the region."
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="../shared fixtures are not beside the repo")
+def test_seed_story_gives_both_speakers_exactly_their_paragraphs() -> None:
+    parsed = parse_text(SEED.read_text(encoding="utf-8"), str(SEED))
+    found = extract_quotes(parsed)
+    assert [(q.speaker, q.role) for q in found] == [
+        ("Jo Johnson", "Minister for London"),
+        ("Cllr David Harvey", "deputy leader of Westminster City Council"),
+    ]
+    johnson, harvey = found
+    assert johnson.text.count("\n\n") == 1
+    assert johnson.text.startswith("This government is determined")
+    assert johnson.text.endswith("updates about their work.")
+    assert harvey.text.count("\n\n") == 2
+    assert harvey.text.startswith("The integrated gangs unit was a Westminster first")
+    assert harvey.text.endswith("I hope will receive continued funding.")
+    assert "The IGU includes" not in harvey.text
+    assert parsed.blocks[johnson.block_index].text.startswith("This government")
+
+
+def test_unmarked_quote_ends_where_narrative_resumes() -> None:
+    found = quotes(
+        "Transport Minister Ann Brook said:",
+        "We are determined to make our roads safer for everyone.",
+        "I look forward to seeing the results later this year.",
+        "The programme includes funding for 40 councils across England.",
+        "It will be reviewed in 2026.",
+    )
+    assert said(found) == [
+        (
+            "Ann Brook",
+            "We are determined to make our roads safer for everyone.\n\n"
+            "I look forward to seeing the results later this year.",
+        )
+    ]
+    assert found[0].role == "Transport Minister"
+    assert found[0].block_index == 1
+
+
+def test_unmarked_quote_stops_at_next_speaker_heading_and_list() -> None:
+    found = quotes(
+        "Cllr Jo Bloggs, leader of Anytown Council, said:",
+        "We welcome this funding for our town.",
+        "Dr Sam Green, chief executive of the Anytown Trust, said:",
+        "This will make a real difference to the people we serve.",
+        "Notes to editors",
+        "The fund opened in May.",
+    )
+    assert [(q.speaker, q.role) for q in found] == [
+        ("Cllr Jo Bloggs", "leader of Anytown Council"),
+        ("Dr Sam Green", "chief executive of the Anytown Trust"),
+    ]
+    assert found[1].text == "This will make a real difference to the people we serve."
+
+
+def test_quote_resumes_after_one_narrative_paragraph() -> None:
+    found = quotes(
+        "The Deputy Minister, Jane Hill, said:",
+        "We have worked closely with charities throughout the year.",
+        "Funds will be used to recruit and train volunteers across the country.",
+        "I want to thank every volunteer for their dedication.",
+    )
+    assert said(found) == [
+        ("Jane Hill", "We have worked closely with charities throughout the year."),
+        ("Jane Hill", "I want to thank every volunteer for their dedication."),
+    ]
+
+
+def test_html_blockquotes() -> None:
+    blocks = (
+        Block(BlockKind.PARAGRAPH, "Road Safety Minister Robert Hill said:"),
+        Block(BlockKind.PARAGRAPH, "This offence will make our roads safer.", blockquote=True),
+        Block(BlockKind.PARAGRAPH, "The next step is Parliament.", blockquote=True),
+        Block(BlockKind.PARAGRAPH, "In March the department took advice from experts."),
+    )
+    found = extract_quotes(
+        Story("T", blocks, "x", "content_api", people=(Person("Robert Hill MP", "Minister of State"),))
+    )
+    assert said(found) == [
+        ("Robert Hill", "This offence will make our roads safer.\n\nThe next step is Parliament.")
+    ]
+
+
+def test_curly_quotes_reopened_on_each_paragraph_close_on_the_last() -> None:
+    found = quotes(
+        "UK Development Director, Matt Cole, said",
+        "“The flooding last year shows how exposed the region is.",
+        "“The UK is proud to support this work.",
+        "“This will help save lives.”",
+        "The money will be spent over two years.",
+    )
+    assert said(found) == [
+        (
+            "Matt Cole",
+            "The flooding last year shows how exposed the region is.\n\n"
+            "“The UK is proud to support this work.\n\n“This will help save lives.",
+        )
+    ]
+
+
+def test_single_curly_quotes_with_apostrophes_inside() -> None:
+    found = quotes(
+        "Home Office minister Jeremy Stone said:",
+        "‘We’ve seen that parents’ worries are real and we’re acting on them.",
+        "‘We know the service works.’",
+        "One advert shows a ‘joint’ of meat at a party.",
+    )
+    assert said(found) == [
+        (
+            "Jeremy Stone",
+            "We’ve seen that parents’ worries are real and we’re acting on them.\n\n‘We know the service works.",
+        )
+    ]
+
+
+def test_inline_attribution_layouts() -> None:
+    found = quotes(
+        "“We will not stand by while this happens,” said Chief Constable Mary Jones.",
+        "“Every penny will reach the front line,” Mark Reed said.",
+        "Health Secretary Anna Price said: “This is a good day for patients.”",
+        "“Nobody should be left behind” Mrs Price added.",
+        "“The work goes on,” the Health Secretary continued.",
+    )
+    assert said(found) == [
+        ("Mary Jones", "We will not stand by while this happens"),
+        ("Mark Reed", "Every penny will reach the front line"),
+        ("Anna Price", "This is a good day for patients."),
+        ("Anna Price", "Nobody should be left behind"),
+        ("Anna Price", "The work goes on"),
+    ]
+
+
+def test_quote_starting_mid_paragraph_runs_into_next_paragraphs() -> None:
+    found = quotes(
+        "Welcoming the announcement, Sir Martin Dale, the agency’s chair, said: “I am very grateful for this.",
+        "These schemes make a major contribution to our countryside.”",
+        "The agency already has 32,000 agreements.",
+        "“We will continue our efforts,” concluded Sir Martin.",
+    )
+    assert said(found) == [
+        (
+            "Sir Martin Dale",
+            "I am very grateful for this.\n\nThese schemes make a major contribution to our countryside.",
+        ),
+        ("Sir Martin Dale", "We will continue our efforts"),
+    ]
+    assert found[0].role == "agency’s chair"
+
+
+def test_doubled_single_and_straight_quotes() -> None:
+    found = quotes(
+        "Environment Minister Ed Poole was speaking at the launch.",
+        "Welcoming the figures, Minister Poole said: ''Since last year we have seen real change.",
+        "''I welcome the fall in usage, but there is much more to do.''",
+        'Douglas Hunt said: "The situation is still very serious and we remain committed."',
+    )
+    assert said(found) == [
+        (
+            "Ed Poole",
+            "Since last year we have seen real change.\n\n''I welcome the fall in usage, but there is much more to do.",
+        ),
+        ("Douglas Hunt", "The situation is still very serious and we remain committed."),
+    ]
+
+
+def test_unmarked_words_after_said_colon_in_the_same_paragraph() -> None:
+    found = quotes(
+        "Business Minister Kate Lowe said: Every worker is entitled to the minimum wage.",
+        "That is why we have named these employers today.",
+        "Excuses for underpaying workers included docking wages for uniforms.",
+    )
+    assert said(found) == [
+        (
+            "Kate Lowe",
+            "Every worker is entitled to the minimum wage.\n\nThat is why we have named these employers today.",
+        )
+    ]
+
+
+def test_later_references_resolve_to_the_full_name() -> None:
+    found = quotes(
+        "Education Secretary Ruth Kemp has announced new funding for schools.",
+        "Mrs Kemp said that the money would address “a legacy of chronic under-funding” for schools.",
+        "She said: “This funding is another big step towards our goal.”",
+        "The Minister continued: “We will rebuild every secondary school.”",
+        "Mr Kemp is unrelated.",
+    )
+    assert [q.speaker for q in found] == ["Ruth Kemp", "Ruth Kemp", "Ruth Kemp"]
+    assert found[0].text == "a legacy of chronic under-funding"
+
+
+def test_minister_surname_resolves_to_the_name_printed_earlier() -> None:
+    found = quotes(
+        "Making the announcement, Conor Mead said: “I am pleased to announce £29 million.”",
+        "Other allocations are listed below.",
+        "Minister Mead continued: “The allocations will help businesses.”",
+    )
+    assert [q.speaker for q in found] == ["Conor Mead", "Conor Mead"]
+    assert found[1].role == "Minister"
+
+
+def test_people_list_completes_a_surname() -> None:
+    found = quotes(
+        "Mr Johnson said: “We are determined to protect young people.”",
+        people=(Person("The Rt Hon Jo Johnson MP", "Minister for London"),),
+    )
+    assert [(q.speaker, q.role) for q in found] == [("Jo Johnson", "Minister for London")]
+
+
+def test_several_speakers_and_a_spokesperson() -> None:
+    found = quotes(
+        "A Welsh Government spokesperson said:",
+        "We are pleased to announce an improved offer to our unions.",
+        "Prime Minister Theresa Mayhew said:",
+        "Tackling violence requires a cross-society approach.",
+    )
+    assert [q.speaker for q in found] == ["Welsh Government spokesperson", "Theresa Mayhew"]
+
+
+def test_headline_quote_and_the_pm() -> None:
+    found = quotes(
+        "The PM has sent a message wishing “our athletes every success”.",
+        "The PM said:",
+        "“I know the whole country will be right behind them.”",
+        title="“Whole country behind team” – Prime Minister Gordon Brown",
+    )
+    assert said(found) == [
+        ("Gordon Brown", "Whole country behind team"),
+        ("Gordon Brown", "our athletes every success"),
+        ("Gordon Brown", "I know the whole country will be right behind them."),
+    ]
+    assert found[0].block_index == -1
+
+
+def test_scare_quotes_titles_and_reported_speech_are_not_quotes() -> None:
+    found = quotes(
+        "The gangs are moving away from ‘postcode’ groups, officials said.",
+        "Programmes such as ‘Keeping up with the Kardashians’ will carry the adverts.",
+        "The Prime Minister said the UK would continue to work closely with allies.",
+        "The new name will be ‘Historic England.’",
+        "The quiz, called “How Are You”, gives you a score.",
+    )
+    assert found == []
+
+
+def test_no_speaker_at_all() -> None:
+    found = quotes("“We will keep working until every family has a safe home, and we will not stop.”")
+    assert said(found) == [
+        ("", "We will keep working until every family has a safe home, and we will not stop.")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("subject", "expected"),
+    [
+        ("Minister for London Jo Johnson", ("Jo Johnson", "Minister for London")),
+        (
+            "Cllr David Harvey, deputy leader of Westminster City Council,",
+            ("Cllr David Harvey", "deputy leader of Westminster City Council"),
+        ),
+        (
+            "Home office crime prevention minister Jeremy Browne",
+            ("Jeremy Browne", "Home office crime prevention minister"),
+        ),
+        ("the Secretary of State for Wales, Jane Doe", ("Jane Doe", "Secretary of State for Wales")),
+        ("Secretary of State for Wales David TC Davies", ("David TC Davies", "Secretary of State for Wales")),
+        (
+            "Commenting on the figures, Scottish Secretary Alister Jack",
+            ("Alister Jack", "Scottish Secretary"),
+        ),
+        (
+            "Announcing the deal Secretary of State for Scotland, David Mundell,",
+            ("David Mundell", "Secretary of State for Scotland"),
+        ),
+        (
+            "Darren Henley chief executive of Arts Council England",
+            ("Darren Henley", "chief executive of Arts Council England"),
+        ),
+        ("Andrew Eardley from the Environment Agency", ("Andrew Eardley", "from the Environment Agency")),
+        (
+            "Chair of the Joint Council Committee Cllr Allan Rainey",
+            ("Cllr Allan Rainey", "Chair of the Joint Council Committee"),
+        ),
+        ("Rt Hon James Brokenshire MP", ("James Brokenshire", None)),
+        ("Arts Minister Lord Parkinson", ("Lord Parkinson", "Arts Minister")),
+        ("Professor Sir Muir Gray, Clinical Adviser", ("Professor Sir Muir Gray", "Clinical Adviser")),
+        ("Chief Minister Sindh, Murad Ali Shah", ("Murad Ali Shah", "Chief Minister Sindh")),
+        (
+            "British High Commissioner to Pakistan, Jane Marriott CMG OBE",
+            ("Jane Marriott", "British High Commissioner to Pakistan"),
+        ),
+        ("Minister Pieter van der Berg", ("Pieter van der Berg", "Minister")),
+        ("Michelle O’Neill", ("Michelle O’Neill", None)),
+    ],
+)
+def test_parse_attribution(subject: str, expected: tuple[str, str | None]) -> None:
+    speaker = parse_attribution(subject)
+    assert speaker is not None
+    assert (speaker.name, speaker.role) == expected
+
+
+def test_strip_name_drops_post_nominals_and_rt_hon() -> None:
+    assert strip_name("The Rt Hon Theresa May MP") == "Theresa May"
+    assert strip_name("Dame Jane Smith DBE FRS") == "Dame Jane Smith"
+
+
+# --- adversarial input: each would take seconds or more if a pattern backtracked ----------------
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "word " * 40_000,  # 200 KB without punctuation
+        "“" * 20_000 + "said" + "”" * 20_000,  # thousands of nested quotes
+        "‘a " * 30_000,  # opening single quotes that never close
+        "Cllr " * 30_000 + "said:",  # an endless honorific run before a speech verb
+        "A" * 200_000,  # one enormous word
+        ("Mr Smith said: " + "x" * 50) * 2_000,
+        "O’" * 50_000 + " said",
+    ],
+)
+def test_adversarial_paragraphs_complete(paragraph: str) -> None:
+    blocks = (Block(BlockKind.PARAGRAPH, paragraph), Block(BlockKind.PARAGRAPH, paragraph[:1000]))
+    extract_quotes(Story(paragraph[:100], blocks, "x", "text"))
+
+
+def test_many_paragraphs_of_quotes_complete() -> None:
+    paragraphs = ["Jane Doe said:"] + ["“We will act now." for _ in range(5_000)]
+    blocks = tuple(Block(BlockKind.PARAGRAPH, p) for p in paragraphs)
+    found = extract_quotes(Story("T", blocks, "x", "text"))
+    assert found and found[0].speaker == "Jane Doe"
