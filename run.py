@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.cli_bot import add_bot_commands, run_bot
+from bot.cli_extract import add_extract_commands
 from bot.config import Settings
 from bot.console import add_console_command
 from bot.errors import ConfigError, NewsBotError
@@ -88,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     stories.set_defaults(handler=cmd_stories)
 
     # --- other parts wire their subcommands here, each from its own module -------------------
-    # extraction: `extract FILE` and `reextract` (bot/cli_extract.py, when it lands)
+    add_extract_commands(commands)  # extract FILE..., reextract (bot/cli_extract.py)
     add_console_command(commands)  # console: the slash commands offline (bot/console.py)
     add_bot_commands(commands)  # sync, invite
     return parser

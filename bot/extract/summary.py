@@ -62,9 +62,11 @@ _ANNOUNCE = re.compile(
 _MONEY = re.compile(
     r"[£€$]\s?\d|\b\d[\d,.]*\s?(?:million|billion|bn|m)\b|\b(?:million|billion)\s+pounds\b", re.IGNORECASE
 )
-# Openings that lean on the previous sentence for their meaning.
+# Openings that lean on the previous sentence for their meaning ("This year", "This week" do not).
 _ANAPHORIC = re.compile(
-    r"^(?:this|these|that|those|it|its|he|she|they|his|her|their|however|but|and|also|meanwhile|"
+    r"^(?!(?:this|that|these|next|last)\s+(?:year|week|month|morning|afternoon|evening|weekend|spring|summer|"
+    r"autumn|winter|time|decade)s?\b)"
+    r"(?:this|these|that|those|it|its|he|she|they|his|her|their|however|but|and|also|meanwhile|"
     r"in\s+addition|additionally|furthermore|moreover|as\s+well|the\s+(?:new\s+)?(?:scheme|funding|money|"
     r"project|programme|plan|move|announcement|change|changes|investment|package))\b",
     re.IGNORECASE,
