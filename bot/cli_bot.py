@@ -86,7 +86,7 @@ def cmd_invite(settings: Settings, args: argparse.Namespace) -> int:
             )
             return _no_token()
         try:
-            client_id = asyncio.run(fetch_application_id(settings.discord_token))
+            client_id = asyncio.run(fetch_application_id(settings))
         except NewsBotError as exc:
             print(exc.user_message, "Or give --client-id.", file=sys.stderr)
             return 1

@@ -10,18 +10,25 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+import aiohttp
 import discord
-from cogs._common import NewsTree
 from discord.ext import commands
 
 from bot.commands import NewsCommands
 from bot.config import Settings
 from bot.errors import ConfigError, NewsBotError
 from bot.storage import Store, open_store
+from cogs._common import NewsTree
 
 log = logging.getLogger(__name__)
+
+# newsbot never joins voice: don't warn at every start that the voice libraries are missing.
+discord.VoiceClient.warn_nacl = False
+discord.VoiceClient.warn_dave = False
 
 EXTENSIONS: tuple[str, ...] = ("cogs.news",)
 
@@ -43,6 +50,14 @@ def bot_intents() -> discord.Intents:
     lets the poster find its channels. No message, member, presence or typing events: the bot reads
     no messages, and privileged intents would need approval once it is in 100 servers."""
     return discord.Intents(guilds=True)
+
+
+def apply_api_base(settings: Settings) -> None:
+    """NEWSBOT_DISCORD_API_BASE, for a shared rate-limit proxy (nirn-proxy, twilight-http-proxy):
+    REST only, the gateway URL still comes from Discord. Unset: discord.py's URLs are left alone."""
+    if settings.discord_api_base:
+        discord.http.Route.BASE = settings.discord_api_base
+        log.info("REST API base set to %s", settings.discord_api_base)
 
 
 class NewsBot(commands.Bot):
@@ -67,14 +82,10 @@ class NewsBot(commands.Bot):
         )
         self.settings = settings
         self.store = store
-        self.commands = NewsCommands(store)
+        self.news = NewsCommands(store)  # Bot.commands is taken (prefix commands)
         self.force_sync = force_sync
         self.view_timeout = view_timeout  # seconds before pagination buttons go (tests shorten it)
-        if settings.discord_api_base:
-            # For a shared rate-limit proxy (nirn-proxy, twilight-http-proxy): REST only, the
-            # gateway still comes from discord.py's default. Unset means discord.py's URLs untouched.
-            discord.http.Route.BASE = settings.discord_api_base
-            log.info("REST API base set to %s", settings.discord_api_base)
+        apply_api_base(settings)
 
     async def setup_hook(self) -> None:
         """Runs once after login, before the gateway connects: never wait for ready here."""
@@ -137,10 +148,8 @@ async def serve(settings: Settings) -> None:
     token = _token(settings)
     settings.db_path.parent.mkdir(parents=True, exist_ok=True)
     async with open_store(settings.db_path) as store, NewsBot(settings, store) as bot:
-        try:
+        with _discord_errors(settings):
             await bot.start(token)
-        except discord.LoginFailure:
-            raise ConfigError(TOKEN_REFUSED) from None
 
 
 async def sync_now(settings: Settings) -> None:
@@ -148,24 +157,36 @@ async def sync_now(settings: Settings) -> None:
     token = _token(settings)
     settings.db_path.parent.mkdir(parents=True, exist_ok=True)
     async with open_store(settings.db_path) as store, NewsBot(settings, store, force_sync=True) as bot:
-        try:
+        with _discord_errors(settings):
             await bot.login(token)  # setup_hook loads the cogs and syncs
-        except discord.LoginFailure:
-            raise ConfigError(TOKEN_REFUSED) from None
-        except discord.HTTPException as exc:
-            raise NewsBotError(f"Discord refused the sync: {exc}") from None
 
 
-async def fetch_application_id(token: str) -> int:
+async def fetch_application_id(settings: Settings) -> int:
     """Ask Discord which application the token belongs to (REST only, no gateway)."""
-    client = discord.Client(intents=discord.Intents.none())
+    token = _token(settings)
+    apply_api_base(settings)
+    client = discord.Client(intents=bot_intents())
     async with client:
-        try:
+        with _discord_errors(settings):
             await client.login(token)
-        except discord.LoginFailure:
-            raise ConfigError(TOKEN_REFUSED) from None
         assert client.application_id is not None
         return client.application_id
+
+
+@contextmanager
+def _discord_errors(settings: Settings) -> Iterator[None]:
+    """Discord's refusals and network failures as errors whose message a person can act on."""
+    try:
+        yield
+    except discord.LoginFailure:
+        raise ConfigError(TOKEN_REFUSED) from None
+    except discord.HTTPException as exc:
+        raise NewsBotError(f"Discord answered with an error: {exc}") from None
+    except (aiohttp.ClientError, OSError) as exc:
+        where = settings.discord_api_base or "discord.com"
+        raise NewsBotError(
+            f"Could not reach Discord at {where}: {exc}. Check the network and try again."
+        ) from None
 
 
 def invite_url(client_id: int) -> str:

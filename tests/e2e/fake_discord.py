@@ -46,6 +46,8 @@ DEFERRED_UPDATE, UPDATE_MESSAGE, AUTOCOMPLETE_RESULT = 6, 7, 8
 OP_DISPATCH, OP_HEARTBEAT, OP_IDENTIFY, OP_RESUME = 0, 1, 2, 6
 OP_INVALID_SESSION, OP_HELLO, OP_HEARTBEAT_ACK = 9, 10, 11
 
+JSON_BODY = web.RequestKey("json_body", object)  # the request's parsed JSON, read once by the middleware
+
 EVERYONE_PERMISSIONS = "2248473465835073"  # what a member of a fresh guild gets
 APP_PERMISSIONS = str((1 << 10) | (1 << 11) | (1 << 14) | (1 << 16) | (1 << 38))
 
@@ -406,7 +408,7 @@ class FakeDiscord:
         elif not self._authorised(request, path):
             response = json_response({"message": "401: Unauthorized", "code": 0}, status=401)
         else:
-            request["json"] = body
+            request[JSON_BODY] = body
             response = await handler(request)
             for key, value in limit_headers.items():
                 response.headers.setdefault(key, value)
@@ -476,7 +478,7 @@ class FakeDiscord:
         if request.match_info["app"] != self.app_id:
             return json_response({"message": "Unknown Application", "code": 10002}, status=404)
         commands = []
-        for cmd in request["json"] or []:
+        for cmd in request[JSON_BODY] or []:
             commands.append(
                 {
                     "id": self.ids(),
@@ -502,7 +504,7 @@ class FakeDiscord:
         inter = self.interactions.get(request.match_info["id"])
         if inter is None or inter.token != request.match_info["token"]:
             return json_response({"message": "Unknown interaction", "code": 10062}, status=404)
-        body = request["json"] or {}
+        body = request[JSON_BODY] or {}
         inter.callbacks.append(body)
         if len(inter.callbacks) > 1:
             return json_response(
@@ -553,7 +555,7 @@ class FakeDiscord:
         inter = self._interaction_by_token(request.match_info["app"], request.match_info["token"])
         if inter is None or not inter.callbacks:
             return json_response({"message": "Unknown Webhook", "code": 10015}, status=404)
-        body = request["json"] or {}
+        body = request[JSON_BODY] or {}
         problems = message_problems(body)
         if problems:
             self.invalid.extend(problems)
@@ -588,7 +590,7 @@ class FakeDiscord:
             return web.Response(status=204)
         if request.method != "PATCH":
             return json_response({"message": "405: Method Not Allowed", "code": 0}, status=405)
-        body = request["json"] or {}
+        body = request[JSON_BODY] or {}
         problems = message_problems({**message, **body})
         if problems:
             self.invalid.extend(problems)
@@ -690,7 +692,7 @@ class FakeDiscord:
         cid = request.match_info["channel"]
         if cid not in (self.channel_id, self.other_channel_id):
             return json_response({"message": "Unknown Channel", "code": 10003}, status=404)
-        body = request["json"] or {}
+        body = request[JSON_BODY] or {}
         problems = message_problems(body)
         if problems:
             self.invalid.extend(problems)
@@ -726,7 +728,7 @@ class FakeDiscord:
             return web.Response(status=204)
         if request.method != "PATCH":
             return json_response({"message": "405: Method Not Allowed", "code": 0}, status=405)
-        body = request["json"] or {}
+        body = request[JSON_BODY] or {}
         problems = message_problems({**message, **body})
         if problems:
             self.invalid.extend(problems)
