@@ -71,6 +71,7 @@ _LEAD_IN_WORDS = _words(
     "additionally and but as while when with"
 )
 _ARTICLES = ("the ", "a ", "an ")
+_WHO_IS = re.compile(r"^who (?:is|was|are) (?:the |a |an )?")
 _EDGE_PUNCTUATION = " ,:;-\u2013\u2014"
 _POSSESSIVE = re.compile(r"[’']s$")
 
@@ -268,6 +269,8 @@ def parse_attribution(subject: str) -> Speaker | None:
         return None
     if len(segments) == 1 and segments[0].lower() in PRONOUNS:
         return Speaker(segments[0].lower(), None, "pronoun")
+    # "Chris Whitty, who is the Chief Medical Officer," -> the role is "Chief Medical Officer".
+    segments = [_WHO_IS.sub("", s) or s for s in segments]
     for i, segment in enumerate(segments):
         if is_pure_name(segment):
             others = [s for j, s in enumerate(segments) if j != i]

@@ -76,6 +76,7 @@ _DESCRIPTIVE = re.compile(
     r"\b(?:is|are|was|were|be|been)[ ](?:\w+[ ])?(?:used|invested|led|made|funded|run|based|chaired|managed|"
     r"published|appointed|set[ ]up|established|created|awarded|delivered|provided)\b"
     r"|\w[ ](?:includes|include|included)\b"
+    r"|\b(?:was|were)[ ]\w+ed[ ]by\b|\b(?:follows|followed|is[ ]part[ ]of|are[ ]part[ ]of|comes[ ]as)\b"
 )
 _DATE_START = re.compile(
     r"^(?:In|On|By|Since|From|Last|Earlier|Between)[ ](?:\d|January|February|March|April|May|June|July|"
@@ -221,7 +222,8 @@ class _Extractor:
             words = _words(text[span.start : span.end])
             if words < _MIN_QUOTE_WORDS and not (_attribution_before(before) or _attribution_after(after)):
                 continue
-            if words < _MIN_UNNAMED_WORDS and speaker.kind == "unnamed":
+            partial = bool(before.strip()) and not before.rstrip().endswith((":", ","))
+            if partial and words < _MIN_UNNAMED_WORDS and speaker.kind == "unnamed":
                 continue  # "moving away from ‘postcode’ groups, officials said": not anyone's words
             paragraph_speaker = speaker
             if not span.closed:
@@ -299,31 +301,43 @@ class _Extractor:
         return texts, j - 1, None
 
     def _unmarked_chain(self, i: int, texts: list[str], speaker: Speaker, index: int) -> int:
-        """Take paragraphs after block i while they sound like the speaker; emit; return the last block."""
+        """Take paragraphs after block i while they sound like the speaker; emit; return the last block.
+
+        A paragraph in the speaker's voice (first person, opinion) joins the quote; narrative ends it. A
+        neutral one joins only if the speaker's voice comes back after it, or the next paragraph
+        introduces another speaker (press releases rarely put narrative between two quotes).
+        """
         name, _ = self.resolver.resolve(speaker, index)
+        tentative: list[str] = []
         j = i + 1
         while j < len(self.blocks) and j - i < _MAX_CHAIN:
             block = self.blocks[j]
             if block.kind is not BlockKind.PARAGRAPH or block.blockquote:
+                tentative = []
                 break
             text = block.text
             spans = self.spans[j]
-            if spans and spans[0].opened and spans[0].open_at == 0:
-                break  # a new quotation-marked quote
-            if (
-                _STOP_START.match(text)
-                or not _TERMINAL.search(text)
-                or text.rstrip().endswith(":")
-                or _intro_speaker(text) is not None
-                or _voice(text, name) < 0
-            ):
+            if (spans and spans[0].opened and spans[0].open_at == 0) or _intro_speaker(text) is not None:
+                texts.extend(tentative)  # the next quote starts: what came before it was still this one
+                tentative = []
                 break
-            texts.append(text)
+            if _STOP_START.match(text) or not _TERMINAL.search(text) or text.rstrip().endswith(":"):
+                tentative = []
+                break
+            voice = _voice(text, name)
+            if voice < 0:
+                tentative = []
+                break
+            tentative.append(text)
+            if voice > 0:
+                texts.extend(tentative)
+                tentative = []
             j += 1
             if spans and not spans[0].opened and spans[0].end >= len(text.rstrip()) - 1:
-                break  # a closing mark with no opening one ends the quote here
+                texts.extend(tentative)  # a closing mark with no opening one ends the quote here
+                break
         self._emit(_Found(speaker, [_strip_unmatched_close(t) for t in texts], index, unmarked=True))
-        return j - 1
+        return i + len(texts) - 1
 
     # --- speakers -------------------------------------------------------------------------------
 
