@@ -264,3 +264,15 @@ def test_input_is_not_mutated() -> None:
     before = copy.deepcopy(item)
     parse_content_api(item, "x")
     assert item == before
+
+
+def test_live_style_unicode_escapes_and_translations() -> None:
+    raw = (
+        '{"schema_name": "news_article", "document_type": "news_story", "title": "Fish \\u0026 chips",'
+        ' "base_path": "/government/news/x.ar", "content_id": "abc", "locale": "ar",'
+        ' "details": {"body": "\\u003cdiv class=\\"govspeak\\"\\u003e\\u003cp\\u003e\\u0645\\u0631\\u062d\\u0628\\u0627 \\u0026amp; \\u00a35m\\u003c/p\\u003e\\u003c/div\\u003e"}}'
+    )
+    story = parse_content_api(json.loads(raw), "x")
+    assert story.title == "Fish & chips"
+    assert story.body_text == "مرحبا & £5m"
+    assert story.identity_key == "content_id:abc:ar"

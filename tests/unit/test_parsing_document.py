@@ -9,8 +9,10 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from bot.errors import InputError, UnsupportedInput
+from bot.errors import InputError, NewsBotError, UnsupportedInput
 from bot.parsing import MAX_INPUT_BYTES, Document, parse_document
 
 REPO = Path(__file__).resolve().parents[2]
@@ -184,3 +186,30 @@ def test_five_megabytes_of_printable_junk_is_handled_fast() -> None:
         with contextlib.suppress(InputError):  # failing is fine; hanging is not
             parse_document(data, "junk")
         assert time.perf_counter() - started < 3
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.binary(max_size=600),
+        st.sampled_from(
+            [
+                b"{",
+                b"[",
+                b"<",
+                b"<?xml version='1.0'?>",
+                b"<feed>",
+                b"<rss>",
+                b"<!DOCTYPE html>",
+                b"News story: ",
+            ]
+        ).flatmap(lambda head: st.binary(max_size=400).map(lambda tail: head + tail)),
+    )
+)
+def test_any_bytes_give_a_document_or_a_clear_error(data: bytes) -> None:
+    try:
+        doc = parse_document(data, "fuzz")
+    except NewsBotError as err:
+        assert err.user_message and "\n" not in err.user_message
+    else:
+        assert doc.stories or doc.feed_entries or doc.format == "feed"

@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.models import Block, BlockKind
 from bot.parsing.html_body import html_to_blocks, html_to_text, normalise_space
@@ -170,3 +172,26 @@ def test_fixture_frank_curly_single_quote_paragraphs_are_not_blockquotes() -> No
     assert blocks[2].text.startswith("‘Distorted information")
     assert blocks[3].text.endswith("drugs advice.’")
     assert not any(b.blockquote for b in blocks)
+
+
+HTML_PIECES = [
+    "<p>", "</p>", "<blockquote>", "</blockquote>", "<ul>", "</ul>", "<li>", "</li>", "<h2>", "</h2>",
+    '<div class="contact">', '<div class="call-to-action">', "<div>", "</div>", "<figure><img src=x>",
+    "</figure>", "<script>", "</script>", "<table><tr><td>", "</td></tr></table>", "<br>", "<!--", "-->",
+    "<abbr title='t'>", "</abbr>", "&amp;", "&nbsp;", "&#163;", "\u00a0", "\u200b", " ", "\n", "word", "£5m", "’",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(HTML_PIECES), max_size=40).map("".join))
+def test_any_tag_soup_gives_clean_blocks(html: str) -> None:
+    for block in html_to_blocks(html):
+        assert block.text and block.text == block.text.strip()
+        assert "  " not in block.text and "\u00a0" not in block.text and "\u200b" not in block.text
+        assert "<" not in block.text  # markup never leaks into text
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_any_text_is_survivable(html: str) -> None:
+    html_to_blocks(html)
