@@ -19,7 +19,7 @@ from bot.models import StoredStory
 from bot.storage import Store
 from bot.updates.clock import Clock, SystemClock, iso, parse_iso
 from bot.updates.delivery import CATCH_UP_THRESHOLD, digest_nonce, post_nonce
-from bot.updates.filters import Mode, SubscriptionFilter
+from bot.updates.filters import Backtest, Mode, SubscriptionFilter, backtest
 from bot.updates.models import PAUSED_BY_MODERATOR, Digest, FeedState, Post, Subscription
 
 log = logging.getLogger(__name__)
@@ -76,6 +76,16 @@ class UpdatesStore:
                     f"This server already has {MAX_SUBSCRIPTIONS_PER_GUILD} subscriptions."
                     " Remove one with /updates unsubscribe first."
                 )
+            rows = await self._conn.execute_fetchall(
+                f"SELECT {_SUBSCRIPTION_COLUMNS} FROM subscriptions"
+                " WHERE guild_id = ? AND channel_id = ? AND mode = ? AND role_id IS ?",
+                (guild_id, channel_id, mode.value, role_id),
+            )
+            for row in rows:
+                if _subscription(row).filter.same_as(rule):
+                    raise InvalidQuery(
+                        f"This channel already has that subscription (id {row['id']}); see /updates list."
+                    )
             cursor = await self._conn.execute(
                 "INSERT INTO subscriptions (guild_id, channel_id, filters, mode, role_id, created_by,"
                 " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -86,6 +96,15 @@ class UpdatesStore:
             )
         log.info("subscribed guild=%s channel=%s mode=%s", guild_id, channel_id, mode.value)
         return _subscription(rows[0])
+
+    async def backtest(self, rule: SubscriptionFilter, limit: int = 100, examples: int = 3) -> Backtest:
+        """How many of the latest `limit` stored stories the filter would have matched."""
+        return backtest(rule, await self._store.latest(limit), examples)
+
+    async def organisation_name(self, slug: str) -> str | None:
+        """The name of a stored organisation, to check a typed one (None: no story names it yet)."""
+        rows = await self._conn.execute_fetchall("SELECT name FROM organisations WHERE slug = ?", (slug,))
+        return rows[0][0] if rows else None
 
     async def list_subscriptions(self, guild_id: int, channel_id: int | None = None) -> list[Subscription]:
         """This guild's subscriptions (optionally one channel's), oldest first."""

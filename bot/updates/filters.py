@@ -157,6 +157,10 @@ class SubscriptionFilter:
             parts.append(f"funding from {format_pounds(self.min_funding)}")
         return "; ".join(parts) if parts else "every story"
 
+    def same_as(self, other: SubscriptionFilter) -> bool:
+        """Equal but for the case of keywords (matching ignores case, so they filter the same)."""
+        return _folded(self) == _folded(other)
+
     def to_json(self) -> str:
         return json.dumps(
             {
@@ -310,6 +314,19 @@ def _unique(terms: list[Term]) -> tuple[Term, ...]:
     for term in terms:
         seen.setdefault((term.text.casefold(), term.prefix), term)
     return tuple(seen.values())
+
+
+def _folded(rule: SubscriptionFilter) -> tuple[object, ...]:
+    def terms(items: tuple[Term, ...]) -> frozenset[tuple[str, bool]]:
+        return frozenset((t.text.casefold(), t.prefix) for t in items)
+
+    return (
+        terms(rule.include),
+        terms(rule.exclude),
+        rule.organisation,
+        frozenset(rule.types),
+        rule.min_funding,
+    )
 
 
 def _singular(item: str) -> str:

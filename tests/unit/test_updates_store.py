@@ -105,9 +105,29 @@ async def test_pause_and_resume(updates: UpdatesStore) -> None:
     assert (await updates.list_subscriptions(GUILD_A))[0].health == "active"
 
 
+async def test_the_same_subscription_twice_is_refused(updates: UpdatesStore) -> None:
+    await subscribe(updates, GUILD_A, CHANNEL_A1, role=5, keywords="ferry")
+    with pytest.raises(InvalidQuery, match="already has that subscription"):
+        await subscribe(updates, GUILD_A, CHANNEL_A1, role=5, keywords="FERRY ferry")
+    await subscribe(updates, GUILD_A, CHANNEL_A1, role=6, keywords="ferry")  # another role is another one
+    await subscribe(updates, GUILD_A, CHANNEL_A1, keywords="ferry")
+
+
+async def test_backtest_over_the_latest_stories_and_organisation_names(
+    store: Store, updates: UpdatesStore
+) -> None:
+    for i in range(4):
+        await save(store, f"ferry-{i}", f"Ferry news {i}")
+    await save(store, "rail", "Rail news", org="department-for-transport")
+    result = await updates.backtest(SubscriptionFilter.parse(keywords="ferry"), limit=100, examples=2)
+    assert (result.checked, result.matched, len(result.examples)) == (5, 4, 2)
+    assert await updates.organisation_name("department-for-transport") == "Department For Transport"
+    assert await updates.organisation_name("ministry-of-magic") is None
+
+
 async def test_subscription_limit(updates: UpdatesStore) -> None:
-    for _ in range(MAX_SUBSCRIPTIONS_PER_GUILD):
-        await subscribe(updates, GUILD_A, CHANNEL_A1)
+    for role in range(MAX_SUBSCRIPTIONS_PER_GUILD):
+        await subscribe(updates, GUILD_A, CHANNEL_A1, role=role)
     with pytest.raises(InvalidQuery, match="unsubscribe"):
         await subscribe(updates, GUILD_A, CHANNEL_A1)
     await subscribe(updates, GUILD_B, CHANNEL_B1)  # another guild is unaffected
