@@ -35,7 +35,7 @@ from bot.models import (
     Story,
 )
 from bot.storage import Store, open_store
-from tests.e2e.fake_discord import FakeDiscord
+from tests.e2e.fake_discord import LOADING, FakeDiscord
 
 READY_SECONDS = 10.0  # generous: startup takes well under a second
 VIEW_TIMEOUT = 0.3  # pagination buttons time out this fast in tests
@@ -103,6 +103,14 @@ async def start_bot(
             await task
         await bot.__aexit__(None, None, None)
     assert fake.invalid == [], "the bot sent messages Discord would refuse with a 400"
+    slow = {i.id: i.latency for i in fake.interactions.values() if i.latency is not None and i.latency >= 3.0}
+    assert not slow, f"first responses later than Discord's 3 seconds: {slow}"
+    pinging = [
+        m["id"]
+        for m in fake.messages.values()
+        if m["allowed_mentions"] != {"parse": []} and not m["flags"] & LOADING
+    ]
+    assert not pinging, "messages sent without allowed_mentions {'parse': []}"
 
 
 @dataclass(frozen=True)

@@ -1078,3 +1078,21 @@ def buttons(message: Mapping[str, Any]) -> list[dict[str, Any]]:
         for c in row.get("components") or []
         if c.get("type") == 2
     ]
+
+
+def button(message: Mapping[str, Any], label: str) -> dict[str, Any]:
+    """The button labelled `label` on a message (discord.py gives buttons random custom ids)."""
+    found = [b for b in buttons(message) if b.get("label") == label]
+    assert len(found) == 1, f"no single {label!r} button among {[b.get('label') for b in buttons(message)]}"
+    return found[0]
+
+
+def embed_texts(message: Mapping[str, Any]) -> str:
+    """Every piece of text a message shows, content and embeds, one per line, for `in` checks."""
+    parts = [message.get("content") or ""]
+    for embed in message.get("embeds") or []:
+        parts += [embed.get("title") or "", embed.get("description") or ""]
+        for fld in embed.get("fields") or []:
+            parts += [fld["name"], fld["value"]]
+        parts.append((embed.get("footer") or {}).get("text") or "")
+    return "\n".join(p for p in parts if p)
