@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
 from bot.errors import InvalidQuery
+from bot.extract.money import parse_amount
 from bot.models import DocType, StoredStory
 
 MAX_KEYWORDS_CHARS = 300
@@ -34,22 +35,6 @@ _TYPE_SEPARATORS = re.compile(r"\s*(?:[,;/|+&]|\band\b)\s*", re.IGNORECASE)
 # Typographic variants people and GOV.UK use interchangeably; folded before matching.
 _FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "})
 _SLUG_JUNK = re.compile(r"[^a-z0-9]+")
-_MAGNITUDES = {
-    "k": Decimal(1_000),
-    "thousand": Decimal(1_000),
-    "m": Decimal(1_000_000),
-    "mn": Decimal(1_000_000),
-    "million": Decimal(1_000_000),
-    "bn": Decimal(1_000_000_000),
-    "b": Decimal(1_000_000_000),
-    "billion": Decimal(1_000_000_000),
-}
-_AMOUNT = re.compile(
-    r"^(?P<currency>£|gbp)?\s*(?P<number>\d[\d,]*(?:\.\d+)?)\s*(?P<magnitude>"
-    + "|".join(sorted(_MAGNITUDES, key=len, reverse=True))
-    + r")?\s*(?:pounds?|gbp)?$",
-    re.IGNORECASE,
-)
 
 
 class Mode(StrEnum):
@@ -294,13 +279,13 @@ def backtest(rule: SubscriptionFilter, stories: Iterable[StoredStory], examples:
 
 
 def _parse_pounds(text: str) -> Decimal:
-    cleaned = " ".join(_fold(text).split())
-    match = _AMOUNT.match(cleaned)
-    if match is None:
+    parsed = parse_amount(_fold(text))
+    if parsed is None:
         raise InvalidQuery(MIN_FUNDING_HELP + f", not “{text[:40]}”.")
-    number = Decimal(match["number"].replace(",", ""))
-    magnitude = match["magnitude"]
-    return number * _MAGNITUDES[magnitude.lower()] if magnitude else number
+    amount, currency = parsed
+    if currency != "GBP":
+        raise InvalidQuery(MIN_FUNDING_HELP + f": it is in pounds, not {currency}.")
+    return amount
 
 
 def _term(raw: str) -> Term | None:

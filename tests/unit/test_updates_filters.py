@@ -124,13 +124,14 @@ def test_organisation_by_slug_or_name() -> None:
         ("  £ 40 Million ", "40000000"),
         (5000000, "5000000"),
         (2.5e6, "2500000"),
+        ("half a billion pounds", "500000000"),
     ],
 )
 def test_min_funding_amounts(text: str | int | float, pounds: str) -> None:
     assert parse_min_funding(text) == Decimal(pounds)
 
 
-@pytest.mark.parametrize("text", ["lots", "£", "$5m", "five million", "-5", "0", "5 zillion", True])
+@pytest.mark.parametrize("text", ["lots", "£", "$5m", "€2bn", "-5", "0", "£0", "5 zillion", True])
 def test_min_funding_rejects_non_amounts(text: object) -> None:
     with pytest.raises(InvalidQuery, match="min_funding must be an amount like 5000000, £5m or 5 million"):
         parse_min_funding(text)  # type: ignore[arg-type]
