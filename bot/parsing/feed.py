@@ -232,9 +232,11 @@ def _atom_content(content: ET.Element | None) -> str | None:
     if kind == "html":
         return content.text
     if kind == "xhtml":
-        parts = [ET.tostring(child, encoding="unicode", method="html") for child in content]
-        # Drop the XHTML namespace ElementTree writes as "html:p" so the body reads as plain HTML.
-        return re.sub(r"(</?)[a-z0-9]+:", r"\1", "".join(parts))
+        # Strip the XHTML namespace from the tags so the markup serialises as plain HTML.
+        for element in content.iter():
+            if isinstance(element.tag, str):
+                element.tag = element.tag.rsplit("}", 1)[-1]
+        return "".join(ET.tostring(child, encoding="unicode", method="html") for child in content)
     if kind == "text" and content.text:
         return "".join(f"<p>{html.escape(part)}</p>" for part in content.text.split("\n\n"))
     return None

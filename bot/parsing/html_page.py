@@ -25,26 +25,11 @@ log = logging.getLogger(__name__)
 
 _NEWS_TYPES = frozenset(t.value for t in DocType if t is not DocType.UNKNOWN)
 _DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2}) ([A-Za-z]+) (\d{4})\b")
-_MONTHS = {
-    name: number
-    for number, name in enumerate(
-        (
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ),
-        start=1,
-    )
-}
+_MONTH_NAMES = (
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+)  # fmt: skip
+_MONTHS = {name: number for number, name in enumerate(_MONTH_NAMES, 1)}
 
 
 def parse_html_page(html: str, source: str) -> Story:
@@ -65,7 +50,9 @@ def parse_html_page(html: str, source: str) -> Story:
     if doc_format and doc_format not in _NEWS_TYPES and not schema:
         raise UnsupportedInput(f"a GOV.UK {doc_format.replace('_', ' ')} page, not a news article.")
 
-    main = root.find(".//main") if root.find(".//main") is not None else body
+    main = root.find(".//main")
+    if main is None:  # a page saved without its layout: search the whole body
+        main = body
     h1 = main.find(".//h1")
     title = _str(article.get("headline")) or (_text(h1) if h1 is not None else "") or meta.get("og:title", "")
     if not title:
@@ -328,6 +315,7 @@ def _withdrawn(main: etree._Element, meta: Mapping[str, str]) -> tuple[datetime 
         try:
             at = parse_time(time.get("datetime"), "withdrawn date")
         except InputError:
-            at = _day_month_year(_text(time))
+            log.debug("unreadable withdrawal time %r; trying its text", time.get("datetime"))
+        at = at or _day_month_year(_text(time))
     note = " ".join(block.text for block in element_to_blocks(notice)) or None
     return at, note

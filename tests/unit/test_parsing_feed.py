@@ -242,3 +242,18 @@ def test_truncated_fixture_style_feed_names_the_position() -> None:
         caught.value.user_message.startswith("malformed XML at line ")
         and "is the feed complete?" in caught.value.user_message
     )
+
+
+def test_atom_content_as_xhtml_and_as_text() -> None:
+    data = atom(
+        '<entry><title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">Fund <b>opens</b></div></title>'
+        '<link href="https://www.gov.uk/government/news/a"/>'
+        '<content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>One.</p>'
+        "<blockquote><p>Two.</p></blockquote></div></content></entry>"
+        '<entry><title>B</title><link href="https://www.gov.uk/government/news/b"/>'
+        "<content>First &amp; plain.\n\nSecond.</content></entry>"
+    )
+    xhtml, text = parse_feed(data, "x")
+    assert xhtml.story.title == "Fund opens" and not xhtml.needs_body
+    assert [(b.text, b.blockquote) for b in xhtml.story.blocks] == [("One.", False), ("Two.", True)]
+    assert [b.text for b in text.story.blocks] == ["First & plain.", "Second."]
