@@ -113,7 +113,14 @@ class FeedPoller:
         reports = []
         for state in await self.updates.feeds(self.urls):
             if state.next_poll_at is None or state.next_poll_at <= now:
-                reports.append(await self.poll(state))
+                try:
+                    reports.append(await self.poll(state))
+                except Exception:
+                    # A bug must not stop the other feeds; the feed backs off as if it had failed.
+                    log.exception("polling feed=%s failed unexpectedly", state.url)
+                    interval = poll_interval(state.url, self.poll_minutes)
+                    error = "Unexpected error (details in the log)."
+                    reports.append(await self._failed(state, now, interval, error))
         return reports
 
     async def seconds_until_due(self) -> float:

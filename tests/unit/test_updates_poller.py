@@ -17,7 +17,7 @@ import pytest
 from aiohttp import web
 
 from bot.fetch import Fetcher
-from bot.ingest import IngestionService
+from bot.ingest import IngestionService, InputResult
 from bot.models import Extraction, Money, Story
 from bot.storage import Store, open_store
 from bot.updates.filters import Mode, SubscriptionFilter, backtest
@@ -166,6 +166,7 @@ async def server() -> AsyncIterator[FeedServer]:
     )
     app = web.Application()
     app.router.add_get("/feed.atom", feed.feed)
+    app.router.add_get("/broken/feed.atom", feed.feed)
     app.router.add_get("/search/news-and-communications.atom", feed.shared_feed)
     app.router.add_get("/api/content/government/news/{slug}", feed.content)
     runner = web.AppRunner(app)
@@ -340,6 +341,31 @@ async def test_html_instead_of_a_feed_is_a_feed_failure(harness: Harness) -> Non
     harness.server.entries.append(Entry("after-error", "After the error page", "Text."))
     [report] = await harness.poll_after(INTERVAL * 3)
     assert report.ok and report.new == ("after-error",)
+
+
+async def test_a_bug_in_one_feed_does_not_stop_the_others(harness: Harness) -> None:
+    broken_url = f"{harness.server.base}/broken/feed.atom"
+
+    class BrokenForOneFeed:
+        def ingest_bytes(self, data: bytes, source: str) -> AsyncIterator[InputResult]:
+            if source == broken_url:
+                raise RuntimeError("a bug")
+            return harness.ingest.ingest_bytes(data, source)
+
+    harness.server.entries.append(Entry("fine", "A fine story", "Text."))
+    poller = FeedPoller(
+        [broken_url, harness.poller.urls[0]],
+        harness.poller.fetcher,
+        BrokenForOneFeed(),
+        harness.updates,
+        harness.clock,
+    )
+    reports = {r.url: r for r in await poller.poll_due()}
+    assert reports[broken_url].error == "Unexpected error (details in the log)."
+    assert reports[harness.poller.urls[0]].ok and reports[harness.poller.urls[0]].first_poll
+    state = await harness.updates.feed(broken_url)
+    assert state is not None and state.failures == 1 and state.next_poll_at is not None
+    assert state.next_poll_at > harness.clock.now()  # backs off rather than spinning
 
 
 async def test_updated_story_marks_its_sent_posts_for_edit(harness: Harness) -> None:
