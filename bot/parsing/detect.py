@@ -66,7 +66,7 @@ def sniff(data: bytes) -> tuple[str, bytes, str | None]:
     head = text[:2048].lstrip().lower()
     if not head:
         raise InputError("empty file: there is nothing in it to read.")
-    sample = data[:65536] if encoding == "utf-8" else text[:65536].encode("utf-8")
+    sample = data[:8192] if encoding == "utf-8" else text[:8192].encode("utf-8")
     controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     if controls > max(8, len(sample) // 100):
         raise InputError(f"binary file (it is full of control characters). {_SAY_WHAT}")

@@ -161,22 +161,25 @@ def _walk(container: etree._Element, quoted: bool, kind: BlockKind, out: list[Bl
     run: list[str] = [text] if text and not text.isspace() else []
     for child in container:
         tag = child.tag
+        tail = child.tail
         if not isinstance(tag, str):  # an entity or other non-element node: keep only its tail
-            if child.tail:
-                run.append(child.tail)
+            if tail:
+                run.append(tail)
             continue
         if tag not in _BLOCK_TAGS and not (len(child) and next(child.iter(*_BLOCKISH), None) is not None):
             run.append(text_of(child))
-            if child.tail:
-                run.append(child.tail)
+            if tail:
+                run.append(tail)
             continue
         _flush(run, kind, quoted, out)
-        tail = child.tail
         run = [tail] if tail and not tail.isspace() else []
         if tag in _HEADINGS:
             _emit(text_of(child), BlockKind.HEADING, quoted, out)
         elif tag in _PARAGRAPHS:
             _emit(text_of(child), kind, quoted, out)
+        elif tag == "li" and not any(grandchild.tag in _BLOCK_TAGS for grandchild in child):
+            # The common case, an item of inline text, without a recursive walk.
+            _emit(text_of(child), BlockKind.LIST_ITEM, quoted, out)
         elif tag == "li":
             _walk(child, quoted, BlockKind.LIST_ITEM, out)
         elif tag == "tr":
