@@ -954,7 +954,7 @@ class FakeDiscord:
             "permissions": permissions,
         }
 
-    def _base_interaction(
+    def interaction_payload(
         self, kind: int, data: dict[str, Any], user: dict[str, Any] | None
     ) -> dict[str, Any]:
         return {
@@ -1021,7 +1021,7 @@ class FakeDiscord:
     async def slash(self, command: str, *, user: dict[str, Any] | None = None, **values: Any) -> Interaction:
         """Run e.g. slash("news summary", story="abc", sentences=3) as a user would."""
         path = command.split()
-        payload = self._base_interaction(APPLICATION_COMMAND, self._options(path, values, None), user)
+        payload = self.interaction_payload(APPLICATION_COMMAND, self._options(path, values, None), user)
         return await self.send_interaction(payload)
 
     async def autocomplete(
@@ -1030,7 +1030,7 @@ class FakeDiscord:
         """The user typing into option `focused` (its current text among `values`)."""
         path = command.split()
         values.setdefault(focused, "")
-        payload = self._base_interaction(AUTOCOMPLETE, self._options(path, values, focused), user)
+        payload = self.interaction_payload(AUTOCOMPLETE, self._options(path, values, focused), user)
         return await self.send_interaction(payload)
 
     async def press(
@@ -1039,7 +1039,7 @@ class FakeDiscord:
         """Press the button `custom_id` on `message` (a message this fake holds)."""
         current = self.messages[str(message["id"])]
         data = {"custom_id": custom_id, "component_type": 2}
-        payload = self._base_interaction(MESSAGE_COMPONENT, data, user)
+        payload = self.interaction_payload(MESSAGE_COMPONENT, data, user)
         payload["message"] = {k: v for k, v in current.items() if k != "allowed_mentions"}
         return await self.send_interaction(payload)
 
