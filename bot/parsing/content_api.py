@@ -63,7 +63,9 @@ def parse_content_api(item: Mapping[str, Any], source: str) -> Story:
         source_format="content_api",
         doc_type=DocType.from_label(document_type) if isinstance(document_type, str) else DocType.UNKNOWN,
         description=normalise_space(_optional_str(item, "description") or "") or None,
-        published_at=parse_time(item.get("first_published_at"), "first_published_at"),
+        published_at=parse_time(item.get("first_published_at"), "first_published_at")
+        # The deprecated copy, for items old enough to lack the top-level field.
+        or parse_time(details.get("first_public_at"), "details.first_public_at"),
         updated_at=parse_time(item.get("public_updated_at"), "public_updated_at"),
         base_path=base_path,
         content_id=_optional_str(item, "content_id"),

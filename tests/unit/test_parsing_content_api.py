@@ -276,3 +276,9 @@ def test_live_style_unicode_escapes_and_translations() -> None:
     assert story.title == "Fish & chips"
     assert story.body_text == "مرحبا & £5m"
     assert story.identity_key == "content_id:abc:ar"
+
+
+def test_first_public_at_is_the_fallback_publication_time() -> None:
+    item = minimal(details={"body": "<p>x</p>", "first_public_at": "2012-05-01T10:00:00+01:00"})
+    del item["first_published_at"]
+    assert parse_content_api(item, "x").published_at == utc(2012, 5, 1, 9)
