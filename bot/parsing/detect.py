@@ -63,9 +63,9 @@ def sniff(data: bytes) -> tuple[str, bytes, str | None]:
         if b"\x00" in data:
             raise InputError(f"binary file (it contains NUL bytes). {_SAY_WHAT}")
     text = _decode(data, encoding)
-    head = text[:2048].lstrip().lower()
+    head = text.lstrip()[:2048].lower()
     if not head:
-        raise InputError("empty file: there is nothing in it to read.")
+        raise InputError("empty: there is nothing in it to read (only whitespace, or no bytes at all).")
     sample = data[:8192] if encoding == "utf-8" else text[:8192].encode("utf-8")
     controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     if controls > max(8, len(sample) // 100):

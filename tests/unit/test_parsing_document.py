@@ -100,9 +100,9 @@ def test_feed_in_a_declared_legacy_encoding_is_read() -> None:
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (b"", "empty file"),
-        (b" \n\t\r\n ", "empty file"),
-        (b"\xef\xbb\xbf   ", "empty file"),
+        (b"", "empty: there is nothing in it"),
+        (b" \n\t\r\n ", "empty: there is nothing in it"),
+        (b"\xef\xbb\xbf   ", "empty: there is nothing in it"),
         (bytes(range(256)) * 4, "binary file (it contains NUL bytes)"),
         (b"\x89PNG\r\n\x1a\n" + b"x" * 50, "binary file (a PNG image)"),
         (b"%PDF-1.7\n%\xe2\xe3", "binary file (a PDF)"),
@@ -159,6 +159,11 @@ def test_hostile_xml_via_parse_document() -> None:
     )
     with pytest.raises(InputError, match="refused: the feed declares XML entities"):
         parse_document(xxe, "xxe.atom")
+
+
+def test_long_leading_whitespace_is_not_empty() -> None:
+    data = (SAMPLES / "uk-and-ghana-launch-15-million-clean-cooking-partnership.json").read_bytes()
+    assert parse_document(b" " * 5000 + data, "x").format == "content_api"
 
 
 def test_too_large_is_refused_before_parsing() -> None:
