@@ -271,14 +271,15 @@ class UpdatesStore:
             )
 
     async def undispatched(self, story_ids: Iterable[str], after_rowid: int) -> list[str]:
-        """Of these stories, those stored after `after_rowid` and not yet fanned out, oldest first."""
+        """Of these stories, those stored after `after_rowid` and not yet fanned out, oldest
+        published first (a feed lists newest first, so that is not the order they were stored)."""
         ids = list(dict.fromkeys(story_ids))
         if not ids:
             return []
         rows = await self._conn.execute_fetchall(
             "SELECT s.short_id FROM stories s WHERE s.short_id IN (SELECT value FROM json_each(?))"
             " AND s.id > ? AND NOT EXISTS (SELECT 1 FROM dispatched_stories d WHERE d.story_id = s.id)"
-            " ORDER BY s.id",
+            " ORDER BY s.listed_at, s.id",
             (json.dumps(ids), after_rowid),
         )
         return [row[0] for row in rows]

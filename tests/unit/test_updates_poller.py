@@ -53,6 +53,7 @@ class Entry:
     doc_type: str = "press_release"
     organisation: str = "Home Office"
     change_note: str | None = None
+    published: str = "2026-11-20T10:00:00+00:00"
 
 
 @dataclass
@@ -93,7 +94,7 @@ class FeedServer:
             "content_id": hashlib.md5(entry.slug.encode()).hexdigest(),
             "locale": "en",
             "description": f"{entry.title}.",
-            "first_published_at": "2026-11-20T10:00:00+00:00",
+            "first_published_at": entry.published,
             "public_updated_at": entry.updated,
             "details": {
                 "body": f'<div class="govspeak"><p>{escape(entry.body)}</p></div>',
@@ -262,6 +263,18 @@ async def test_new_story_posted_once_to_every_matching_channel(harness: Harness)
     )
     pending = await harness.updates.pending_posts()
     assert [p.story_id for p in pending][:2] == ["island-ferry", "island-ferry"]  # oldest first
+
+
+async def test_several_new_stories_are_queued_oldest_first(harness: Harness) -> None:
+    await harness.subscribe(GUILD_A, CHANNEL_A1)
+    await harness.poller.poll_due()
+    for hour in (9, 11, 10):
+        stamp = f"2026-11-21T{hour:02}:00:00+00:00"
+        harness.server.entries.append(
+            Entry(f"at-{hour}", f"Story at {hour}", "Text.", updated=stamp, published=stamp)
+        )
+    await harness.poll_after()
+    assert [p.story_id for p in await harness.updates.pending_posts()] == ["at-9", "at-10", "at-11"]
 
 
 async def test_a_story_is_new_whatever_date_it_carries(harness: Harness) -> None:
