@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import bot.storage
 from bot.errors import InvalidQuery, StoryNotFound
 from bot.models import (
     Block,
@@ -233,10 +234,10 @@ async def test_the_same_story_by_path_then_content_id_is_one_story(store: Store)
 
 
 async def test_a_story_is_saved_whole_or_not_at_all(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    async def broken(*args: object) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(store, "_write_extraction", broken)
+    monkeypatch.setattr(bot.storage, "_write_extraction", broken)
     with pytest.raises(RuntimeError):
         await store.save(make_story(), EXTRACTION)
     assert await store.count() == 0

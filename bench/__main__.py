@@ -1,0 +1,20 @@
+"""Benchmarks: `python -m bench ingest` and `python -m bench queries` (see docs/benchmarks.md)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from bench import ingest
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    commands = parser.add_subparsers(dest="command", metavar="BENCHMARK", required=True)
+    ingest.add_commands(commands)
+    args = parser.parse_args(argv)
+    return int(args.handler(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

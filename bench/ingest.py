@@ -1,0 +1,304 @@
+"""Ingestion benchmark: parse and store thousands of stories built from the fixtures' shapes.
+
+Each size runs in a fresh child process on a fresh database, so its peak RSS is its own: flat
+peaks across sizes mean memory does not grow with the batch. The baseline in the same run is the
+naive way to store the same parsed stories: one INSERT and one commit per story, no FTS, default
+(rollback journal, synchronous=FULL) SQLite settings.
+
+    python -m bench ingest [--count 4000]      # sizes count/4, count/2 and count
+    python -m bench queries [--count 100000]   # search and autocomplete timings at scale
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import resource
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from bot.models import Extraction, Money, Quote, Story
+from bot.parsing import parse_document
+from bot.storage import open_store
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = REPO / ".." / "shared" / "fixtures" / "govuk"
+WORDS = [
+    "minister",
+    "announces",
+    "funding",
+    "council",
+    "schools",
+    "hospitals",
+    "transport",
+    "rail",
+    "roads",
+    "police",
+    "crime",
+    "housing",
+    "energy",
+    "climate",
+    "farmers",
+    "fishing",
+    "trade",
+    "export",
+    "defence",
+    "veterans",
+    "nurses",
+    "teachers",
+    "apprentices",
+    "digital",
+    "broadband",
+    "rural",
+    "coastal",
+    "towns",
+    "regeneration",
+    "science",
+    "research",
+    "innovation",
+    "skills",
+    "justice",
+    "courts",
+    "prisons",
+    "borders",
+    "visas",
+    "tax",
+    "pensions",
+    "benefits",
+    "carers",
+    "children",
+    "families",
+    "health",
+    "mental",
+    "wellbeing",
+]
+SPEAKERS = [
+    f"{first} {last}"
+    for first in ("Jo", "Sam", "Alex", "Priya", "Tom", "Aisha", "Ben", "Chloe")
+    for last in ("Johnson", "Patel", "Smith", "Khan", "Evans", "Wright", "Hughes", "Murphy")
+]
+
+
+def templates() -> list[tuple[str, bytes]]:
+    """(kind, bytes) of every Content API fixture and the plain-text seed."""
+    folder = FIXTURES.resolve()
+    if not folder.is_dir():
+        raise SystemExit(f"bench needs the shared fixtures at {folder} (../shared beside the repo).")
+    found = [("content_api", p.read_bytes()) for p in sorted((folder / "content-api").glob("*.json"))]
+    found.append(("text", (folder / "seed-news-story.txt").read_bytes()))
+    return found
+
+
+def documents(count: int, seed: int = 1) -> list[bytes]:
+    """`count` distinct documents: the fixtures with new titles, paths, ids and dates."""
+    rng = random.Random(seed)
+    shapes = templates()
+    made = []
+    for i in range(count):
+        kind, raw = shapes[i % len(shapes)]
+        words = " ".join(rng.sample(WORDS, 4))
+        if kind == "text":
+            first, _, rest = raw.decode("utf-8").partition("\n")
+            made.append(f"News story: {words.capitalize()} {i}\n{rest}".encode())
+            continue
+        item = json.loads(raw)
+        slug = f"{words.replace(' ', '-')}-{i}"
+        item["title"] = f"{words.capitalize()} {i}: {item['title']}"
+        item["base_path"] = f"/government/news/{slug}"
+        item["content_id"] = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        item["public_updated_at"] = f"20{10 + i % 15:02d}-{1 + i % 12:02d}-{1 + i % 28:02d}T09:30:00+00:00"
+        made.append(json.dumps(item, ensure_ascii=False).encode())
+    return made
+
+
+def fake_extraction(story: Story, i: int) -> Extraction:
+    """Extraction rows of a typical size (the extractors' own speed is their benchmark's)."""
+    return Extraction(
+        quotes=(Quote(SPEAKERS[i % len(SPEAKERS)], "Minister", "We are delivering.", 1),),
+        money=(Money(f"£{i % 90 + 1} million", Decimal((i % 90 + 1) * 1_000_000), "GBP", True, 2),),
+        version=1,
+    )
+
+
+# --- one size, in a child process -------------------------------------------------------------
+
+
+async def measure_ours(count: int, db: Path) -> dict[str, float]:
+    docs = documents(count)
+    parse_s = store_s = 0.0
+    async with open_store(db) as store:
+        started = time.perf_counter()
+        for i, data in enumerate(docs):
+            t0 = time.perf_counter()
+            story = parse_document(data, f"bench-{i}").stories[0]
+            t1 = time.perf_counter()
+            await store.save(story, fake_extraction(story, i))
+            store_s += time.perf_counter() - t1
+            parse_s += t1 - t0
+        total = time.perf_counter() - started
+        assert await store.count() == count
+    return {"total_s": total, "parse_s": parse_s, "store_s": store_s}
+
+
+def measure_baseline(count: int, db: Path) -> dict[str, float]:
+    stories = [parse_document(data, f"bench-{i}").stories[0] for i, data in enumerate(documents(count))]
+    conn = sqlite3.connect(db)
+    conn.execute(
+        "CREATE TABLE stories (id INTEGER PRIMARY KEY, key TEXT UNIQUE, title TEXT, body TEXT, published TEXT)"
+    )
+    conn.commit()
+    started = time.perf_counter()
+    for story in stories:
+        conn.execute(
+            "INSERT INTO stories (key, title, body, published) VALUES (?, ?, ?, ?)",
+            (
+                story.identity_key,
+                story.title,
+                json.dumps([b.to_json() for b in story.blocks], ensure_ascii=False),
+                story.published_at.isoformat() if story.published_at else None,
+            ),
+        )
+        conn.commit()
+    store_s = time.perf_counter() - started
+    conn.close()
+    return {"store_s": store_s}
+
+
+def child(count: int, which: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "bench.db"
+        result = asyncio.run(measure_ours(count, db)) if which == "ours" else measure_baseline(count, db)
+    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(result))
+
+
+def run_child(count: int, which: str) -> dict[str, float]:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "ingest", "--child", which, "--count", str(count)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main_ingest(args: argparse.Namespace) -> int:
+    if args.child:
+        child(args.count, args.child)
+        return 0
+    sizes = sorted({max(args.count // 4, 1), max(args.count // 2, 1), args.count})
+    print(f"parse + store (fake extraction rows), one process per size, {len(templates())} fixture shapes")
+    print(
+        f"{'stories':>8} {'parse+store/s':>14} {'parse/s':>9} {'store/s':>9} {'peak RSS':>9}"
+        f" {'naive store/s':>14} {'naive RSS':>10}"
+    )
+    for size in sizes:
+        ours = run_child(size, "ours")
+        naive = run_child(size, "baseline")
+        print(
+            f"{size:>8} {size / ours['total_s']:>14,.0f} {size / ours['parse_s']:>9,.0f}"
+            f" {size / ours['store_s']:>9,.0f} {ours['peak_rss_mb']:>7.0f}MB"
+            f" {size / naive['store_s']:>14,.0f} {naive['peak_rss_mb']:>8.0f}MB"
+        )
+    return 0
+
+
+# --- query timings at scale ---------------------------------------------------------------------
+
+
+async def build_large(db: Path, count: int) -> None:
+    """Fill `db` up to `count` stories (re-using the parsed shapes, so it is quick to build)."""
+    async with open_store(db) as store:
+        have = await store.count()
+        if have >= count:
+            return
+        shapes = [parse_document(data, "bench").stories[0] for data in documents(len(templates()))]
+        rng = random.Random(7)
+        started = time.perf_counter()
+        for i in range(have, count):
+            base = shapes[i % len(shapes)]
+            words = " ".join(rng.sample(WORDS, 5))
+            story = replace(
+                base,
+                title=f"{words.capitalize()} {i}",
+                base_path=f"/government/news/{words.replace(' ', '-')}-{i}",
+                content_id=f"bench-{i}",
+            )
+            await store.save(story, fake_extraction(story, i))
+            if (i + 1) % 10000 == 0:
+                rate = (i + 1 - have) / (time.perf_counter() - started)
+                print(f"  built {i + 1:,} stories ({rate:,.0f}/s)", file=sys.stderr)
+
+
+async def time_queries(db: Path) -> list[tuple[str, float, float]]:
+    async with open_store(db) as store:
+        calls: list[tuple[str, Callable[[], Awaitable[Any]]]] = [
+            ("search common word 'minister'", lambda: store.search("minister")),
+            ("search two words 'funding police'", lambda: store.search("funding police")),
+            ("search rare word 'reconnaissance'", lambda: store.search("reconnaissance")),
+            ("search prefix 'regen*'", lambda: store.search("regen*")),
+            ("search hostile 'NEAR( \"OR *'", lambda: store.search('NEAR( "OR * drugs')),
+            ("complete_stories 'm'", lambda: store.complete_stories("m")),
+            ("complete_stories 'min fund'", lambda: store.complete_stories("min fund")),
+            ("complete_speakers 'Johns'", lambda: store.complete_speakers("Johns")),
+            ("complete_speakers ''", lambda: store.complete_speakers("")),
+            ("complete_organisations 'off'", lambda: store.complete_organisations("off")),
+            ("find_story by title words", lambda: store.find_story("zebra minister council")),
+            ("latest 5", lambda: store.latest(5)),
+            ("latest 5, one organisation", lambda: store.latest(5, organisation="home-office")),
+            ("quotes by speaker", lambda: store.quotes(speaker="Jo Johnson")),
+            ("funding >= £50m", lambda: store.funding(min_amount=Decimal(50_000_000))),
+        ]
+        results = []
+        for name, call in calls:
+            timings = []
+            for _ in range(7):
+                started = time.perf_counter()
+                try:
+                    await call()
+                except Exception as error:  # StoryNotFound is an expected answer here
+                    if type(error).__name__ != "StoryNotFound":
+                        raise
+                timings.append((time.perf_counter() - started) * 1000)
+            results.append((name, statistics.median(timings), max(timings)))
+        return results
+
+
+def main_queries(args: argparse.Namespace) -> int:
+    db = Path(args.db)
+    print(f"building {args.count:,} stories in {db} (kept for the next run)...", file=sys.stderr)
+    asyncio.run(build_large(db, args.count))
+    print(f"query timings at {args.count:,} stories (median and worst of 7, ms)")
+    for name, median, worst in asyncio.run(time_queries(db)):
+        print(f"  {name:<36} {median:7.2f} {worst:7.2f}")
+    return 0
+
+
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    ingest = commands.add_parser("ingest", help="parse+store stories/s and peak memory at three sizes")
+    ingest.add_argument("--count", type=int, default=4000, help="largest size (default 4000)")
+    ingest.add_argument("--child", choices=("ours", "baseline"), help=argparse.SUPPRESS)
+    ingest.set_defaults(handler=main_ingest)
+    queries = commands.add_parser("queries", help="search and autocomplete timings on a large database")
+    queries.add_argument(
+        "--count", type=int, default=100_000, help="stories in the database (default 100000)"
+    )
+    queries.add_argument(
+        "--db",
+        default=str(Path(tempfile.gettempdir()) / "newsbot-bench-queries.db"),
+        help="database to build",
+    )
+    queries.set_defaults(handler=main_queries)
