@@ -257,3 +257,31 @@ def test_atom_content_as_xhtml_and_as_text() -> None:
     assert xhtml.story.title == "Fund opens" and not xhtml.needs_body
     assert [(b.text, b.blockquote) for b in xhtml.story.blocks] == [("One.", False), ("Two.", True)]
     assert [b.text for b in text.story.blocks] == ["First & plain.", "Second."]
+
+
+def test_rss_with_full_content_and_rss1_rdf() -> None:
+    rss = (
+        '<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><item>'
+        "<title>Press release: Ports fund</title><link>https://www.gov.uk/government/news/ports-fund</link>"
+        "<pubDate>Wed, 02 Oct 2024 09:00:00 GMT</pubDate>"
+        "<content:encoded><![CDATA[<p>Ports get £3 million.</p><blockquote><p>Good news.</p></blockquote>]]></content:encoded>"
+        "</item></channel></rss>"
+    ).encode()
+    (entry,) = parse_feed(rss, "x")
+    assert entry.story.complete and not entry.needs_body and entry.story.doc_type is DocType.PRESS_RELEASE
+    assert entry.story.updated_at == utc(2024, 10, 2, 9)
+    assert [(b.text, b.blockquote) for b in entry.story.blocks] == [
+        ("Ports get £3 million.", False),
+        ("Good news.", True),
+    ]
+    rdf = (
+        b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"'
+        b' xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>t</title></channel>'
+        b"<item><title>Old story</title><link>https://www.gov.uk/government/news/old</link>"
+        b"<description>Summary &amp;amp; more</description><dc:date>2009-01-02T03:04:05+01:00</dc:date></item>"
+        b"</rdf:RDF>"
+    )
+    (old,) = parse_feed(rdf, "x")
+    assert old.base_path == "/government/news/old" and old.needs_body
+    assert old.story.published_at == utc(2009, 1, 2, 2, 4, 5)
+    assert old.story.description == "Summary & more"
