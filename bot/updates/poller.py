@@ -6,7 +6,9 @@ Rules (issue 5):
 * the first successful poll of a feed stores what it holds and posts nothing (no flood);
 * a story is new when it was not stored before, whatever date it carries; an updated story marks
   its sent posts for an edit;
-* failures back off exponentially (capped), and a feed failing for an hour is announced once.
+* failures back off exponentially (capped), and a feed failing for an hour is announced once;
+* a new story whose body could not be fetched waits (up to HOLD_INCOMPLETE) for it, so keyword
+  filters see the body; the wait is kept in memory, so a restart only makes it longer.
 
 Nothing here sleeps: a loop (the poster cog) calls `poll_due()` and waits `seconds_until_due()`;
 tests advance a fake clock and call `poll_due()` directly.
@@ -35,6 +37,9 @@ log = logging.getLogger(__name__)
 GOV_UK_MIN_MINUTES = 5.0
 FAILING_ANNOUNCE_AFTER = timedelta(hours=1)
 MAX_BACKOFF = timedelta(hours=1)
+# A story whose body could not be fetched yet waits this long for it before it is posted with
+# only the feed's summary: keyword filters need the body, and the next poll usually completes it.
+HOLD_INCOMPLETE = timedelta(minutes=30)
 FEED_ACCEPT = "application/atom+xml, application/rss+xml;q=0.9, application/xml;q=0.8, */*;q=0.1"
 
 
@@ -99,6 +104,7 @@ class FeedPoller:
         self.poll_minutes = poll_minutes
         self._rng = rng or random.Random()
         self._started = False
+        self._held: dict[str, datetime] = {}  # incomplete story id -> when it was first held
 
     async def start(self) -> None:
         """Register the configured feeds; new ones are due at once."""
@@ -189,7 +195,12 @@ class FeedPoller:
         # Not just this poll's "new" ones: a story stored by a poll that stopped before its
         # fan-out (the bot was killed) is picked up here, because it was never dispatched.
         for story_id in await self.updates.undispatched(stored_ids, state.baseline_story_id or 0):
-            enqueued = await self.updates.enqueue(await self.updates.stored_story(story_id))
+            stored = await self.updates.stored_story(story_id)
+            if not stored.story.complete and now - self._held.setdefault(story_id, now) < HOLD_INCOMPLETE:
+                log.info("story=%s held until its body can be fetched", story_id)
+                continue
+            self._held.pop(story_id, None)
+            enqueued = await self.updates.enqueue(stored)
             posts.extend(enqueued.posts)
         if new:
             succeeded = replace(succeeded, last_new_story_at=now)

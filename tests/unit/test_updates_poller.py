@@ -21,7 +21,7 @@ from bot.ingest import IngestionService, InputResult
 from bot.models import Extraction, Money, Story
 from bot.storage import Store, open_store
 from bot.updates.filters import Mode, SubscriptionFilter, backtest
-from bot.updates.poller import FAILING_ANNOUNCE_AFTER, FeedPoller, backoff, poll_interval
+from bot.updates.poller import FAILING_ANNOUNCE_AFTER, HOLD_INCOMPLETE, FeedPoller, backoff, poll_interval
 from bot.updates_store import UpdatesStore
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
@@ -63,6 +63,7 @@ class FeedServer:
     entries: list[Entry] = field(default_factory=list)
     fail_status: int | None = None
     serve_html: bool = False
+    broken_content: set[str] = field(default_factory=set)  # slugs whose Content API item fails
     requests: list[tuple[str, str | None]] = field(default_factory=list)  # (path, If-None-Match)
     base: str = ""
 
@@ -133,6 +134,8 @@ class FeedServer:
     async def content(self, request: web.Request) -> web.Response:
         self.requests.append((request.path, None))
         slug = request.match_info["slug"]
+        if slug in self.broken_content:
+            return web.Response(status=500)
         for entry in self.entries:
             if entry.slug == slug:
                 return web.json_response(self.item(entry))
@@ -275,6 +278,33 @@ async def test_several_new_stories_are_queued_oldest_first(harness: Harness) -> 
         )
     await harness.poll_after()
     assert [p.story_id for p in await harness.updates.pending_posts()] == ["at-9", "at-10", "at-11"]
+
+
+async def test_a_story_without_its_body_waits_for_it(harness: Harness) -> None:
+    await harness.subscribe(GUILD_A, CHANNEL_A1, keywords="harbour")  # only the body says harbour
+    await harness.poller.poll_due()
+    harness.server.entries.append(Entry("late-body", "Coastal funding", "Money for the harbour wall."))
+    harness.server.broken_content.add("late-body")
+    [report] = await harness.poll_after()
+    assert report.new == ("late-body",) and report.posts == ()
+    assert not (await harness.store.get("late-body")).story.complete
+
+    harness.server.broken_content.clear()
+    [report] = await harness.poll_after(INTERVAL * 1.2)  # the same feed bytes are ingested again
+    assert report.updated == ("late-body",)
+    assert [(p.story_id, p.channel_id) for p in report.posts] == [("late-body", CHANNEL_A1)]
+
+
+async def test_a_story_whose_body_never_comes_is_posted_after_the_hold(harness: Harness) -> None:
+    await harness.subscribe(GUILD_A, CHANNEL_A1)
+    await harness.poller.poll_due()
+    harness.server.entries.append(Entry("no-body", "Summary only", "Never fetched."))
+    harness.server.broken_content.add("no-body")
+    [report] = await harness.poll_after()
+    assert report.posts == ()
+    harness.clock.advance(HOLD_INCOMPLETE)
+    [report] = await harness.poller.poll_due()
+    assert [p.story_id for p in report.posts] == ["no-body"]
 
 
 async def test_a_story_is_new_whatever_date_it_carries(harness: Harness) -> None:
