@@ -303,11 +303,15 @@ class UpdatesStore:
         return int(rows[0][0])
 
     async def mark_story_updated(self, story_id: str) -> int:
-        """The story changed: its sent posts need an edit. Returns how many were marked."""
+        """The story changed: its posts need an edit. Returns how many were marked.
+
+        Pending posts are marked too: one may be in flight with the old text right now, and an
+        edit that changes nothing costs one request, while a missed edit leaves a stale post.
+        """
         async with self._store.transaction():
             cursor = await self._conn.execute(
-                "UPDATE posts SET edit_pending = 1 WHERE state = 'sent'"
-                " AND story_id = (SELECT id FROM stories WHERE short_id = ?)",
+                "UPDATE posts SET edit_pending = 1"
+                " WHERE story_id = (SELECT id FROM stories WHERE short_id = ?)",
                 (story_id,),
             )
         return cursor.rowcount
@@ -326,9 +330,10 @@ class UpdatesStore:
         return [_post(row) for row in rows]
 
     async def pending_edits(self, limit: int = 100) -> list[Post]:
+        """Sent posts whose story changed since, oldest first."""
         rows = await self._conn.execute_fetchall(
             f"SELECT {_POST_COLUMNS} FROM posts p JOIN stories s ON s.id = p.story_id"
-            " WHERE p.edit_pending = 1 ORDER BY p.id LIMIT ?",
+            " WHERE p.edit_pending = 1 AND p.state = 'sent' ORDER BY p.id LIMIT ?",
             (limit,),
         )
         return [_post(row) for row in rows]

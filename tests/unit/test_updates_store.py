@@ -186,9 +186,12 @@ async def test_updated_story_marks_sent_posts_for_edit(store: Store, updates: Up
     story_id = await save(store, "one", "First story")
     posts = (await updates.enqueue(await store.get(story_id))).posts
     await updates.mark_sent(posts[0].id, 1)
-    assert await updates.mark_story_updated(story_id) == 1  # the unsent one will go out fresh anyway
+    assert await updates.mark_story_updated(story_id) == 2
     edits = await updates.pending_edits()
-    assert [(p.id, p.message_id) for p in edits] == [(posts[0].id, 1)]
+    assert [(p.id, p.message_id) for p in edits] == [(posts[0].id, 1)]  # only sent posts are edited
+    await updates.mark_sent(posts[1].id, 2)  # it may have been in flight with the old text
+    assert [p.id for p in await updates.pending_edits()] == [posts[0].id, posts[1].id]
+    await updates.mark_edited(posts[1].id)
     await updates.mark_edited(posts[0].id)
     assert await updates.pending_edits() == []
 
