@@ -1,17 +1,18 @@
-"""Benchmarks: `python -m bench ingest` and `python -m bench queries` (see docs/benchmarks.md)."""
+"""Benchmarks: `python -m bench ingest`, `queries` and `extract` (see docs/benchmarks.md, docs/quality.md)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from bench import ingest
+from bench import extract, ingest
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     commands = parser.add_subparsers(dest="command", metavar="BENCHMARK", required=True)
     ingest.add_commands(commands)
+    extract.add_commands(commands)
     args = parser.parse_args(argv)
     return int(args.handler(args))
 
