@@ -34,6 +34,7 @@ FEED_SUFFIXES = (".atom", ".rss", ".xml")
 # Skipped when walking a folder (named explicitly they are still tried): `ingest data` must not
 # report newsbot's own database, which lives there, as a failed input.
 NOT_STORIES = (".db", ".db-wal", ".db-shm", ".db-journal", ".sqlite", ".sqlite3", ".pyc")
+NOT_STORY_NAMES = ("README", "LICENSE", "LICENCE")  # a folder's notes about its stories
 
 Extractor = Callable[[Story], Extraction]
 
@@ -224,12 +225,13 @@ def _walk(folder: Path) -> list[str]:
     found: list[str] = []
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found.extend(
-            str(Path(root) / f)
-            for f in sorted(files)
-            if not f.startswith(".") and not f.endswith(NOT_STORIES)
-        )
+        found.extend(str(Path(root) / f) for f in sorted(files) if _may_be_a_story(f))
     return found
+
+
+def _may_be_a_story(name: str) -> bool:
+    upper = name.upper()
+    return not (name.startswith(".") or name.endswith(NOT_STORIES) or upper.startswith(NOT_STORY_NAMES))
 
 
 def _read_file(path: Path, limit: int) -> bytes:

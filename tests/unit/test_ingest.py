@@ -269,6 +269,9 @@ async def test_folders_are_recursive_and_skip_hidden_files(service: IngestionSer
     (tmp_path / "a" / ".hidden.txt").write_text(SAMPLE_TEXT.replace("Leeds", "Hull"), encoding="utf-8")
     (tmp_path / ".git" / "config.txt").write_text(SAMPLE_TEXT.replace("Leeds", "Ely"), encoding="utf-8")
     (tmp_path / "a" / "newsbot.db").write_bytes(b"SQLite format 3\x00")
+    (tmp_path / "a" / "README.md").write_text(
+        "# Stories for the demo\n\nThese are samples.\n", encoding="utf-8"
+    )
     results = await collect(service, [str(tmp_path)])
     assert sorted(Path(r.input).name for r in results) == ["one.txt", "two.txt"]
     assert sorted(await service.plan([str(tmp_path)])) == [
