@@ -38,7 +38,7 @@ from bot.storage import Store, open_store
 from tests.e2e.fake_discord import LOADING, FakeDiscord
 
 READY_SECONDS = 10.0  # generous: startup takes well under a second
-VIEW_TIMEOUT = 0.3  # pagination buttons time out this fast in tests
+VIEW_TIMEOUT = 60.0  # pagination buttons outlive any test; the timeout tests shorten it
 
 StartBot = Callable[..., Awaitable[NewsBot]]
 
