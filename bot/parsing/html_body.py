@@ -46,8 +46,11 @@ _DROP_TAGS = (
     "address",
     "head",
 )
-# Dropped by class: contact cards, postal addresses and attachment boxes are not story text.
-_DROP_CLASSES = frozenset({"contact", "vcard", "address", "attachment", "attachment-details"})
+# Dropped by class: contact cards, postal addresses and attachment boxes are not story text, and
+# footnote markers ("[footnote 1]", "↩") would otherwise land in the middle of sentences.
+_DROP_CLASSES = frozenset(
+    {"contact", "vcard", "address", "attachment", "attachment-details", "footnote", "reversefootnote"}
+)
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _PARAGRAPHS = frozenset({"p", "dt", "dd", "pre", "caption", "figcaption", "summary"})
 _CONTAINERS = frozenset(
@@ -128,7 +131,7 @@ def text_of(element: etree._Element) -> str:
 
 def _prune(element: etree._Element) -> None:
     doomed = [el for el in element.iter(*_DROP_TAGS)]
-    doomed.extend(el for el in element.iter("div", "section", "span", "p") if _dropped_class(el))
+    doomed.extend(el for el in element.iter("div", "section", "span", "p", "a", "sup") if _dropped_class(el))
     for el in doomed:
         _remove_keep_tail(el)
     # <br> separates words ("Fermi Avenue<br>Harwell"); itertext() would glue them together.

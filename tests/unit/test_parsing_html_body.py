@@ -195,3 +195,13 @@ def test_any_tag_soup_gives_clean_blocks(html: str) -> None:
 @given(st.text(max_size=300))
 def test_any_text_is_survivable(html: str) -> None:
     html_to_blocks(html)
+
+
+def test_footnote_markers_are_dropped_but_footnote_text_kept() -> None:
+    html = (
+        '<p>Use rose 5%<sup id="fnref:1" role="doc-noteref"><a href="#fn:1" class="footnote" rel="footnote">'
+        "[footnote 1]</a></sup> last year.</p>"
+        '<div class="footnotes" role="doc-endnotes"><ol><li id="fn:1" role="doc-endnote"><p>Survey data. '
+        '<a href="#fnref:1" class="reversefootnote" role="doc-backlink">↩</a></p></li></ol></div>'
+    )
+    assert html_to_blocks(html) == (Block(P, "Use rose 5% last year."), Block(L, "Survey data."))
