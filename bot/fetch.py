@@ -32,6 +32,7 @@ MAX_BYTES = 10 * 1024 * 1024
 MAX_REDIRECTS = 5
 HOST_INTERVAL = 0.5  # at most two requests a second to one host
 CACHE_ENTRIES = 256
+CACHE_BYTES = 32 * 1024 * 1024  # the whole cache, so a long-running bot's memory stays bounded
 CACHE_MAX_BODY = 2 * 1024 * 1024  # bigger bodies are fetched again rather than held in memory
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _MAX_AGE = re.compile(r"(?:^|,)\s*(?:s-maxage|max-age)\s*=\s*\"?(\d+)", re.IGNORECASE)
@@ -207,8 +208,11 @@ class Fetcher:
             return
         self._cache[url] = _CacheEntry(result, self._clock() + max_age, etag, last_modified)
         self._cache.move_to_end(url)
-        while len(self._cache) > CACHE_ENTRIES:
+        while len(self._cache) > CACHE_ENTRIES or self._cached_bytes() > CACHE_BYTES:
             self._cache.popitem(last=False)
+
+    def _cached_bytes(self) -> int:
+        return sum(len(entry.result.body) for entry in self._cache.values())
 
 
 def _too_large(url: str, limit: int) -> str:
