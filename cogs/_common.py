@@ -24,8 +24,8 @@ log = logging.getLogger(__name__)
 GOVUK_BLUE = discord.Colour(0x1D70B8)
 PAGINATOR_TIMEOUT = 180.0  # seconds; well inside the 15 minutes an interaction token can edit for
 # Lookups take milliseconds; if one ever takes this long (a busy database), defer so Discord's
-# 3-second deadline for the first response is still met.
-DEFER_AFTER = 2.0
+# 3-second deadline for the first response is still met, with room for the network either side.
+DEFER_AFTER = 1.5
 NO_MENTIONS = discord.AllowedMentions.none()
 SOMETHING_WENT_WRONG = "Something went wrong. It has been logged."
 
