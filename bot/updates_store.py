@@ -10,16 +10,17 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from bot.errors import InvalidQuery, StoryNotFound
 from bot.models import StoredStory
 from bot.storage import Store
 from bot.updates.clock import Clock, SystemClock, iso, parse_iso
 from bot.updates.delivery import CATCH_UP_THRESHOLD, digest_nonce, post_nonce
-from bot.updates.filters import Backtest, Mode, SubscriptionFilter, backtest
+from bot.updates.filters import Backtest, Mode, SearchableText, SubscriptionFilter, backtest
 from bot.updates.models import PAUSED_BY_MODERATOR, Digest, FeedState, Post, Subscription
 
 log = logging.getLogger(__name__)
@@ -223,38 +224,40 @@ class UpdatesStore:
             if done:
                 return Enqueued(stored.story.id, ())
             rows = await self._conn.execute_fetchall(
-                f"SELECT {_SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE paused = 0 ORDER BY id"
+                "SELECT id, guild_id, channel_id, filters, mode, role_id FROM subscriptions"
+                " WHERE paused = 0 ORDER BY id"
             )
-            by_channel: dict[int, list[Subscription]] = {}
+            text = SearchableText(stored)
+            by_channel: dict[int, list[sqlite3.Row]] = {}
             for row in rows:
-                subscription = _subscription(row)
-                if subscription.filter.matches(stored):
-                    by_channel.setdefault(subscription.channel_id, []).append(subscription)
+                if _filter(row["filters"]).matches(stored, text):
+                    by_channel.setdefault(row["channel_id"], []).append(row)
             now = self._now()
-            post_ids = []
+            values = []
             for channel_id, matching in by_channel.items():
-                roles = list(dict.fromkeys(s.role_id for s in matching if s.role_id is not None))
-                mode = min((s.mode for s in matching), key=_URGENCY.index)
-                cursor = await self._conn.execute(
-                    "INSERT INTO posts (story_id, guild_id, channel_id, mode, role_ids, nonce, created_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (story_id, channel_id) DO NOTHING",
-                    (
-                        rowid,
-                        matching[0].guild_id,
-                        channel_id,
-                        mode.value,
-                        json.dumps(roles),
-                        post_nonce(rowid, channel_id),
-                        now,
-                    ),
+                roles = list(dict.fromkeys(r["role_id"] for r in matching if r["role_id"] is not None))
+                mode = min((Mode(r["mode"]) for r in matching), key=_URGENCY.index)
+                nonce = post_nonce(rowid, channel_id)
+                values.append(
+                    (rowid, matching[0]["guild_id"], channel_id, mode.value, json.dumps(roles), nonce, now)
                 )
-                if cursor.rowcount:
-                    post_ids.append(cursor.lastrowid)
+            # One statement for every channel: a story can fan out to a thousand of them.
+            await self._conn.executemany(
+                "INSERT INTO posts (story_id, guild_id, channel_id, mode, role_ids, nonce, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (story_id, channel_id) DO NOTHING",
+                values,
+            )
             await self._conn.execute(
                 "INSERT INTO dispatched_stories (story_id, dispatched_at, posts) VALUES (?, ?, ?)",
-                (rowid, now, len(post_ids)),
+                (rowid, now, len(values)),
             )
-            posts = await self._posts_by_id(post_ids)
+            # Never dispatched before, so every post the story has was written just now.
+            rows = await self._conn.execute_fetchall(
+                f"SELECT {_POST_COLUMNS} FROM posts p JOIN stories s ON s.id = p.story_id"
+                " WHERE p.story_id = ? ORDER BY p.id",
+                (rowid,),
+            )
+            posts = [_post(row) for row in rows]
         log.info("story=%s enqueued for %d channel(s)", stored.story.id, len(posts))
         return Enqueued(stored.story.id, tuple(posts))
 
@@ -362,17 +365,6 @@ class UpdatesStore:
                 "UPDATE posts SET attempts = attempts + 1, last_error = ? WHERE id = ?",
                 (error[:500], post_id),
             )
-
-    async def _posts_by_id(self, post_ids: Sequence[int | None]) -> list[Post]:
-        ids = [i for i in post_ids if i is not None]
-        if not ids:
-            return []
-        rows = await self._conn.execute_fetchall(
-            f"SELECT {_POST_COLUMNS} FROM posts p JOIN stories s ON s.id = p.story_id"
-            " WHERE p.id IN (SELECT value FROM json_each(?)) ORDER BY p.id",
-            (json.dumps(ids),),
-        )
-        return [_post(row) for row in rows]
 
     async def posts_for_story(self, story_id: str) -> list[Post]:
         rows = await self._conn.execute_fetchall(
@@ -556,12 +548,16 @@ class UpdatesStore:
         return iso(self._clock.now()) or ""
 
 
+# Filters are immutable, so one parsed copy per distinct JSON is shared by every fan-out.
+_filter = lru_cache(maxsize=4096)(SubscriptionFilter.from_json)
+
+
 def _subscription(row: sqlite3.Row) -> Subscription:
     return Subscription(
         id=row["id"],
         guild_id=row["guild_id"],
         channel_id=row["channel_id"],
-        filter=SubscriptionFilter.from_json(row["filters"]),
+        filter=_filter(row["filters"]),
         mode=Mode(row["mode"]),
         role_id=row["role_id"],
         created_by=row["created_by"],

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from functools import lru_cache
 
 from bot.errors import InvalidQuery
 from bot.extract.money import parse_amount
@@ -61,9 +62,7 @@ class Term:
 
     @property
     def pattern(self) -> re.Pattern[str]:
-        words = [re.escape(word) for word in self.text.split()]
-        tail = r"\w*" if self.prefix else ""
-        return re.compile(r"(?<!\w)" + r"\s+".join(words) + tail + r"(?!\w)", re.IGNORECASE)
+        return _term_pattern(self.text, self.prefix)
 
     def __str__(self) -> str:
         shown = f'"{self.text}"' if " " in self.text else self.text
@@ -110,7 +109,9 @@ class SubscriptionFilter:
     def is_empty(self) -> bool:
         return not (self.include or self.exclude or self.organisation or self.types or self.min_funding)
 
-    def matches(self, stored: StoredStory) -> bool:
+    def matches(self, stored: StoredStory, text: SearchableText | None = None) -> bool:
+        """Whether the story passes every filter. Pass `SearchableText(stored)` when matching one
+        story against many filters, so its text is prepared and searched once."""
         story = stored.story
         if self.types and story.doc_type not in self.types:
             return False
@@ -123,8 +124,9 @@ class SubscriptionFilter:
             return False
         include, exclude = self._patterns
         if include or exclude:
-            text = _fold("\n".join(filter(None, (story.title, story.description, story.body_text))))
-            if not all(p.search(text) for p in include) or any(p.search(text) for p in exclude):
+            if text is None:
+                text = SearchableText(stored)
+            if not all(text.contains(p) for p in include) or any(text.contains(p) for p in exclude):
                 return False
         return True
 
@@ -169,6 +171,22 @@ class SubscriptionFilter:
             types=tuple(DocType(t) for t in data.get("types", ())),
             min_funding=Decimal(data["min_funding"]) if data.get("min_funding") is not None else None,
         )
+
+
+class SearchableText:
+    """What keywords are matched against: a story's title, description and body, typography
+    folded once. Each pattern is searched at most once, however many filters use it."""
+
+    def __init__(self, stored: StoredStory) -> None:
+        story = stored.story
+        self.text = _fold("\n".join(filter(None, (story.title, story.description, story.body_text))))
+        self._found: dict[re.Pattern[str], bool] = {}
+
+    def contains(self, pattern: re.Pattern[str]) -> bool:
+        found = self._found.get(pattern)
+        if found is None:
+            found = self._found[pattern] = pattern.search(self.text) is not None
+        return found
 
 
 def parse_keywords(text: str) -> tuple[tuple[Term, ...], tuple[Term, ...]]:
@@ -286,6 +304,14 @@ def _parse_pounds(text: str) -> Decimal:
     if currency != "GBP":
         raise InvalidQuery(MIN_FUNDING_HELP + f": it is in pounds, not {currency}.")
     return amount
+
+
+@lru_cache(maxsize=8192)
+def _term_pattern(text: str, prefix: bool) -> re.Pattern[str]:
+    # Cached here because re's own cache (512 patterns) is too small for a thousand subscriptions.
+    words = [re.escape(word) for word in text.split()]
+    tail = r"\w*" if prefix else ""
+    return re.compile(r"(?<!\w)" + r"\s+".join(words) + tail + r"(?!\w)", re.IGNORECASE)
 
 
 def _term(raw: str) -> Term | None:
