@@ -3,8 +3,8 @@
 `extract` reads files in any format the ingester accepts and prints what the extractors find,
 touching no database; with `--json`, one JSON object per story per line (a feed gives one per
 entry), which is also how extraction quality is judged. `reextract` runs the current extractors
-over stored stories extracted by an older version; `reextract_stored` is the same step for
-ingestion or startup to call. The output here is for the person at the terminal, hence print.
+over stored stories extracted by an older version (`bot.extract.reextract_stored`, which startup
+can call too). The output here is for the person at the terminal, hence print.
 """
 
 from __future__ import annotations
@@ -14,13 +14,12 @@ import asyncio
 import json
 import logging
 import sys
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from bot.errors import InputError
-from bot.extract import EXTRACTOR_VERSION, extract
+from bot.extract import EXTRACTOR_VERSION, ReextractReport, extract, reextract_stored
 from bot.models import Extraction, Story
 from bot.parsing import MAX_INPUT_BYTES, parse_document
 from bot.storage import open_store
@@ -186,45 +185,6 @@ def format_extraction(file: str, story: Story, extraction: Extraction) -> str:
 
 
 # --- reextract -----------------------------------------------------------------------------------
-
-
-class ExtractionStore(Protocol):
-    """What re-extraction needs from bot.storage.Store."""
-
-    async def stories_needing_extraction(self, version: int, limit: int | None = None) -> list[Story]: ...
-
-    async def save_extraction(self, story_id: str, extraction: Extraction) -> None: ...
-
-
-@dataclass(frozen=True, slots=True)
-class ReextractReport:
-    updated: int
-    failed: int
-
-
-async def reextract_stored(
-    store: ExtractionStore,
-    version: int = EXTRACTOR_VERSION,
-    extractor: Callable[[Story], Extraction] = extract,
-) -> ReextractReport:
-    """Re-run the extractors on stored stories extracted by a version older than `version`.
-
-    Safe to call at every startup: when nothing is stale it is one indexed query. A story whose
-    extraction raises keeps its old extraction (and stays stale, so the next run tries again).
-    """
-    updated = failed = 0
-    for story in await store.stories_needing_extraction(version):
-        try:
-            extraction = extractor(story)
-        except Exception:
-            log.exception("re-extraction failed story=%s", story.id)
-            failed += 1
-            continue
-        await store.save_extraction(story.id, extraction)
-        updated += 1
-    if updated or failed:
-        log.info("re-extracted %s stories with extractor version %s (%s failed)", updated, version, failed)
-    return ReextractReport(updated, failed)
 
 
 def cmd_reextract(settings: Settings, args: argparse.Namespace) -> int:

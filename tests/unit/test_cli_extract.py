@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 import run
-from bot.cli_extract import ReextractReport, extraction_record, format_extraction, reextract_stored
-from bot.extract import EXTRACTOR_VERSION, extract
+from bot.cli_extract import extraction_record, format_extraction
+from bot.extract import EXTRACTOR_VERSION, ReextractReport, extract, reextract_stored
 from bot.models import Block, BlockKind, Extraction, Money, Quote, Sentence, Story
 from bot.storage import open_store
 
@@ -172,3 +172,24 @@ def test_reextract_command(
 ) -> None:
     assert _run(["--db", str(tmp_path / "news.db"), "reextract"], tmp_path, monkeypatch) == 0
     assert "Nothing to do" in capsys.readouterr().out
+
+
+async def test_reextract_reads_in_batches_past_failures(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.extract.REEXTRACT_BATCH", 2)
+
+    def fails_on_a(story: Story) -> Extraction:
+        if story.title.startswith("A"):
+            raise ValueError("extractor bug")
+        return extract(story)
+
+    async with open_store(tmp_path / "news.db") as store:
+        for title in ("A1", "A2", "B1", "A3", "B2", "B3", "B4"):
+            await store.save(_stored_story(title), Extraction(version=0))
+        assert await reextract_stored(store, extractor=fails_on_a) == ReextractReport(updated=4, failed=3)
+        assert sorted(s.title for s in await store.stories_needing_extraction(EXTRACTOR_VERSION)) == [
+            "A1",
+            "A2",
+            "A3",
+        ]
