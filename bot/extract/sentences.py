@@ -83,6 +83,10 @@ _ABBREVIATIONS = frozenset(
 # Abbreviations that only stay attached before a number: "No. 10", "para. 4", "p. 12".
 _ACRONYM = re.compile(r"(?:[A-Z]\.)+[A-Z]")
 _LONGEST_WORD = 12
+# Words that open a sentence far more often than they follow an acronym inside one.
+_SENTENCE_OPENER = re.compile(
+    r"(?:The|This|These|That|Those|It|Its|He|She|They|We|I|In|On|At|A|An|But|And|However|There|Our|His|Her)\b"
+)
 _BEFORE_NUMBER = frozenset({"no", "nos", "para", "paras", "p", "pp", "art", "fig", "vol", "ch", "op", "tel"})
 
 
@@ -92,7 +96,7 @@ def split_sentences(text: str) -> list[str]:
     start = 0
     for match in _CANDIDATE.finditer(text):
         end = match.end()
-        if _is_abbreviation(text, start, match.start(), text[end]):
+        if _is_abbreviation(text, start, match.start(), end):
             continue
         sentence = text[start:end].strip()
         if sentence:
@@ -104,8 +108,11 @@ def split_sentences(text: str) -> list[str]:
     return sentences
 
 
-def _is_abbreviation(text: str, start: int, stop: int, following: str) -> bool:
-    """Whether the full stop at `stop` belongs to the word before it rather than ending a sentence."""
+def _is_abbreviation(text: str, start: int, stop: int, following: int) -> bool:
+    """Whether the full stop at `stop` belongs to the word before it rather than ending a sentence.
+
+    `start` is where the current sentence began, `following` where the next one would begin.
+    """
     if text[stop] != ".":
         return False
     # Only the last few characters matter; looking no further keeps long unbroken runs linear.
@@ -114,13 +121,14 @@ def _is_abbreviation(text: str, start: int, stop: int, following: str) -> bool:
     lowered = word.lower()
     if lowered in _ABBREVIATIONS:
         return True
-    if lowered in _BEFORE_NUMBER and following.isdigit():
+    if lowered in _BEFORE_NUMBER and text[following].isdigit():
         return True
     # An initial ("J. K. Rowling", "George W. Bush") or a dotted acronym ("U.S.", "a.m." is left alone
     # because it often does end a sentence).
     if len(word) == 1 and word.isupper():
         return True
     if _ACRONYM.fullmatch(word):
-        return True
+        # "the U.S. President" runs on; "in the U.K. The minister" ends at the acronym.
+        return not _SENTENCE_OPENER.match(text, following)
     # A paragraph that opens with a list number: "1. FRANK is ...".
     return stop - start <= 4 and text[start:stop].strip().isdigit()

@@ -26,6 +26,8 @@ from bot.extract.sentences import split_sentences
         ("Is it? Yes! It is.", ["Is it?", "Yes!", "It is."]),
         ("1. FRANK is the service. It helps.", ["1. FRANK is the service.", "It helps."]),
         ("The U.S. President spoke. Then he left.", ["The U.S. President spoke.", "Then he left."]),
+        ("It was in the U.K. The minister agreed.", ["It was in the U.K.", "The minister agreed."]),
+        ("See p. 12 of vol. 3. Done.", ["See p. 12 of vol. 3.", "Done."]),
         ("the rate is 3.5. the next is lower", ["the rate is 3.5. the next is lower"]),
         ("No final stop", ["No final stop"]),
         ("", []),
