@@ -19,9 +19,10 @@ Reading order is the title (block_index -2), the description when it is not also
 from __future__ import annotations
 
 import bisect
+import itertools
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from bot.extract.money_context import Context, read_context
@@ -39,6 +40,9 @@ TITLE_INDEX = -2
 DESCRIPTION_INDEX = -1
 # A defensive bound: real stories have tens of figures, adversarial input may have many thousands.
 MAX_MENTIONS = 400
+# Real sentences are far shorter; a longer run (no punctuation) is cut so work per sentence stays bounded.
+MAX_SENTENCE = 1000
+_SEPARATOR = "\n\x00\n"  # between blocks: no amount or sentence can run across it
 # Later mentions compared with at most this many earlier figures of the same amount.
 _MAX_SAME_AMOUNT = 8
 
@@ -58,21 +62,6 @@ _INCLUDES = re.compile(
 )
 _NOT_INCLUDED = re.compile(
     r"\b(?:on\s+top\s+of|in\s+addition\s+to|as\s+well\s+as|adding\s+to|adds\s+to|plus|alongside|besides)\b",
-    re.IGNORECASE,
-)
-_PART_OF = re.compile(
-    r"\b(?:part|parts|share|portion)\s+of\s+(?:a|an|the|its|our|their|this)\s+(?:[\w-]+\s+){0,3}$",
-    re.IGNORECASE,
-)
-_FROM_CONTAINER = re.compile(r"\b(?:from|out\s+of)\s+(?:a|an|the|its|our|their|this)\s+$", re.IGNORECASE)
-_CONTAINER_NOUN = re.compile(
-    r"^\s+(?:[\w-]+\s+){0,3}?(?:fund|pot|package|budget|programme|allocation|settlement|envelope)\b",
-    re.IGNORECASE,
-)
-_TOTAL_TRIGGER = re.compile(
-    r"\b(?:(?:bring|brings|bringing|brought|take|takes|taking|took|raise|raises|raising|increase|increases"
-    r"|increasing)\s+(?:the|its|their|our|this)\b[^£$€.;]{0,150}\btotal\b|a\s+total\s+of|total\s+(?:\w+\s+){0,3}"
-    r"(?:of|to|in)\b|totalling|totaling|in\s+total|contributed\s+towards)[^£$€.;]{0,150}$",
     re.IGNORECASE,
 )
 _PAREN_EXCLUDES = re.compile(
@@ -165,25 +154,22 @@ def _texts(story: Story) -> list[tuple[int, str, bool]]:
 
 
 def _sentences(story: Story) -> list[_Sentence]:
+    texts = _texts(story)
+    found = _find_all(texts)
     sentences: list[_Sentence] = []
     order = 0
-    budget = MAX_MENTIONS
-    for block_index, text, list_item in _texts(story):
-        found = find_amounts(text) if budget > 0 else []
-        if len(found) > budget:
-            log.warning(
-                "story %s: more than %s money mentions, the rest are ignored", story.source, MAX_MENTIONS
-            )
-            found = found[:budget]
-        budget -= len(found)
-        starts = [0] + [m.end() for m in _SENTENCE_BREAK.finditer(text)] if found else [0]
+    for (block_index, text, list_item), items in zip(texts, found, strict=True):
+        if not items:
+            sentences.append(_Sentence(block_index, text, 0, len(text), list_item))
+            continue
+        starts = _sentence_starts(text)
         block_sentences = [
             _Sentence(block_index, text, start, end, list_item)
             for start, end in zip(starts, starts[1:] + [len(text)], strict=True)
         ]
         first_number = len(sentences)
         sentences.extend(block_sentences)
-        for item in found:
+        for item in items:
             number = bisect.bisect_right(starts, item.start) - 1
             sentence = block_sentences[number]
             left = text[max(sentence.start, item.start - 300) : item.start]
@@ -195,6 +181,42 @@ def _sentences(story: Story) -> list[_Sentence]:
             order += 1
             sentence.mentions.append(mention)
     return sentences
+
+
+def _find_all(texts: list[tuple[int, str, bool]]) -> list[list[Found]]:
+    """The amounts in each text. The body is searched as one string: one scan instead of one per block."""
+    title, *rest = texts
+    joined = _SEPARATOR.join(text for _, text, _ in rest)
+    bases = list(itertools.accumulate((len(text) + len(_SEPARATOR) for _, text, _ in rest), initial=0))
+    per_text: list[list[Found]] = [find_amounts(title[1], MAX_MENTIONS)] + [[] for _ in rest]
+    budget = MAX_MENTIONS - len(per_text[0])
+    for item in find_amounts(joined, 2 * MAX_MENTIONS):
+        if budget <= 0:
+            log.warning("more than %s money mentions in one story: the rest are ignored", MAX_MENTIONS)
+            break
+        index = bisect.bisect_right(bases, item.start) - 1
+        base = bases[index]
+        if item.end - base <= len(rest[index][1]):
+            per_text[index + 1].append(replace(item, start=item.start - base, end=item.end - base))
+            budget -= 1
+    return per_text
+
+
+def _sentence_starts(text: str) -> list[int]:
+    """Where sentences start; a run-on "sentence" is cut every MAX_SENTENCE characters (at a space)."""
+    starts = [0]
+    for match in _SENTENCE_BREAK.finditer(text):
+        while match.end() - starts[-1] > MAX_SENTENCE:
+            starts.append(_cut(text, starts[-1]))
+        starts.append(match.end())
+    while len(text) - starts[-1] > MAX_SENTENCE:
+        starts.append(_cut(text, starts[-1]))
+    return starts
+
+
+def _cut(text: str, start: int) -> int:
+    space = text.rfind(" ", start + MAX_SENTENCE // 2, start + MAX_SENTENCE)
+    return space + 1 if space != -1 else start + MAX_SENTENCE
 
 
 # --- repeats ---------------------------------------------------------------------------------
@@ -291,7 +313,7 @@ def _link_equivalents(sentences: list[_Sentence], entries: list[_Entry]) -> None
 def _link_parts(sentences: list[_Sentence], entries: list[_Entry], mentions: list[_Mention]) -> None:
     headline = _headline(entries)
     for number, sentence in enumerate(sentences):
-        if sentence.block_index < 0:
+        if sentence.block_index < 0 or not sentence.mentions and not _ends_with_colon(sentence):
             continue
         if _ANAPHOR.match(sentence.text[sentence.start : sentence.end]):
             sentence.referent = _resolve(sentences, number, entries, headline)
@@ -300,6 +322,10 @@ def _link_parts(sentences: list[_Sentence], entries: list[_Entry], mentions: lis
         _part_of_phrases(sentence, entries)
         _totals(sentence, entries)
         _sums(sentence, entries)
+
+
+def _ends_with_colon(sentence: _Sentence) -> bool:
+    return sentence.text[sentence.start : sentence.end].rstrip().endswith(":")
 
 
 def _headline(entries: list[_Entry]) -> int | None:
@@ -454,9 +480,7 @@ def _earlier_siblings(sentences: list[_Sentence], number: int, entries: list[_En
 def _part_of_phrases(sentence: _Sentence, entries: list[_Entry]) -> None:
     """ "The £2 million ... is part of a £5 million package", "£2m from the £10m fund"."""
     for index, whole in enumerate(sentence.mentions):
-        left = sentence.text[max(sentence.start, whole.found.start - 80) : whole.found.start]
-        right = sentence.text[whole.found.end : whole.found.end + 60]
-        if not (_PART_OF.search(left) or _FROM_CONTAINER.search(left) and _CONTAINER_NOUN.match(right)):
+        if not whole.context.part_of_left:
             continue
         before = [m for m in sentence.mentions[:index] if not m.context.prior]
         part = before[-1].entry if before else sentence.referent
@@ -467,10 +491,8 @@ def _part_of_phrases(sentence: _Sentence, entries: list[_Entry]) -> None:
 def _totals(sentence: _Sentence, entries: list[_Entry]) -> None:
     """ "... £22 million increase – taking the total budget to £227 million": earlier figures are parts."""
     for index, whole in enumerate(sentence.mentions):
-        left = sentence.text[max(sentence.start, whole.found.start - 220) : whole.found.start]
-        if not _TOTAL_TRIGGER.search(left):
+        if not whole.context.total:
             continue
-        entries[whole.entry].total = True
         for m in sentence.mentions[:index]:
             _set_part(entries, m.entry, whole.entry)
         if sentence.referent is not None:

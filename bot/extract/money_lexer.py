@@ -14,9 +14,13 @@ Not money: a number with no currency ("40 million people", years, "2.15pm"), or 
 
 from __future__ import annotations
 
+import logging
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+
+log = logging.getLogger(__name__)
 
 # Signs in front of a number. Longer spellings first so "US$" wins over "$".
 _SIGNS: dict[str, str] = {
@@ -140,28 +144,43 @@ _SCALE = (
     r"(?:\s{0,2}(?:trillion|billion|bilion|million|milion|millon|thousand|bn|mln|mn|tn)"
     r"|(?:m|b|k))(?![a-z0-9])"
 )
-_SIGN = rf"(?:{_alternation(_SIGNS)}|(?:{_alternation(_CODES)})(?=\s?\d))"
-_WORD_NUMBER = rf"(?:{_alternation(_NUMBER_WORDS)})"
-_CURRENCY_WORD = rf"(?:{_alternation(_WORDS)})"
-
-_PATTERN = re.compile(
-    # 1. A sign, a number, a scale; optionally a range to a second bound ("£2-3 million", "£5m to £10m").
-    rf"(?P<sign>{_SIGN})\s?(?P<num>{_NUM})(?P<scale>{_SCALE})?"
-    rf"(?:(?P<sep>\s?(?:-|–|—|to)\s?)(?P<sign2>{_SIGN})?\s?(?P<num2>{_NUM})(?P<scale2>{_SCALE})?)?"
-    # 2. Crores and lakhs (South Asian amounts), with a sign or a currency word.
-    rf"|(?:(?P<csign>{_SIGN})\s?)?(?P<crore>{_NUM})\s?crores?(?:\s(?:and\s)?(?P<lakh>{_NUM})\s?(?:lakhs?|lacs?))?"
-    rf"(?:\s(?P<ccur>taka|rupees))?(?![a-z])"
-    # 3. A number (figures or words), a scale, then a currency word: "40 million pounds", "one billion euros".
-    rf"|(?<![\w.,])(?P<wnum>{_NUM}|{_WORD_NUMBER})(?:[\s-]{{1,2}}(?P<wscale>trillion|billion|million|thousand|hundred))?"
-    rf"[\s-]{{1,2}}(?P<word>{_CURRENCY_WORD})(?![a-z])"
-    # 4. Pence written as "50p" (not "2.15pm", not "A4p").
-    rf"|(?<![\w.,£$€])(?P<pence>\d{{1,3}})p(?![\w])",
+_SIGN_PREFIXES = ("US ", "US", "AU", "CA", "NZ", "HK", "A", "C", "S")
+# Where an amount may start: a currency sign, or an ISO code / abbreviation followed by a number.
+# Both branches start with a small set of characters, which the regex engine scans for quickly.
+_SIGN_CHARS = "£€$¥₹₦"
+_CODE_FOLLOWS = re.compile(r"\s?\d")
+_AFTER_SIGN = re.compile(
+    rf"\s?(?P<num>{_NUM})(?P<scale>{_SCALE})?"
+    rf"(?:(?P<sep>\s?(?:-|–|—|to)\s?)(?P<sign2>(?:US|AU|CA|NZ|HK|A|C|S)?[£€$¥₹₦]|(?:{_alternation(_CODES)})\s?)?"
+    rf"\s?(?P<num2>{_NUM})(?P<scale2>{_SCALE})?)?",
     re.IGNORECASE,
 )
-# Cheap test that lets text with no money skip the big pattern.
-_ANY_CURRENCY = re.compile(
-    rf"[£€$¥₹₦]|\d\s?p\b|\b(?:{_alternation(_CODES)}|{_alternation(_WORDS)}|crores?)\b", re.IGNORECASE
+# Currency words are found with str.find on the lower-cased text (far faster than a regex
+# alternation of words), then the number in front is read backwards.
+_WORD_STEMS = (
+    "pound",
+    "pence",
+    "euro",
+    "dollar",
+    "yen",
+    "rupee",
+    "taka",
+    "naira",
+    "rand",
+    "crore",
+    "lakh",
+    "lac",
 )
+# In running text only these codes are looked for (each costs a scan); user input accepts them all.
+_TEXT_CODES = ("GBP", "EUR", "USD")
+_WORD_FORMS = frozenset(_WORDS) | {"crore", "crores", "lakh", "lakhs", "lac", "lacs"}
+_BACK_TOKEN = re.compile(r"[A-Za-z]+|\d[\d,]*(?:\.\d+)?")
+_NUMERIC = re.compile(_NUM)
+_LAKHS = re.compile(rf"\s(?:and\s)?(?P<num>{_NUM})\s?(?:lakhs?|lacs?)(?![a-z])", re.IGNORECASE)
+_AFTER_WORD = re.compile(r"\s(?P<word>taka|rupees)(?![a-z])", re.IGNORECASE)
+_STERLING = re.compile(r"\s+sterling\b", re.IGNORECASE)
+_PENCE = re.compile(r"[0-9]{1,3}p")
+_MULTIPLIERS = {"trillion": 10**12, "billion": 10**9, "million": 10**6, "thousand": 1000, "hundred": 100}
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,84 +195,239 @@ class Found:
     bound: str | None = None  # "low" / "high" for the two ends of a range
 
 
-def find_amounts(text: str) -> list[Found]:
-    """Every money amount in `text`, in order. Never raises."""
-    if not _ANY_CURRENCY.search(text):
+def find_amounts(text: str, limit: int = 2000) -> list[Found]:
+    """Every money amount in `text` (at most `limit`), in order, none overlapping. Never raises.
+
+    Anchors (signs, codes, currency words, "p" after a digit) are found with str.find, which is
+    many times faster than scanning with a regular expression; each anchor is then read with an
+    anchored match. At most 4 * `limit` anchors are read, so a megabyte of "££££" stays cheap.
+    """
+    candidates: list[Found] = []
+    budget = 4 * limit
+    for at, reader in _anchors(text):
+        budget -= 1
+        if budget < 0 or len(candidates) >= limit:
+            log.warning("more than %s possible amounts in one text: the rest are ignored", limit)
+            break
+        candidates.extend(reader(text, at))
+    return _without_overlaps(candidates)
+
+
+def _anchors(text: str) -> Iterator[tuple[int, Callable[[str, int], list[Found]]]]:
+    for sign in _SIGN_CHARS:
+        at = text.find(sign)
+        while at != -1:
+            yield at, _signed_at
+            at = text.find(sign, at + 1)
+    for code in _TEXT_CODES:
+        at = text.find(code)
+        while at != -1:
+            yield at, _code_at
+            at = text.find(code, at + len(code))
+    lowered = text.lower()
+    for stem in _WORD_STEMS:
+        at = lowered.find(stem)
+        while at != -1:
+            yield at, _worded
+            at = lowered.find(stem, at + len(stem))
+    at = -1
+    for piece in text.split("p")[:-1]:
+        at += len(piece) + 1
+        if piece[-1:].isdigit():
+            yield at, _pence_at
+
+
+def _signed_at(text: str, at: int) -> list[Found]:
+    return _signed(text, at, at + 1, text[at])
+
+
+def _code_at(text: str, at: int) -> list[Found]:
+    code = text[at : at + 3]
+    if _CODE_FOLLOWS.match(text, at + 3) and not text[at - 1 : at].isalpha():
+        return _signed(text, at, at + 3, code)
+    return []
+
+
+def _pence_at(text: str, at: int) -> list[Found]:
+    match = _PENCE.match(text, max(0, at - 3), at + 1)
+    return _pence(text, match, at) if match else []
+
+
+def _pence(text: str, match: re.Match[str], at: int) -> list[Found]:
+    """ "50p": digits right before the "p", nothing alphanumeric (or a decimal point) around it."""
+    start = at
+    while start > match.start() and text[start - 1].isdigit():
+        start -= 1
+    before = text[start - 1] if start else " "
+    after = text[at + 1 : at + 2]
+    if before.isalnum() or before in "_.,£$€" or after.isalnum() or after == "_":
         return []
-    found: list[Found] = []
-    for match in _PATTERN.finditer(text):
-        found.extend(_amounts(match, text))
-    return found
+    return [Found(start, at + 1, text[start : at + 1], _decimal(text[start:at]) / 100, "GBP")]
 
 
-def _amounts(match: re.Match[str], text: str) -> list[Found]:
-    if match["num"] is not None:
-        return _signed(match, text)
-    if match["crore"] is not None:
-        return _crores(match)
-    if match["wnum"] is not None:
-        return _worded(match)
-    pence = _decimal(match["pence"]) / 100
-    return [Found(match.start(), match.end(), match[0], pence, "GBP")]
+def _without_overlaps(candidates: list[Found]) -> list[Found]:
+    """Where two readings overlap, the longer wins ("Rs 5 crore" over "Rs 5")."""
+    kept: list[Found] = []
+    for item in sorted(candidates, key=lambda f: (f.start, -(f.end - f.start))):
+        if kept and item.start < kept[-1].end:
+            if item.bound == "high" and kept[-1].bound == "low":
+                kept.append(item)  # the upper bound of "£2-3 million" sits inside the lower bound's surface
+            elif item.end - item.start > kept[-1].end - kept[-1].start and kept[-1].bound is None:
+                kept[-1] = item
+            continue
+        kept.append(item)
+    return kept
 
 
-def _signed(match: re.Match[str], text: str) -> list[Found]:
-    currency = _currency_of_sign(match["sign"])
+def _signed(text: str, start: int, end: int, sign: str) -> list[Found]:
+    if sign in "$£€":
+        # "US$3m", "US $3m", "A$5m": the letters in front are part of the sign.
+        for prefix in _SIGN_PREFIXES:
+            begin = start - len(prefix)
+            if begin >= 0 and text[begin:start] == prefix and (begin == 0 or not text[begin - 1].isalpha()):
+                start, sign = begin, prefix + sign
+                break
+    match = _AFTER_SIGN.match(text, end)
+    if not match:
+        return []
+    currency = _currency_of_sign(sign)
     scale = _scale(match["scale"])
     first = _decimal(match["num"])
+    low_end = match.end("scale") if match["scale"] else match.end("num")
     if match["num2"] is None or (match["sign2"] is None and match["scale2"] is None):
-        # No range (or "£5 to 10 people", which is not one): the match ends at the first amount.
-        end = match.end("scale") if match["scale"] else match.end("num")
-        return [Found(match.start(), end, text[match.start() : end], _times(first, scale), currency)]
+        # No range (or "£5 to 10 people", which is not one): the amount ends at the first number.
+        return [Found(start, low_end, text[start:low_end], _times(first, scale), currency)]
     scale2 = _scale(match["scale2"])
     second = _decimal(match["num2"])
-    # "£2-3 million": the lower bound borrows the upper bound's scale when it has none of its own.
+    if match["sign2"] and _currency_of_sign(match["sign2"]) != currency:
+        return [Found(start, low_end, text[start:low_end], _times(first, scale), currency)]
+    # "£2-3 million": the lower bound borrows the upper bound's scale when it has none of its own,
+    # and its printed form is then the whole range.
     if match["scale"] is None and match["scale2"] is not None and first < second:
-        scale = scale2
-    low_end = match.end("scale") if match["scale"] else match.end("num")
-    if match["scale"] is None and scale != 1:
-        low_end = match.end()  # the lower bound's printed form is the whole range
+        scale, low_end = scale2, match.end()
     high_start = match.start("sign2") if match["sign2"] else match.start("num2")
-    currency2 = _currency_of_sign(match["sign2"]) if match["sign2"] else currency
-    if currency2 != currency:
-        return [
-            Found(
-                match.start(), match.end("num"), match[0][: match.end("num") - match.start()], first, currency
-            )
-        ]
     return [
-        Found(match.start(), low_end, text[match.start() : low_end], _times(first, scale), currency, "low"),
+        Found(start, low_end, text[start:low_end], _times(first, scale), currency, "low"),
         Found(
             high_start, match.end(), text[high_start : match.end()], _times(second, scale2), currency, "high"
         ),
     ]
 
 
-def _crores(match: re.Match[str]) -> list[Found]:
-    sign, word = match["csign"], match["ccur"]
-    if not sign and not word:
+def _worded(text: str, at: int) -> list[Found]:
+    """A currency word at `at`: read the number in front of it ("40 million pounds", "half a billion euros")."""
+    if at and text[at - 1].isalpha():
         return []
-    currency = _currency_of_sign(sign) if sign else _WORDS[word.lower()]
-    amount = _decimal(match["crore"]) * 10**7 + (_decimal(match["lakh"]) * 10**5 if match["lakh"] else 0)
-    return [Found(match.start(), match.end(), match[0], _integral(amount), currency)]
-
-
-def _worded(match: re.Match[str]) -> list[Found]:
-    raw = match["wnum"]
-    word = " ".join(match["word"].lower().split())
-    currency = _WORDS[word]
-    number = _NUMBER_WORDS.get(" ".join(raw.lower().split()))
-    value = number if number is not None else _decimal(raw)
-    scale = _SCALE_WORDS[match["wscale"].lower()] if match["wscale"] else 1
-    # "a pound", "half a pound": an article alone is not an amount ("a pound of apples").
-    if number is not None and scale == 1 and number < 1 or raw.lower() in ("a", "an") and scale == 1:
+    end = at
+    while end < len(text) and end - at < 12 and text[end].isalpha():
+        end += 1
+    word = text[at:end].lower()
+    if word not in _WORD_FORMS:
         return []
+    if word.startswith(("crore", "lakh", "lac")):
+        return _crores(text, at, end, word)
+    if word == "dollars" and (phrase := _word_prefix(text, at)):
+        word = phrase  # "US dollars", "Australian dollars"
+        at -= len(phrase) - len("dollars")
+    if word.startswith("pound") and (sterling := _STERLING.match(text, end)):
+        end = sterling.end()
+    currency = _WORDS.get(word, "GBP")
+    number = _number_before(text, at)
+    if number is None:
+        return []
+    begin, value, scale = number
+    if text[begin - 1 : begin] in ("£", "$", "€"):
+        return []  # "£2 billion pounds": the sign already gave the amount
     if word == "pence":
         value = value / 100
-    return [Found(match.start(), match.end(), match[0], _times(value, scale), currency)]
+    return [Found(begin, end, text[begin:end], _times(value, scale), currency)]
+
+
+def _word_prefix(text: str, at: int) -> str | None:
+    before = text[max(0, at - 20) : at].lower()
+    for phrase in _WORDS:
+        if phrase.endswith(" dollars") and before.endswith(phrase[: -len("dollars")]):
+            return phrase
+    return None
+
+
+def _number_before(text: str, at: int) -> tuple[int, Decimal, int] | None:
+    """(start, value, scale) of the number that ends just before `at`, read from at most 5 tokens back."""
+    window_start = max(0, at - 40)
+    tokens = list(_BACK_TOKEN.finditer(text, window_start, at))[-5:]
+    # Every gap between the tokens used must be a space or hyphen ("half-a-billion pounds").
+    index = len(tokens) - 1
+    if index < 0 or not _small_gap(text, tokens[index].end(), at):
+        return None
+    scale = 1
+    word = tokens[index][0].lower()
+    if word in _MULTIPLIERS or word in ("bn", "m"):
+        scale = _MULTIPLIERS.get(word) or _SCALE_WORDS[word]
+        index -= 1
+        if index < 0 or not _small_gap(text, tokens[index].end(), tokens[index + 1].start()):
+            return None
+    token = tokens[index][0]
+    if token[0].isdigit():
+        if not _NUMERIC.fullmatch(token):
+            return None
+        return tokens[index].start(), _decimal(token), scale
+    for size in (4, 3, 2, 1):
+        first = index - size + 1
+        if first < 0:
+            continue
+        if not all(_small_gap(text, tokens[i].end(), tokens[i + 1].start()) for i in range(first, index)):
+            continue
+        phrase = " ".join(t[0].lower() for t in tokens[first : index + 1])
+        value = _NUMBER_WORDS.get(phrase)
+        if value is None:
+            continue
+        # "a pound of apples", "half a pound": a word number needs a scale unless it is a whole number.
+        if scale == 1 and (phrase in ("a", "an") or value < 1):
+            return None
+        return tokens[first].start(), value, scale
+    return None
+
+
+def _small_gap(text: str, end: int, start: int) -> bool:
+    gap = text[end:start]
+    return 1 <= len(gap) <= 2 and all(c.isspace() or c == "-" for c in gap)
+
+
+def _crores(text: str, at: int, end: int, word: str) -> list[Found]:
+    """ "6 crores and 90 lacs taka", "Rs 5 crore", "₹10 lakh"."""
+    tokens = list(_BACK_TOKEN.finditer(text, max(0, at - 24), at))
+    if (
+        not tokens
+        or not tokens[-1][0][0].isdigit()
+        or not _small_gap(text, tokens[-1].end(), at)
+        and tokens[-1].end() != at
+    ):
+        return []
+    begin = tokens[-1].start()
+    value = _decimal(tokens[-1][0]) * (10**7 if word.startswith("crore") else 10**5)
+    if word.startswith("crore") and (lakhs := _LAKHS.match(text, end)):
+        value += _decimal(lakhs["num"]) * 10**5
+        end = lakhs.end()
+    currency = None
+    prefix = text[max(0, begin - 6) : begin].rstrip()
+    sign = next(
+        (key for key in _SIGN_KEYS if prefix.endswith(key) and not prefix[: -len(key)][-1:].isalpha()), None
+    )
+    if sign:
+        currency, begin = (
+            _currency_of_sign(sign),
+            begin - (len(text[max(0, begin - 6) : begin]) - len(prefix)) - len(sign),
+        )
+    if (after := _AFTER_WORD.match(text, end)) is not None:
+        currency = currency or _WORDS[after["word"].lower()]
+        end = after.end()
+    if currency is None:
+        return []
+    return [Found(begin, end, text[begin:end], _integral(value), currency)]
 
 
 _SIGN_CURRENCY = {key.casefold(): value for key, value in (_SIGNS | _CODES).items()}
+_SIGN_KEYS = sorted(_SIGNS | _CODES, key=len, reverse=True)
 
 
 def _currency_of_sign(sign: str) -> str:
@@ -282,9 +456,10 @@ def _integral(value: Decimal) -> Decimal:
 
 # --- user input: "£5m", "5 million", "5000000" -----------------------------------------------
 
+_USER_SIGN = rf"(?:(?:US|AU|CA|NZ|HK|A|C|S)\s?)?[£€$¥₹₦]|(?:{_alternation(_CODES)})"
 _USER_AMOUNT = re.compile(
-    rf"(?P<sign>{_SIGN})?\s?(?P<num>{_NUM})\s?(?P<scale>trillion|billion|bilion|million|milion|thousand|bn|mln|mn|tn|m|b|k)?"
-    rf"(?:\s?(?P<word>{_CURRENCY_WORD}))?",
+    rf"(?P<sign>{_USER_SIGN})?\s?(?P<num>{_NUM})\s?(?P<scale>trillion|billion|bilion|million|milion|thousand|bn|mln|mn|tn|m|b|k)?"
+    rf"(?:\s?(?P<word>{_alternation(_WORDS)}))?",
     re.IGNORECASE,
 )
 
