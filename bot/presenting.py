@@ -89,9 +89,12 @@ class Answer:
 # --- measuring and trimming ---------------------------------------------------------------
 
 
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
 def units(text: str) -> int:
     """Length in UTF-16 code units: astral characters (most emoji) count twice."""
-    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+    return len(text) if text.isascii() else len(text) + len(_ASTRAL.findall(text))
 
 
 _WORD_BREAK_WINDOW = 40  # look this far back for a space, so words are not cut in half
@@ -235,16 +238,17 @@ def _fit_card(card: Card) -> list[Card]:
 
     current = pages[-1]
     current_fields: list[CardField] = []
+    used = current.size
     for f in fields:
         size = units(f.name) + units(f.value)
-        too_many = len(current_fields) >= FIELD_COUNT_LIMIT
-        too_big = current.size + sum(units(x.name) + units(x.value) for x in current_fields) + size
-        if too_many or too_big > TOTAL_LIMIT:
+        if len(current_fields) >= FIELD_COUNT_LIMIT or used + size > TOTAL_LIMIT:
             pages[-1] = replace(current, fields=tuple(current_fields))
-            current = replace(base)
+            current = base
             pages.append(current)
             current_fields = []
+            used = current.size
         current_fields.append(f)
+        used += size
     pages[-1] = replace(current, fields=tuple(current_fields))
     return pages
 
