@@ -175,7 +175,7 @@ def _sentences(story: Story) -> list[_Sentence]:
             left = text[max(sentence.start, item.start - 300) : item.start]
             right = text[item.end : min(sentence.end, item.end + 300)]
             mention = _Mention(
-                item, block_index, order, first_number + number, list_item, read_context(left, right),
+                item, block_index, order, first_number + number, list_item, read_context(left, right, item.amount),
                 block_index == TITLE_INDEX,
             )  # fmt: skip
             order += 1
@@ -500,7 +500,25 @@ def _totals(sentence: _Sentence, entries: list[_Entry]) -> None:
 
 
 def _sums(sentence: _Sentence, entries: list[_Entry]) -> None:
-    """Two or more figures in one sentence that add up to a figure named elsewhere are its parts."""
+    """Two or more figures in one sentence that add up to a figure named elsewhere are its parts.
+
+    "backed by £3m, with £1m going to schools and £2m to youth services": the figures after one that
+    add up to it are its parts.
+    """
+    usable = [
+        m.entry
+        for m in sentence.mentions
+        if not m.context.prior and entries[m.entry].is_funding and entries[m.entry].equivalent_of is None
+    ]
+    usable = list(dict.fromkeys(usable))
+    for index, whole in enumerate(usable[:-2]):
+        later = [p for p in usable[index + 1 :] if entries[p].part_of is None]
+        if not 2 <= len(later) <= 12 or any(entries[p].currency != entries[whole].currency for p in later):
+            continue
+        if sum((entries[p].amount for p in later), Decimal(0)) == entries[whole].amount:
+            for p in later:
+                _set_part(entries, p, whole)
+            return
     parts = [
         m.entry
         for m in sentence.mentions

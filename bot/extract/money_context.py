@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
+# Amounts below this that a household or person gets, pays or saves are not funding.
+SMALL_AMOUNT = Decimal(100_000)
 LEFT_WINDOW = 170
 RIGHT_WINDOW = 150
 
@@ -37,7 +40,7 @@ _NOT_FUNDING = _words(
     "totalled decrease export exports import imports turnover revenue revenues gdp loan loans borrowing "
     "borrow borrowed guarantee guarantees target raise raised raising fundraising transferred bill bills tax "
     "taxes vat income sold bought sale sales fraud stolen bribe bribes profit profits mortgage mortgages rent "
-    "rents"
+    "rents economy"
 )
 _NOT_FUNDING_PAIRS = frozenset(
     {("better", "off"), ("black", "hole"), ("pay", "rise"), ("increase", "of"), ("rise", "of"), ("fall", "of"),
@@ -49,7 +52,14 @@ _FUNDING = _words(
     "committed committing commitment provide provides provided providing boost boosts package support "
     "supports supported supporting backing budget pot aid donate donated donation pledge pledged pledges "
     "spend spent assistance consequential consequentials injection uplift receive receives received "
-    "receiving putting programme"
+    "receiving putting"
+)
+_VALUE_WORDS = _words("worth valued value totalling")
+_INDIVIDUALS = _words(
+    "household households family families person people individual individuals pensioner pensioners worker "
+    "workers employee employees claimant claimants driver drivers motorist motorists student students "
+    "patient patients resident residents taxpayer taxpayers consumer consumers customer customers homeowner "
+    "homeowners tenant tenants parent parents carer carers recipient recipients shopper shoppers"
 )
 _FUNDING_PAIRS = frozenset(
     {
@@ -165,7 +175,7 @@ class Context:
     head: str | None  # noun the amount stands in front of ("fund", "development")
 
 
-def read_context(left: str, right: str) -> Context:
+def read_context(left: str, right: str, amount: Decimal | None = None) -> Context:
     """`left` ends where the amount starts and `right` begins where it ends, both within one sentence."""
     left_tokens = _tokens(left[-LEFT_WINDOW:], drop_first=len(left) > LEFT_WINDOW)
     right_tokens = _tokens(right[:RIGHT_WINDOW], drop_last=len(right) > RIGHT_WINDOW)
@@ -180,7 +190,7 @@ def read_context(left: str, right: str) -> Context:
         since_money = max(i for i, t in enumerate(left_low) if t in _SIGNS) + 1
     clause_end = _clause_end(right_tokens, right_low)
     head, phrase = _noun_after(right, right_tokens, right_low)
-    funding = _is_funding(left_low, right_low, head)
+    funding = _is_funding(left_low, right_low, head, amount)
     purpose, strong = _purpose(
         left_tokens, left_low, right_tokens[:clause_end], right_low[:clause_end], head, phrase
     )
@@ -262,7 +272,11 @@ def _noun_after(right: str, tokens: list[str], low: list[str]) -> tuple[str | No
     return None, " ".join(words) or None
 
 
-def _is_funding(left: list[str], right: list[str], head: str | None) -> bool:
+def _small(amount: Decimal | None) -> bool:
+    return amount is not None and amount < SMALL_AMOUNT
+
+
+def _is_funding(left: list[str], right: list[str], head: str | None, amount: Decimal | None = None) -> bool:
     if head in _VALUE_NOUNS:
         return False  # lower-case only: "University Research & Development" is a name, not a building
     if head in _FUNDING_NOUNS:
@@ -270,6 +284,11 @@ def _is_funding(left: list[str], right: list[str], head: str | None) -> bool:
     if len(right) >= 2 and right[0] in ("a", "an", "per", "each") and right[1] in _PER_UNIT:
         return False
     near_left, near_right = left[-20:], right[:12]
+    # "The fund, worth £75 million", "The package is worth up to £1.5bn": a fund's size, not a value.
+    if _VALUE_WORDS.intersection(near_left[-5:]) and not _FUNDING_NOUNS.isdisjoint(near_left[-7:]):
+        return True
+    if _small(amount) and not _INDIVIDUALS.isdisjoint(left[-15:] + right[:8]):
+        return False  # what a household, worker or driver gets, pays or saves
     if _CUE_WORDS.isdisjoint(near_left) and _CUE_WORDS.isdisjoint(near_right):
         return True
     # The nearest cue on either side decides; at equal distance, the not-funding one.
@@ -339,8 +358,8 @@ def _purpose(
     subject = _subject(left, left_low)
     if subject:
         return subject, True
-    if phrase and head not in _GENERIC and phrase.lower() not in ("available", "better off", "each", "extra"):
-        return _trim(phrase.split()), False
+    if phrase and head not in _GENERIC and phrase[:1].isupper():
+        return _trim(phrase.split()), False  # "£11.4million Waste Management" in a list
     return None, False
 
 

@@ -179,7 +179,6 @@ _NUMERIC = re.compile(_NUM)
 _LAKHS = re.compile(rf"\s(?:and\s)?(?P<num>{_NUM})\s?(?:lakhs?|lacs?)(?![a-z])", re.IGNORECASE)
 _AFTER_WORD = re.compile(r"\s(?P<word>taka|rupees)(?![a-z])", re.IGNORECASE)
 _STERLING = re.compile(r"\s+sterling\b", re.IGNORECASE)
-_PENCE = re.compile(r"[0-9]{1,3}p")
 _MULTIPLIERS = {"trillion": 10**12, "billion": 10**9, "million": 10**6, "thousand": 1000, "hundred": 100}
 
 
@@ -249,14 +248,9 @@ def _code_at(text: str, at: int) -> list[Found]:
 
 
 def _pence_at(text: str, at: int) -> list[Found]:
-    match = _PENCE.match(text, max(0, at - 3), at + 1)
-    return _pence(text, match, at) if match else []
-
-
-def _pence(text: str, match: re.Match[str], at: int) -> list[Found]:
-    """ "50p": digits right before the "p", nothing alphanumeric (or a decimal point) around it."""
+    """ "50p": up to 3 digits right before the "p", nothing alphanumeric (or a decimal point) around it."""
     start = at
-    while start > match.start() and text[start - 1].isdigit():
+    while start > at - 3 and start and text[start - 1].isdigit():
         start -= 1
     before = text[start - 1] if start else " "
     after = text[at + 1 : at + 2]
