@@ -28,19 +28,21 @@ _END_MATTER = re.compile(
     r"more\s+information|about\s+\S.*|ends|-+\s*ends\s*-+|for\s+more\s+information.*)\W*$",
     re.IGNORECASE,
 )
-# Contact details and image credits. Matched on lowercased text, and only when a cheap substring
-# test says they might be there: most sentences never reach these expressions.
+# Contact details and image credits, matched on lowercased text.
 _CONTACT = re.compile(
     r"@\w|\bwww\.|https?://|\b(?:tel|telephone|phone|fax|email|e-mail)\s*[:.]|"
     r"\b(?:press|media)\s+(?:office|enquiries)\b|\bnotes\s+to\s+editors\b"
 )
-_CONTACT_HINTS = ("@", "www.", "http", "tel", "phone", "fax", "mail", "office", "enquiries", "editors")
 _PHONE = re.compile(r"(?:\+44\s?|\b0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}\b")
 _CREDIT = re.compile(
     r"\b(?:image|photo|picture|photograph)\s*(?:credit|courtesy)?\s*[:\-–]|\bvia\s+(?:flickr|getty|"
     r"wikimedia|unsplash|shutterstock)\b|©|\bcredit\s*:|\bpa\s+wire\b"
 )
-_CREDIT_HINTS = ("image", "photo", "picture", "via ", "©", "credit", "pa wire")
+# Words without which neither expression above can match: a set test spares most sentences both.
+_CHROME_WORDS = frozenset(
+    {"www", "http", "https", "tel", "telephone", "phone", "fax", "email", "mail", "office", "enquiries",
+     "editors", "image", "photo", "picture", "photograph", "via", "credit", "wire"}
+)  # fmt: skip
 _SAY_VERBS = (
     r"(?:said|says|say|added|adds|commented|comments|explained|explains|continued|continues|stated|"
     r"states|remarked|noted|concluded|concludes|told|tells|declared|urged|responded|replied)"
@@ -55,16 +57,12 @@ _SECOND_PERSON = re.compile(r"\b[Yy]ou(?:r|['’]re|['’]ll)?\b")
 _QUOTE_MARK = re.compile(r"[“”\"‘’']")
 _OPENING_MARKS = "“‘\"'"
 _QUOTE_CHARS = frozenset("“”\"‘’'")
-# Announcement verbs by prefix (announced, launches, allocating...) and as whole words.
-_ANNOUNCE_PREFIXES = (
-    "announc", "launch", "unveil", "confirm", "publish", "award", "allocat", "invest", "commit", "pledg",
-    "provid", "receiv", "appoint", "approv", "agree", "introduc", "fund", "grant", "boost", "welcom",
-    "reveal", "consult",
-)  # fmt: skip
-_ANNOUNCE_WORDS = frozenset(
-    {"named", "fined", "sentenced", "open", "opens", "opened", "begin", "began", "start", "starts", "started",
-     "plan", "plans", "planned", "proposal", "proposals"}
-)  # fmt: skip
+# Announcement verbs by prefix (announced, launches, allocating...) or as whole words; on lowercased text.
+_ANNOUNCE = re.compile(
+    r"\b(?:a(?:nnounc|llocat|ward|ppoint|pprov|gree)|launch|unveil|co(?:nfirm|mmit|nsult)|publish|invest|"
+    r"pledg|provid|receiv|introduc|fund|grant|boost|welcom|reveal|named\b|fined\b|sentenced\b|"
+    r"open(?:s|ed)?\b|beg[ai]n\b|start(?:s|ed)?\b|plan(?:s|ned)?\b|proposals?\b|sets?\s+out\b)"
+)
 _MONEY = re.compile(r"[£€$]\s?\d|\b\d[\d,.]*\s?(?:million|billion|bn|m)\b|\b(?:million|billion)\s+pounds\b")
 _MONEY_HINTS = ("£", "€", "$", "million", "billion", "bn", "m ")
 # Openings that lean on the previous sentence for their meaning ("This year", "This week" do not).
@@ -117,7 +115,9 @@ _LONGEST_PARAGRAPH = 20_000
 class _Candidate:
     text: str
     words: tuple[str, ...]  # lowercase alphanumeric tokens
-    stems: frozenset[str]  # of its content words
+    stems: frozenset[
+        str
+    ]  # first five letters of each word: crude stems ("drugs"/"drug", "approved"/"approval")
     block_index: int
     position: int  # order of the sentence in the story
     rank: int  # order of the sentence among candidates
@@ -130,13 +130,16 @@ def summarise(story: Story, sentences: int = MAX_SUMMARY_SENTENCES) -> tuple[Sen
     title_words = _content_words(story.title)
     ranked = sorted(candidates, key=lambda c: (-score(c, title_words), c.position))
     chosen: list[_Candidate] = []
+    chosen_stems: list[frozenset[str]] = []
     for candidate in ranked:
         if len(chosen) == limit:
             break
         # A restatement of a sentence already chosen adds nothing to a multi-sentence summary.
-        if any(_similarity(candidate.stems, c.stems) > 0.6 for c in chosen):
+        stems = _content_stems(candidate.words)
+        if any(_similarity(stems, other) > 0.6 for other in chosen_stems):
             continue
         chosen.append(candidate)
+        chosen_stems.append(stems)
     return tuple(Sentence(c.text, c.block_index, c.position) for c in chosen)
 
 
@@ -152,15 +155,10 @@ def features(candidate: _Candidate, title_words: frozenset[str]) -> dict[str, fl
     lowered = text.lower()
     n = len(words)
     money = any(hint in lowered for hint in _MONEY_HINTS) and bool(_MONEY.search(lowered))
-    announce = (
-        any(w.startswith(_ANNOUNCE_PREFIXES) or w in _ANNOUNCE_WORDS for w in words)
-        or "set out" in lowered
-        or "sets out" in lowered
-    )
     return {
         "title": len(title_words & candidate.stems) / len(title_words) if title_words else 0.0,
         "money": float(money),
-        "announce": float(announce),
+        "announce": float(bool(_ANNOUNCE.search(lowered))),
         "actor_verb": float(bool(_ACTOR_VERB.match(text))),
         "anaphoric": float(bool(_ANAPHORIC.match(lowered))),
         "length": min(1.0, (12 - n if n < 12 else n - 40 if n > 40 else 0) / 12),
@@ -180,7 +178,7 @@ def candidate_sentences(story: Story) -> list[_Candidate]:
                 continue
             words = tuple(_TOKEN.findall(text.lower()))
             if _is_candidate(text, words):
-                stems = _content_stems(words)
+                stems = frozenset([w[:5] for w in words])
                 found.append(_Candidate(text, words, stems, block_index, position, len(found)))
                 if len(found) == MAX_CANDIDATES:
                     return found
@@ -299,12 +297,11 @@ def _is_candidate(sentence: str, words: tuple[str, ...]) -> bool:
         return False
     if sentence.endswith((":", ";")) or sentence[0].islower():
         return False
-    lowered = sentence.lower()
-    if any(hint in lowered for hint in _CONTACT_HINTS) and _CONTACT.search(lowered):
-        return False
-    if "0" in sentence and _PHONE.search(sentence):
-        return False
-    return not (any(hint in lowered for hint in _CREDIT_HINTS) and _CREDIT.search(lowered))
+    if "@" in sentence or "©" in sentence or not _CHROME_WORDS.isdisjoint(words):
+        lowered = sentence.lower()
+        if _CONTACT.search(lowered) or _CREDIT.search(lowered):
+            return False
+    return not ("0" in sentence and _PHONE.search(sentence))
 
 
 def _content_words(text: str) -> frozenset[str]:
