@@ -71,6 +71,7 @@ _LEAD_IN_WORDS = _words(
     "additionally and but as while when with"
 )
 _ARTICLES = ("the ", "a ", "an ")
+_TERRITORIAL = frozenset(("Lord", "Baroness", "Baron", "Lady", "Viscount", "Earl"))
 _WHO_IS = re.compile(r"^who (?:is|was|are) (?:the |a |an )?")
 _EDGE_PUNCTUATION = " ,:;-\u2013\u2014"
 _POSSESSIVE = re.compile(r"[’']s$")
@@ -132,9 +133,9 @@ def is_pure_name(text: str) -> bool:
     if not 1 <= len(tokens) <= 6:
         return False
     names = 0
-    for token in tokens:
-        if token in HONORIFICS:
-            continue
+    for i, token in enumerate(tokens):
+        if token in HONORIFICS or (token == "of" and i >= 2 and tokens[0] in _TERRITORIAL):
+            continue  # "Baroness Smith of Malvern": a peer's territorial designation is part of the name
         if token in PARTICLES or is_name_token(token):
             names += token not in PARTICLES
             continue

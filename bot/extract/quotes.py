@@ -63,9 +63,8 @@ _FIRST_PERSON = re.compile(
 # A department writes "we" and "our" in its own narrative; only a person says "I".
 _SINGULAR_FIRST_PERSON = re.compile(r"\b(?:I|I’m|I'm|I’ve|I've|I’d|I'd|I’ll|I'll|me|my|myself)\b")
 _OPINION = re.compile(
-    r"\b(?:must|should|need to|vital|important|delighted|pleased|proud|great|ridiculous|seems|hope|believe|"
-    r"determined|fantastic|welcome|excited|encourage|urge|look forward|thank|committed|fascinating|"
-    r"you|your)\b",
+    r"\b(?:need to|vital|important|delighted|pleased|proud|great|ridiculous|seems|hope|believe|"
+    r"determined|fantastic|welcome|excited|encourage|urge|look forward|thank|committed|fascinating)\b",
     re.IGNORECASE,
 )
 _CONNECTIVE_START = re.compile(
@@ -76,6 +75,7 @@ _DESCRIPTIVE = re.compile(
     r"\b(?:is|are|was|were|be|been)[ ](?:\w+[ ])?(?:used|invested|led|made|funded|run|based|chaired|managed|"
     r"published|appointed|set[ ]up|established|created|awarded|delivered|provided)\b"
     r"|\w[ ](?:includes|include|included)\b"
+    r"|GOV\.UK|\b(?:can[ ]be[ ]found|find[ ]out[ ]more|apply[ ]for|is[ ]available|are[ ]available)\b"
     r"|\b(?:was|were)[ ]\w+ed[ ]by\b|\b(?:follows|followed|is[ ]part[ ]of|are[ ]part[ ]of|comes[ ]as)\b"
 )
 _DATE_START = re.compile(
@@ -89,9 +89,15 @@ _STOP_START = re.compile(
 )
 _TERMINAL = re.compile(r"[.!?…:;”’\"')]\s*$")
 _PLAIN_HONORIFICS = frozenset(("Mr", "Mrs", "Ms", "Miss", "Mx"))  # dropped once the full name is known
-_MIN_QUOTE_WORDS = 4
-_MIN_UNNAMED_WORDS = 8  # a spokesperson's partial quote is too weak to tell from a scare quote  # a quoted phrase shorter than this needs an attribution in its sentence
+_MIN_QUOTE_WORDS = 4  # a quoted phrase shorter than this needs an attribution in its own sentence
+_MIN_UNNAMED_WORDS = 8  # a spokesperson's partial quote is too weak to tell from a scare quote
 _MAX_CHAIN = 40  # paragraphs in one quote: a runaway guard for texts that never close a mark
+# Prose paragraphs are a few thousand characters with a handful of marks; past these limits a block is
+# not prose, and scanning on would only let crafted input cost time.
+_MAX_SCAN = 20_000
+_MAX_MARKS = 400
+_MAX_QUOTES = 200
+_MAX_BLOCKS = 2_000  # press releases have tens of paragraphs; a longer text is searched this far
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,8 +128,8 @@ def extract_quotes(story: Story) -> tuple[Quote, ...]:
 class _Extractor:
     def __init__(self, story: Story) -> None:
         self.story = story
-        self.blocks = story.blocks
-        self.spans = [_spans(b.text) for b in story.blocks]
+        self.blocks = story.blocks[:_MAX_BLOCKS]
+        self.spans = [_spans(b.text) for b in self.blocks]
         self.found: list[tuple[_Found, tuple[str, str | None]]] = []
         self.resolver = _Resolver(story)
 
@@ -135,7 +141,7 @@ class _Extractor:
         pending: Speaker | None = None
         last_unmarked_end = -10  # last block of the latest unmarked quote, for a quote that resumes
         i = 0
-        while i < len(blocks):
+        while i < len(blocks) and len(self.found) < _MAX_QUOTES:
             block = blocks[i]
             if block.blockquote:
                 j = i
@@ -163,6 +169,8 @@ class _Extractor:
                         if span is None:
                             continue
                     consumed = span.close_end
+                elif _intro_speaker(block.text) is not None:
+                    pending = None  # two introductions in a row: the first one quoted nothing
                 else:
                     last = self._unmarked_chain(i, [block.text], pending, i)
                     pending = None
@@ -204,15 +212,18 @@ class _Extractor:
         attribution for the next block, last block of an unmarked inline quote or None)."""
         text = self.blocks[i].text
         paragraph_speaker: Speaker | None = None
+        floor = consumed  # a sentence never reaches back past the previous quote: keeps this linear
         for span in self.spans[i]:
             if span.open_at < consumed:
                 continue
+            previous_end, floor = floor, span.close_end
             if not span.opened:
                 continue  # a stray closing mark
-            sent_start = _sentence_start(text, span.open_at, consumed)
+            sent_start = _sentence_start(text, span.open_at, previous_end)
             before = text[sent_start : span.open_at]
             after = _clause_after(text, span.close_end) if span.closed else ""
-            speaker = _attribution_before(before) or _attribution_after(after) or paragraph_speaker
+            attributed = _attribution_before(before) or _attribution_after(after)
+            speaker = attributed or paragraph_speaker
             if speaker is None and span.open_at == 0 and _words(text[span.start : span.end]) >= 8:
                 speaker = self._adjacent_speaker(i)
                 if speaker is None and _FIRST_PERSON.search(text[span.start : span.end]):
@@ -220,7 +231,7 @@ class _Extractor:
             if speaker is None:
                 continue
             words = _words(text[span.start : span.end])
-            if words < _MIN_QUOTE_WORDS and not (_attribution_before(before) or _attribution_after(after)):
+            if words < _MIN_QUOTE_WORDS and not attributed:
                 continue
             partial = bool(before.strip()) and not before.rstrip().endswith((":", ","))
             if partial and words < _MIN_UNNAMED_WORDS and speaker.kind == "unnamed":
@@ -388,8 +399,8 @@ class _Resolver:
             if story.description and (not story.blocks or story.blocks[0].text != story.description):
                 # The standfirst often introduces the speaker ("Education Secretary Ruth Kelly has ...").
                 found.extend((-1, name, role) for _, name, role in name_runs(story.description))
-            for index, block in enumerate(story.blocks):
-                found.extend((index, name, role) for _, name, role in name_runs(block.text))
+            for index, block in enumerate(story.blocks[:_MAX_BLOCKS]):
+                found.extend((index, name, role) for _, name, role in name_runs(block.text[:_MAX_SCAN]))
             self._mentions = found
         return self._mentions
 
@@ -480,7 +491,9 @@ def _spans(text: str) -> list[_Span]:
     open_at = start = 0
     length = len(text)
     seen_mark = False
-    for match in _MARK.finditer(text):
+    for count, match in enumerate(_MARK.finditer(text, 0, _MAX_SCAN)):
+        if count >= _MAX_MARKS:
+            break
         mark, pos, end = match.group(0), match.start(), match.end()
         prev = text[pos - 1] if pos else " "
         nxt = text[end] if end < length else " "

@@ -362,6 +362,26 @@ def test_adversarial_paragraphs_complete(paragraph: str) -> None:
     extract_quotes(Story(paragraph[:100], blocks, "x", "text"))
 
 
+@pytest.mark.parametrize(
+    "paragraphs",
+    [
+        ["Jane Doe said:"] * 20_000,  # introductions that introduce nothing
+        ['"a ' * 70_000],  # straight quotes: one short span after another
+        ["''a " * 50_000],
+        ["said: " * 40_000],
+        ["Jane Doe said:"] + ["We will act now and we are pleased."] * 10_000,
+    ],
+)
+def test_adversarial_stories_complete(paragraphs: list[str]) -> None:
+    blocks = tuple(Block(BlockKind.PARAGRAPH, p) for p in paragraphs)
+    assert len(extract_quotes(Story("T", blocks, "x", "text"))) <= 200
+
+
+def test_two_introductions_in_a_row_quote_nothing_for_the_first() -> None:
+    found = quotes("Jane Doe said:", "John Roe said:", "We are delighted with the outcome for our town.")
+    assert [q.speaker for q in found] == ["John Roe"]
+
+
 def test_many_paragraphs_of_quotes_complete() -> None:
     paragraphs = ["Jane Doe said:"] + ["“We will act now." for _ in range(5_000)]
     blocks = tuple(Block(BlockKind.PARAGRAPH, p) for p in paragraphs)
