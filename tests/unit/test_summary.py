@@ -2,6 +2,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.evaluate import load_records, rouge_l, story_for_summary
 from bot.extract.summary import summarise
@@ -125,3 +127,40 @@ def test_beats_the_lead_sentence_on_the_dev_corpus() -> None:
                 chosen = summarise(story_for_summary(record), 1)
                 scores.append(rouge_l(chosen[0].text if chosen else "", record["description"]))
     assert sum(scores) / len(scores) >= 0.26
+
+
+_PIECES = [
+    "A",
+    "b",
+    " ",
+    "we",
+    "said:",
+    ".",
+    "?",
+    "“",
+    "”",
+    "‘",
+    "’",
+    '"',
+    "'",
+    "£1m",
+    "\n",
+    "The ",
+    "Mr. ",
+    "Notes to editors",
+]
+_TEXT = st.lists(st.sampled_from(_PIECES), max_size=40).map("".join)
+
+
+@given(
+    st.lists(st.tuples(st.sampled_from(list(BlockKind)), _TEXT, st.booleans()), max_size=12),
+    st.integers(min_value=-2, max_value=9),
+)
+def test_any_blocks_give_at_most_five_sentences_taken_from_the_blocks(
+    raw: list[tuple[BlockKind, str, bool]], n: int
+) -> None:
+    blocks = tuple(Block(kind, text, quoted) for kind, text, quoted in raw)
+    chosen = summarise(Story("A title we said", blocks, "h.txt", "text"), n)
+    assert len(chosen) <= max(1, min(n, 5))
+    for sentence in chosen:
+        assert sentence.text and sentence.text in blocks[sentence.block_index].text
