@@ -14,6 +14,7 @@ import contextlib
 import logging
 import re
 import shlex
+import signal
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -179,8 +180,10 @@ def help_text(command: str | None = None) -> str:
         lines += [f"  {o.name}: {o.description}" for o in options]
         return "\n".join(lines) + "\n"
     lines = ['Commands (options are name:value; quote a value with "..." if it contains a quote):']
+    usages = {name: _usage(name).removeprefix("Usage: ") for name in COMMANDS}
+    width = max(len(usage) for usage in usages.values())
     for name, (description, _) in COMMANDS.items():
-        lines.append(f"  {_usage(name).removeprefix('Usage: '):<60} {description}")
+        lines.append(f"  {usages[name]:<{width}}  {description}")
     lines += [
         "",
         "Examples:",
@@ -288,7 +291,7 @@ def _readline_reader(stdin: TextIO, stdout: TextIO) -> Callable[[], str]:
     try:
         import readline
     except ImportError:  # Windows without pyreadline: input() still works, just without history
-        return lambda: input(PROMPT)
+        return _prompt
     with contextlib.suppress(OSError):
         readline.read_history_file(HISTORY_FILE)
     readline.set_history_length(HISTORY_LENGTH)
@@ -297,7 +300,17 @@ def _readline_reader(stdin: TextIO, stdout: TextIO) -> Callable[[], str]:
     import atexit
 
     atexit.register(_save_history, readline)
-    return lambda: input(PROMPT)
+    return _prompt
+
+
+def _prompt() -> str:
+    """input(), with Ctrl-C raising KeyboardInterrupt here rather than cancelling the event loop's task
+    (what asyncio.run's own handler would do), so it can just clear the line as a shell does."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        return input(PROMPT)
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _save_history(readline_module: object) -> None:
