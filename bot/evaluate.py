@@ -192,6 +192,7 @@ class Mean:
 class QuoteItem:
     speaker: str
     text: str
+    role: str | None = None  # not scored; --per-story shows disagreements
 
 
 @dataclass(frozen=True)
@@ -205,7 +206,7 @@ class MoneyItem:
 
 
 def quote_item(quote: Quote) -> QuoteItem:
-    return QuoteItem(quote.speaker, quote.text)
+    return QuoteItem(quote.speaker, quote.text, quote.role)
 
 
 def money_item(money: Money) -> MoneyItem:
@@ -222,7 +223,7 @@ def _decimal(value: Any) -> Decimal:
 
 
 def labelled_quotes(record: dict[str, Any]) -> list[QuoteItem]:
-    return [QuoteItem(q["speaker"] or "", q["text"]) for q in record.get("quotes") or []]
+    return [QuoteItem(q["speaker"] or "", q["text"], q.get("role")) for q in record.get("quotes") or []]
 
 
 def labelled_money(record: dict[str, Any]) -> list[MoneyItem]:
@@ -463,12 +464,34 @@ def _score_quotes(report: Report, label: str, record: dict[str, Any], story: Sto
         if i not in matched_p:
             report.misses.append(f"[{label}] quote spurious: {p.speaker!r}: {_clip(p.text)}")
     for i, j in pairs:
+        if fold(predicted[i].role or "") != fold(gold[j].role or ""):
+            report.misses.append(
+                f"[{label}] quote role ({gold[j].speaker!r}): predicted {predicted[i].role!r}, "
+                f"labelled {gold[j].role!r}"
+            )
         overlap = token_f1(predicted[i].text, gold[j].text)
         if overlap < 0.9:
+            extra, lacking = _word_difference(predicted[i].text, gold[j].text)
             report.misses.append(
                 f"[{label}] quote text overlap {overlap:.2f} ({gold[j].speaker!r}): "
-                f"predicted {_clip(predicted[i].text)} | labelled {_clip(gold[j].text)}"
+                f"predicted has extra words {extra or '-'}; lacks {lacking or '-'}"
             )
+
+
+def _word_difference(predicted: str, labelled: str, most: int = 12) -> tuple[str, str]:
+    """Words only one side has (in text order), to show where a predicted quote starts or stops wrongly."""
+    return _only_in(predicted, labelled, most), _only_in(labelled, predicted, most)
+
+
+def _only_in(text: str, other: str, most: int) -> str:
+    words = tokens(text)
+    surplus = Counter(words) - Counter(tokens(other))
+    found = []
+    for word in words:
+        if surplus[word] > 0 and len(found) < most:
+            found.append(word)
+            surplus[word] -= 1
+    return " ".join(found)
 
 
 def _add_quotes(
