@@ -9,15 +9,15 @@ this layer knows which text is the story's and which is ours.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING, TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.errors import InvalidQuery, NewsBotError, NothingFound
+from bot.extract.money import parse_amount
 from bot.models import Money, Quote, StoredStory, Story
 from bot.presenting import (
     OGL_ATTRIBUTION,
@@ -427,8 +427,6 @@ def funding_tree(figures: Sequence[Money]) -> list[str]:
 
 # --- options --------------------------------------------------------------------------------------
 
-_PLAIN_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
-
 
 def parse_min_amount(value: str | int | Decimal | None) -> Decimal | None:
     """5000000, "5000000", "£5m", "5 million" -> Decimal pounds; None when not given."""
@@ -447,17 +445,13 @@ def parse_min_amount(value: str | int | Decimal | None) -> Decimal | None:
 
 
 def _parse_amount_text(text: str) -> Decimal:
-    if _PLAIN_NUMBER.fullmatch(text):
-        try:
-            return Decimal(text.replace(",", ""))
-        except InvalidOperation:
-            pass
-    from bot.extract.money import parse_amount  # the money extractor's reader of "£5m", "5 million"
-
     parsed = parse_amount(text)
     if parsed is None:
         raise InvalidQuery(f"I couldn't read “{_short(text)}” as an amount. Try 5000000, £5m or 5 million.")
-    return parsed[0]
+    amount, currency = parsed
+    if currency != "GBP":
+        raise InvalidQuery("Give min_amount in pounds, for example £5m or 5 million.")
+    return amount
 
 
 def _check_range(name: str, value: int, low: int, high: int) -> None:
