@@ -315,7 +315,10 @@ def _link_parts(sentences: list[_Sentence], entries: list[_Entry], mentions: lis
     for number, sentence in enumerate(sentences):
         if sentence.block_index < 0 or not sentence.mentions and not _ends_with_colon(sentence):
             continue
-        if _ANAPHOR.match(sentence.text[sentence.start : sentence.end]):
+        opening = sentence.text[sentence.start : sentence.end]
+        if _OTHER_LIST.match(opening) and headline is not None:
+            sentence.referent = headline  # "Other allocations include:" - the rest of the story's total
+        elif _ANAPHOR.match(opening):
             sentence.referent = _resolve(sentences, number, entries, headline)
         _parentheses(sentence, entries)
         _inclusions(sentences, number, entries, headline)

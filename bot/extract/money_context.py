@@ -330,7 +330,7 @@ def _purpose(
     phrase: str | None,
 ) -> tuple[str | None, bool]:
     # "£65 million Nature Restoration Fund", "the £1.5 billion development"
-    if phrase and head in _NAMED_THINGS:
+    if phrase and head in _NAMED_THINGS and (" " in phrase or phrase[:1].isupper()):
         return _trim(phrase.split()), True
     # "£1.5 billion for the Scottish Government ...", not the "for" in "Department for Transport"
     for i, word in enumerate(right_low[:12] if _FOR_WORDS.intersection(right_low[:12]) else ()):
@@ -427,6 +427,9 @@ def _period(left: list[str], left_low: list[str], right: list[str], right_low: l
     right_low = right_low[: len(right)]
     if (index := _hint(right_low)) is not None and (match := _PERIOD.search(" ".join(right[: index + 4]))):
         return match[0]
+    # Only the amount's own clause: not an earlier figure's ("£40m over 2 years, which includes £11m").
+    cut = max((i for i, t in enumerate(left_low) if t == "," or t.startswith("includ")), default=-1) + 1
+    left, left_low = left[cut:], left_low[cut:]
     left_low = left_low[-40:]
     if (index := _hint(left_low, last=True)) is not None:
         offset = len(left) - len(left_low)

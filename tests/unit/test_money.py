@@ -1,0 +1,368 @@
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.extract.money import DESCRIPTION_INDEX, TITLE_INDEX, extract_money, parse_amount
+from bot.extract.money_lexer import find_amounts
+from bot.models import Block, BlockKind, Money, Story
+from bot.parsing.text import parse_text
+
+SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
+SEED = SHARED / "fixtures" / "govuk" / "seed-news-story.txt"
+DEV = [SHARED / "corpus" / "dev" / "stories.jsonl", SHARED / "corpus" / "dev" / "stories-2.jsonl"]
+
+
+def story(*paragraphs: str, title: str = "A story", description: str | None = None) -> Story:
+    blocks = tuple(
+        Block(BlockKind.LIST_ITEM, p[2:]) if p.startswith("• ") else Block(BlockKind.PARAGRAPH, p)
+        for p in paragraphs
+    )
+    return Story(title=title, blocks=blocks, source="test", source_format="text", description=description)
+
+
+def money(*paragraphs: str, title: str = "A story", description: str | None = None) -> list[Money]:
+    return list(extract_money(story(*paragraphs, title=title, description=description)))
+
+
+def by_surface(found: list[Money]) -> dict[str, Money]:
+    return {m.surface: m for m in found}
+
+
+# --- surfaces and amounts -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("£40 million", [("£40 million", "40000000", "GBP")]),
+        ("£40m", [("£40m", "40000000", "GBP")]),
+        ("£1.2bn", [("£1.2bn", "1200000000", "GBP")]),
+        ("£500,000", [("£500,000", "500000", "GBP")]),
+        ("£3.6 million", [("£3.6 million", "3600000", "GBP")]),
+        ("£165million", [("£165million", "165000000", "GBP")]),
+        ("£9.2milion", [("£9.2milion", "9200000", "GBP")]),
+        ("£0.9 million", [("£0.9 million", "900000", "GBP")]),
+        ("£300M", [("£300M", "300000000", "GBP")]),
+        ("£2.9 Billion", [("£2.9 Billion", "2900000000", "GBP")]),
+        ("£580.17", [("£580.17", "580.17", "GBP")]),
+        ("€5 million", [("€5 million", "5000000", "EUR")]),
+        ("$2 billion", [("$2 billion", "2000000000", "USD")]),
+        ("US$3m", [("US$3m", "3000000", "USD")]),
+        ("GBP 5m", [("GBP 5m", "5000000", "GBP")]),
+        ("40 million pounds", [("40 million pounds", "40000000", "GBP")]),
+        ("one billion pounds", [("one billion pounds", "1000000000", "GBP")]),
+        ("half a billion pounds", [("half a billion pounds", "500000000", "GBP")]),
+        ("5 million US dollars", [("5 million US dollars", "5000000", "USD")]),
+        ("50p a bag", [("50p", "0.50", "GBP")]),
+        ("20 pence", [("20 pence", "0.20", "GBP")]),
+        ("6 crores and 90 lacs taka", [("6 crores and 90 lacs taka", "69000000", "BDT")]),
+        ("£40\u00a0million", [("£40\u00a0million", "40000000", "GBP")]),
+        ("£40\nmillion", [("£40\nmillion", "40000000", "GBP")]),
+        ("Up to £2 billion pounds", [("£2 billion", "2000000000", "GBP")]),
+        ("between £5m and £10m", [("£5m", "5000000", "GBP"), ("£10m", "10000000", "GBP")]),
+        ("£2-3 million", [("£2-3 million", "2000000", "GBP"), ("3 million", "3000000", "GBP")]),
+        ("£500 to £1 million", [("£500", "500", "GBP"), ("£1 million", "1000000", "GBP")]),
+    ],
+)
+def test_surface_forms(text: str, expected: list[tuple[str, str, str]]) -> None:
+    found = [(f.surface, f.amount, f.currency) for f in find_amounts(text)]
+    assert found == [(s, Decimal(a), c) for s, a, c in expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "40 million people",
+        "in 2019 and 2019/20",
+        "a 50% rise",
+        "at 2.15pm",
+        "call 0800 776600",
+        "a £ sign alone",
+        "a pound of apples",
+        "billion pound cash boost",
+        "the A4p form",
+        "£5 to 10 people",
+    ],
+)
+def test_numbers_that_are_not_money(text: str) -> None:
+    found = find_amounts(text)
+    assert all(f.surface.startswith("£5") for f in found)  # only "£5" in the last case
+    assert len(found) == (1 if text.startswith("£5") else 0)
+
+
+# --- parse_amount (user input) ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("5000000", ("5000000", "GBP")),
+        ("5,000,000", ("5000000", "GBP")),
+        ("£5m", ("5000000", "GBP")),
+        ("5 million", ("5000000", "GBP")),
+        ("£1.2bn", ("1200000000", "GBP")),
+        ("  £1.2 BN ", ("1200000000", "GBP")),
+        ("$2bn", ("2000000000", "USD")),
+        ("€5 million", ("5000000", "EUR")),
+        ("5m euros", ("5000000", "EUR")),
+        ("half a billion pounds", ("500000000", "GBP")),
+        ("250k", ("250000", "GBP")),
+    ],
+)
+def test_parse_amount(text: str, expected: tuple[str, str]) -> None:
+    assert parse_amount(text) == (Decimal(expected[0]), expected[1])
+
+
+@pytest.mark.parametrize("text", ["", "£", "abc", "five-ish", "£5m and £6m", "£5m euros", "-5", "1e9"])
+def test_parse_amount_rejects_what_is_not_one_amount(text: str) -> None:
+    assert parse_amount(text) is None
+
+
+SCALES = {"k": 10**3, "thousand": 10**3, "m": 10**6, "million": 10**6, "bn": 10**9, "billion": 10**9}
+SIGNS = {"£": "GBP", "€": "EUR", "$": "USD", "US$": "USD"}
+WORDS = {"pounds": "GBP", "euros": "EUR", "dollars": "USD"}
+
+
+@st.composite
+def written_amounts(draw: st.DrawFn) -> tuple[str, Decimal, str]:
+    whole = draw(st.integers(min_value=1, max_value=999))
+    tenths = draw(st.one_of(st.none(), st.integers(min_value=1, max_value=9)))
+    number = f"{whole}.{tenths}" if tenths else str(whole)
+    scale = draw(st.sampled_from(sorted(SCALES)))
+    amount = Decimal(number) * SCALES[scale]
+    form = draw(st.sampled_from(["attached", "spaced", "word"]))
+    if form == "word":
+        word = draw(st.sampled_from(sorted(WORDS)))
+        scale = {"k": "thousand", "m": "million", "bn": "billion"}.get(scale, scale)
+        return f"{number} {scale} {word}", amount, WORDS[word]
+    sign = draw(st.sampled_from(sorted(SIGNS)))
+    gap = "" if form == "attached" or len(scale) == 1 else " "  # "£5m" is attached, "£5 m" is not money
+    return f"{sign}{number}{gap}{scale}", amount, SIGNS[sign]
+
+
+@given(written_amounts())
+def test_any_written_amount_parses_back(written: tuple[str, Decimal, str]) -> None:
+    text, amount, currency = written
+    assert parse_amount(text) == (amount, currency)
+
+
+@given(written_amounts(), st.sampled_from(["The council gets ", "Up to ", "(", "A further "]))
+def test_any_written_amount_is_found_in_a_sentence(written: tuple[str, Decimal, str], before: str) -> None:
+    text, amount, currency = written
+    found = find_amounts(f"{before}{text} for new roads.")
+    assert [(f.surface, f.amount, f.currency) for f in found] == [(text, amount, currency)]
+
+
+@given(st.integers(min_value=0, max_value=10**12), st.integers(min_value=1900, max_value=2099))
+def test_no_figure_from_numbers_without_a_currency(number: int, year: int) -> None:
+    text = (
+        f"{number:,} people and {number} homes in {year}, up {number % 100}% on {year}/{(year + 1) % 100:02d}; "
+        f"meet at {number % 12 + 1}.15pm, call 0{number} or see page {number}."
+    )
+    assert find_amounts(text) == []
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=300))
+def test_never_raises_on_any_text(text: str) -> None:
+    parse_amount(text)
+    extract_money(story(text, "£" + text, f"{text} £5m {text}", title=text or "t", description=text))
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            ["£", "1", "m", " ", "million", ",", ".", "(", ")", "-", "to", "pounds", "p", "which includes"]
+        ),
+        max_size=60,
+    )
+)
+def test_never_raises_on_money_like_noise(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    parse_amount(text)
+    for found in extract_money(story(text, "• " + text, title=text or "t")):
+        assert found.amount >= 0
+
+
+def test_large_adversarial_input_stays_fast() -> None:
+    """1 MB of "£1" tokens, one long unpunctuated line and money-like noise: well under a second each.
+
+    Timed in CPU seconds with a generous bound (each case takes a few hundredths on a loaded machine),
+    so the test is not flaky; catastrophic backtracking would take minutes.
+    """
+    cases = [
+        " ".join(["£1"] * 10_000) + " word" * 190_000,
+        "funding for the project of " * 40_000,
+        "£1 million for the £2m fund (£3 which includes " * 20_000,
+        "one billion pounds half a million pounds " * 25_000,
+        "(" * 500_000 + "£1m " * 1_000,
+        "1" * 1_000_000,
+        "£" * 1_000_000,
+    ]
+    for text in cases:
+        started = time.process_time()
+        found = extract_money(story(text[:1_000_000]))
+        assert time.process_time() - started < 3.0
+        assert len(found) <= 400
+
+
+# --- what the figures are ------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="shared fixtures not found beside the repository")
+def test_seed_story_gives_three_figures_with_parts() -> None:
+    found = list(extract_money(parse_text(SEED.read_text(encoding="utf-8"), "seed")))
+    assert [m.surface for m in found] == ["£40 million", "£11 million", "£3.6 million"]
+    total, youth, county = found
+    assert (total.amount, total.currency, total.period, total.funder) == (
+        Decimal(40_000_000),
+        "GBP",
+        "over 2 years",
+        "Home Office",
+    )
+    assert total.part_of is None
+    assert youth.part_of == county.part_of == "£40 million"
+    assert youth.amount == Decimal(11_000_000) and county.amount == Decimal(3_600_000)
+    assert all(m.is_funding for m in found)
+    assert youth.purpose == "Early Intervention Youth Fund"
+    assert youth.period is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "funding"),
+    [
+        ("The Department will invest £2.3 billion over the next three years to build new schools.", True),
+        ("The UK will provide up to £30 million in humanitarian aid to Sudan.", True),
+        ("A £12 million fund will support community energy projects.", True),
+        ("The fund, worth £75 million, will open for bids in the spring.", True),
+        ("Councils will share £85m to tackle homelessness.", True),
+        ("The average price of a home rose to £285,000 last year.", False),
+        ("The company was fined £2.5 million for breaching safety rules.", False),
+        ("The scheme will save taxpayers £400 million a year.", False),
+        ("The National Living Wage will rise to £12.21 an hour from April.", False),
+        ("UK exports to India were worth £11 billion in 2023.", False),
+        ("The deal is expected to add £1.2 billion to the UK economy.", False),
+        ("The charity aims to raise £1 million by the end of the year.", False),
+        ("Households will receive a one-off payment of £150.", False),
+        ("The total cost of the programme is £3 billion.", False),
+        ("The new bridge, a £45m project, will open in 2026.", False),
+        ("Overall, £6 billion of government-backed loans have been issued.", False),
+        ("The museum's collection is valued at more than £1 billion.", False),
+    ],
+)
+def test_funding_or_other_money(sentence: str, funding: bool) -> None:
+    (found,) = money(sentence)
+    assert found.is_funding is funding
+
+
+def test_purpose_period_qualifier_and_funder() -> None:
+    (found,) = money(
+        "The Department for Education will invest up to £2.3 billion over the next three years to build 30 schools."
+    )
+    assert found.purpose == "build 30 schools"
+    assert found.period == "over the next three years"
+    assert found.qualifier == "up to"
+    assert found.funder == "Department for Education"
+
+
+def test_title_description_and_repeats() -> None:
+    found = money(
+        "The £200m Youth Endowment Fund will support children at risk.",
+        "Our £200m Youth Endowment Fund is a key part of this approach.",
+        title="Charity chosen to deliver £200m Youth Endowment Fund",
+        description="A £200m fund to tackle violence.",
+    )
+    assert [(m.surface, m.block_index) for m in found] == [("£200m", TITLE_INDEX)]
+    assert found[0].purpose == "Youth Endowment Fund"
+
+    found = money("£5m for schools.", title="Funding news", description="£3m for roads.")
+    assert [(m.surface, m.block_index) for m in found] == [("£3m", DESCRIPTION_INDEX), ("£5m", 0)]
+    same = story("£3m for roads.", title="Funding news", description="£3m for roads.")
+    assert [m.block_index for m in extract_money(same)] == [0]  # the description is the first block
+
+
+def test_equal_amounts_for_different_things_are_two_figures() -> None:
+    found = money(
+        "“I am pleased to announce £29million for cultural recovery.",
+        "“Over £29million is being provided for a range of business interventions.",
+        "The proceeds totalled £2.2 million, a decrease of £2.2m from the previous year.",
+        "This £2.2 million will be spent on litter.",
+    )
+    assert [m.surface for m in found] == ["£29million", "£29million", "£2.2 million", "£2.2m"]
+
+
+def test_parts_which_includes_and_parentheses() -> None:
+    found = by_surface(
+        money(
+            "The strategy commits £40 million over 2 years, which includes £11 million for a youth fund "
+            "and £3.6 million for a coordination centre. It is on top of £7 million for police.",
+            "• £9.2million for schools (reopening (£8million), nurseries (£1million) and (£200,000 for SEN)",
+            "It is valued at £584,200 (plus VAT of £24,840).",
+        )
+    )
+    assert found["£11 million"].part_of == found["£3.6 million"].part_of == "£40 million"
+    assert found["£7 million"].part_of is None
+    assert {found[s].part_of for s in ("£8million", "£1million", "£200,000")} == {"£9.2million"}
+    assert found["£24,840"].part_of is None
+
+
+def test_parts_from_lists_totals_and_packages() -> None:
+    found = by_surface(
+        money(
+            "The Chancellor announced a total of £60 million for the devolved administrations as a result "
+            "of the £370 million for charities in England. This is broken down as follows:",
+            "• £30 million for the Scottish Government",
+            "• £20 million for the Welsh Government",
+            "• £10 million for the Northern Ireland Executive",
+            "The Secretary announced a £22 million increase – taking the total budget to £227 million.",
+            "The £2 million food aid money is part of a £5 million package.",
+            "The Executive provided an additional £300 million.",
+            "This funding brings the total allocated since March to £3.3 billion.",
+        )
+    )
+    assert {found[s].part_of for s in ("£30 million", "£20 million", "£10 million")} == {"£60 million"}
+    assert found["£370 million"].part_of is None
+    assert found["£22 million"].part_of == "£227 million"
+    assert found["£2 million"].part_of == "£5 million"
+    assert found["£300 million"].part_of == "£3.3 billion"
+
+
+def test_other_allocations_include_the_earlier_ones() -> None:
+    found = by_surface(
+        money(
+            "The Executive agreed allocations of £165million.",
+            "£40million is being allocated to councils. A total of £33million goes to culture.",
+            "Other allocations include:",
+            "• £11.4million Waste Management",
+            "• £5million to support Roads Winter Service",
+            title="Minister allocates £165million",
+        )
+    )
+    assert {found[s].part_of for s in ("£40million", "£11.4million", "£5million")} == {"£165million"}
+    assert found["£33million"].part_of is None
+    assert found["£11.4million"].purpose == "Waste Management"
+
+
+def test_translation_in_brackets_is_the_same_funding() -> None:
+    found = money("The UK is providing £500,000 (more than 6 crores and 90 lacs taka) to the UN office.")
+    assert [(m.currency, m.is_funding, m.part_of) for m in found] == [
+        ("GBP", True, None),
+        ("BDT", True, None),
+    ]
+
+
+@pytest.mark.skipif(
+    not all(path.exists() for path in DEV), reason="shared dev corpus not found beside the repository"
+)
+def test_dev_corpus_scores_hold() -> None:
+    from bot.evaluate import combine, evaluate, load_records, load_systems
+
+    reports = evaluate([(path.name, load_records(path)) for path in DEV], load_systems(), parts=("money",))
+    scores = combine(reports).extractor
+    assert scores.money.f1 >= 0.97
+    assert scores.funding.f1 >= 0.93
+    assert (scores.part_of.value or 0) >= 0.9
