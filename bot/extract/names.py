@@ -235,6 +235,8 @@ def _strip_article(text: str) -> str:
 
 def _split_commas(text: str) -> list[str]:
     """Split on commas outside parentheses: "Chair, Board (North, South)" keeps the brackets whole."""
+    if "(" not in text and "[" not in text:
+        return [" ".join(p.split()) for p in text.split(",") if p.strip()]
     parts: list[str] = []
     depth = 0
     current: list[str] = []

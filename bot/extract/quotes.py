@@ -53,15 +53,14 @@ _INTRO_TAIL = re.compile(
 )
 # Quotation marks: curly and straight doubles, doubled singles, curly singles (’ is also the apostrophe).
 _MARK = re.compile(r"''|[“”\"‘’]")
+_QUOTE_CHARS = ("“", "”", '"', "‘", "''")
 _SENTENCE_END = re.compile(r"[.!?][”’\"']*(?:\s+|$)")
 _WORD = re.compile(r"[\w’'-]+")
 # Voice of an unmarked paragraph: first person is the speaker's; "said" and descriptions are the writer's.
-_FIRST_PERSON = re.compile(
-    r"\b(?:I|I’m|I'm|I’ve|I've|I’d|I'd|I’ll|I'll|me|my|myself|[Ww]e|[Ww]e’re|[Ww]e're"
-    r"|[Ww]e’ve|[Ww]e've|[Ww]e’ll|[Ww]e'll|[Ww]e’d|us|[Oo]ur|[Oo]urs|[Oo]urselves|[Ll]et’s)\b"
-)
+# Contractions need no listing: "I’m" and "We’re" start with the word "I" / "We" before the apostrophe.
+_FIRST_PERSON = re.compile(r"\b(?:I|me|my|myself|[Ww]e|us|[Oo]urs?|[Oo]urselves|[Ll]et’s)\b")
 # A department writes "we" and "our" in its own narrative; only a person says "I".
-_SINGULAR_FIRST_PERSON = re.compile(r"\b(?:I|I’m|I'm|I’ve|I've|I’d|I'd|I’ll|I'll|me|my|myself)\b")
+_SINGULAR_FIRST_PERSON = re.compile(r"\b(?:I|me|my|myself)\b")
 _OPINION = re.compile(
     r"\b(?:need to|vital|important|delighted|pleased|proud|great|ridiculous|seems|hope|believe|"
     r"determined|fantastic|welcome|excited|encourage|urge|look forward|thank|committed|fascinating)\b",
@@ -428,7 +427,11 @@ class _Resolver:
         real = [t for t in tokens if t not in HONORIFICS]
         if len(real) != 1 or len(tokens) > 3:
             for full, full_role in self.people:
-                if surname(full) == surname(name) and set(real) <= set(full.split()):
+                full_real = [t for t in full.split() if t not in HONORIFICS]
+                if surname(full) == surname(name) and set(real) <= set(full_real):
+                    if len(full_real) > len(real):  # the source's list has the fuller name
+                        kept = [t for t in tokens if t in HONORIFICS and t not in full.split()]
+                        name = " ".join(kept + full.split())
                     return name, role or full_role
             return name, role
         # "Mrs Kelly", "Sir Martin", "Minister Murphy": the full name printed or listed elsewhere.
@@ -462,14 +465,20 @@ class _Resolver:
         for name, role in self.people:
             if role and (key in role.lower() or head in role.lower()):
                 return name, role
+        if len(self.people) == 1:  # the source lists one person: the reference can only be them
+            return self.people[0][0], self.people[0][1] or _without_article(reference)
         if self.title_names:
-            return self.title_names[0], reference.removeprefix("The ").removeprefix("the ")
+            return self.title_names[0], _without_article(reference)
         for _, name, role in ordered:
             if role and head in role.lower().split():
                 return name, role
         if self.spoken:
             return self.spoken[-1]
         return reference[:1].upper() + reference[1:], None
+
+
+def _without_article(text: str) -> str:
+    return text.removeprefix("The ").removeprefix("the ")
 
 
 def _role_word(name: str) -> str | None:
@@ -485,6 +494,8 @@ def _role_word(name: str) -> str | None:
 
 def _spans(text: str) -> list[_Span]:
     """Quoted stretches of one block, in order, found in one pass over its quotation marks."""
+    if not any(mark in text for mark in _QUOTE_CHARS) and not text.rstrip().endswith("’"):
+        return []  # most paragraphs: apostrophes at most
     spans: list[_Span] = []
     kind: str | None = None  # the family of the open mark
     depth = 0
@@ -650,8 +661,11 @@ def _intro_speaker(text: str) -> Speaker | None:
             return None
         subject = sentence[: last.start()]
         return parse_attribution(subject) or parse_attribution(_leading_subject(subject))
-    match = _INTRO_TAIL.search(stripped)
-    if match and not stripped.endswith("."):
+    if stripped.endswith("."):
+        return None
+    tail_at = max(0, len(stripped) - 40)  # the verb is among the last words: search only there
+    match = _INTRO_TAIL.search(stripped, tail_at)
+    if match:
         sentence = stripped[_sentence_start(stripped, match.start(), 0) : match.start()]
         return parse_attribution(sentence)
     return None
@@ -672,7 +686,7 @@ def _leading_subject(text: str) -> str:
 def _voice(text: str, speaker: str | None) -> int:
     """Positive when a paragraph reads as the speaker talking, negative when it reads as narrative."""
     score = 0
-    if _FIRST_PERSON.search(text.replace("US ", "U.S. ")):
+    if _FIRST_PERSON.search(text):
         score += 3
     score += min(2, len(_OPINION.findall(text)))
     if _CONNECTIVE_START.match(text):

@@ -245,6 +245,15 @@ def test_people_list_completes_a_surname() -> None:
     assert [(q.speaker, q.role) for q in found] == [("Jo Johnson", "Minister for London")]
 
 
+def test_people_list_gives_the_fuller_name_and_resolves_the_minister() -> None:
+    found = quotes(
+        "Culture Minister Ashley Smith said: “Our museums belong to everyone.”",
+        "“They will stay free,” the minister added.",
+        people=(Person("Nicholas Ashley Smith MP", None),),
+    )
+    assert [q.speaker for q in found] == ["Nicholas Ashley Smith", "Nicholas Ashley Smith"]
+
+
 def test_several_speakers_and_a_spokesperson() -> None:
     found = quotes(
         "A Welsh Government spokesperson said:",
