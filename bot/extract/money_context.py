@@ -93,6 +93,9 @@ _NP_STOP = _words(
     "over this it a an the be been being can could should may might also now today so"
 )
 _FOR_WORDS = _words("for towards")
+_BENEFIT = _words("benefit benefits benefited benefitted benefiting benefitting")
+_GIVEN_VERBS = _words("allocated committed awarded given provided invested spent used distributed paid")
+_BLAND = _words("government new additional extra multi-million cash uk national public funding boost")
 _TO_WORDS = _words("to will helping supporting help")
 _CLAUSE_WORDS = _words("which who while whilst but after following said")
 _TO_VERBS = _words(
@@ -100,7 +103,7 @@ _TO_VERBS = _words(
     "upgrade repair fix reopen refurbish transform encourage promote enable ensure buy purchase accelerate "
     "address reduce increase train recruit sustain safeguard strengthen make bring give progress continue "
     "cover meet run set launch modernise connect control manage focus go benefit pay replace renovate "
-    "invest extend speed cut prevent end target secure keep upskill"
+    "invest extend speed cut prevent end target secure keep upskill fight combat fix"
 )
 _SUBJECT_VERBS = _words(
     "receive receives received receiving get gets got awarded given granted allocated cost costs valued "
@@ -341,15 +344,25 @@ def _purpose(
             if right_low[i + 1 : i + 4] == ["the", "first", "time"]:
                 continue
             if text := _trim(right[i + 1 :]):
+                if phrase and i == len(phrase.split()) and _informative(phrase):
+                    return f"{phrase} {word} {text}", True  # "£360 million direct grant pot for charities"
                 return text, True
     # "£2 million to help ...", "will receive £500,000, helping to support ..."
-    for i, word in enumerate(right_low[:7] if _TO_WORDS.intersection(right_low[:7]) else ()):
+    for i, word in enumerate(right_low[:10] if _TO_WORDS.intersection(right_low[:10]) else ()):
         if word in _TO_WORDS and i + 1 < len(right_low):
             nxt = i + 1 if right_low[i + 1] != "to" else i + 2
             if nxt < len(right_low) and right_low[nxt] in _TO_VERBS and (text := _trim(right[nxt:])):
                 return text, False
+    # "£2.7 billion we have already allocated to it", "£5m has been awarded to 27 organisations"
+    for i, word in enumerate(right_low[:8] if _GIVEN_VERBS.intersection(right_low[:8]) else ()):
+        given = word in _GIVEN_VERBS and right_low[i + 1 : i + 2] in (["to"], ["on"], ["for"], ["in"])
+        if given and right_low[i + 2 : i + 3] not in (["it"], ["them"]) and (text := _trim(right[i + 2 :])):
+            return text, False
     # "£2.9 billion of Environmental Stewardship Scheme funding for farmers", "£42 million in aid to DRC"
-    if right_low[:1] in (["of"], ["in"], ["on"]):
+    if right_low[:1] in (["of"], ["in"], ["on"]) and right_low[1:3] not in (
+        ["top", "of"],
+        ["addition", "to"],
+    ):
         rest = right[1:]
         while rest and rest[0].lower() in ("new", "additional", "extra", "further"):
             rest = rest[1:]
@@ -358,9 +371,15 @@ def _purpose(
     subject = _subject(left, left_low)
     if subject:
         return subject, True
-    if phrase and head not in _GENERIC and phrase[:1].isupper():
-        return _trim(phrase.split()), False  # "£11.4million Waste Management" in a list
+    if phrase and head not in _GENERIC and phrase[:1].isupper() or phrase and _informative(phrase):
+        return _trim(phrase.split()), False  # "£11.4million Waste Management" in a list, "£360m grant pot"
     return None, False
+
+
+def _informative(phrase: str) -> bool:
+    """A noun phrase that says more than "funding boost": "direct grant pot", "Youth Endowment Fund"."""
+    words = phrase.lower().split()
+    return len(words) >= 2 and not all(w in _GENERIC or w in _BLAND for w in words)
 
 
 def _subject(left: list[str], low: list[str]) -> str | None:
@@ -368,8 +387,15 @@ def _subject(left: list[str], low: list[str]) -> str | None:
     end = len(low)
     while size := next((n for n in (3, 2, 1) if end >= n and tuple(low[end - n : end]) in _QUALIFIERS), 0):
         end -= size
-    if end and low[end - 1] in _SUBJECT_VERBS or end >= 2 and low[end - 2 : end] == ["valued", "at"]:
-        end -= 2 if low[end - 1] == "at" else 1
+    pair = low[end - 2 : end] if end >= 2 else []
+    if (
+        end
+        and low[end - 1] in _SUBJECT_VERBS
+        or pair == ["valued", "at"]
+        or pair[1:] == ["from"]
+        and pair[0] in _BENEFIT
+    ):
+        end -= 2 if low[end - 1] in ("at", "from") else 1
         while end and low[end - 1] in _AUXILIARIES:
             end -= 1
         start = end
