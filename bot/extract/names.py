@@ -71,6 +71,7 @@ _LEAD_IN_WORDS = _words(
     "additionally and but as while when with"
 )
 _ARTICLES = ("the ", "a ", "an ")
+_PLURAL_TITLES = frozenset(("ministers", "officials", "spokespeople", "leaders"))
 _TERRITORIAL = frozenset(("Lord", "Baroness", "Baron", "Lady", "Viscount", "Earl"))
 _WHO_IS = re.compile(r"^who (?:is|was|are) (?:the |a |an )?")
 _EDGE_PUNCTUATION = " ,:;-\u2013\u2014"
@@ -286,18 +287,21 @@ def parse_attribution(subject: str) -> Speaker | None:
             return Speaker(name, ", ".join(o for o in others if o) or None, "name")
     last = segments[-1]
     words = last.split()
-    if words and words[-1].lower() in UNNAMED_HEADS and len(words) <= 6:
-        return Speaker(last[0].upper() + last[1:], None, "unnamed")
     if (
         words
         and len(words) <= 6
-        and any(w.lower() in TITLE_WORDS for w in words)
-        and all(w[0].isupper() or w in ("of", "for", "and") for w in words)
+        and (words[-1].lower() in UNNAMED_HEADS or words[-1].lower() in _PLURAL_TITLES)
     ):
-        # "The Minister", "the Prime Minister", "The PM": resolved against the story's people.
+        return Speaker(last[0].upper() + last[1:], None, "unnamed")  # "Ministers said" names nobody
+    if (
+        words
+        and len(words) <= 6
+        and words[-1].lower() in TITLE_WORDS
+        and all(w[0].isupper() or w.lower() in TITLE_WORDS or w in ("of", "for", "and") for w in words)
+    ):
+        # "The Minister", "the deputy First Minister", "The PM", "the minister": resolved against the
+        # story's people.
         return Speaker(last, None, "reference")
-    if len(words) <= 4 and words and words[-1].lower() in TITLE_WORDS and words[-1][0].islower():
-        return Speaker(last, None, "reference")  # "the minister added"
     return None
 
 
@@ -333,8 +337,18 @@ def name_runs(text: str) -> list[tuple[int, str, str | None]]:
     after "the" with no job title in it is a thing ("the London Gateway"), not a person.
     """
     found: list[tuple[int, str, str | None]] = []
+    title_before: tuple[int, str] | None = None  # a bare job title ending just before ", <name>"
     for match in _RUN.finditer(text):
-        tokens = [t.rstrip(".,;:") for t in match.group(0).split()]
+        apposed = title_before[1] if title_before and title_before[0] == match.start() else None
+        raw = match.group(0)
+        tokens = [t.rstrip(".,;:") for t in raw.split() if t.rstrip(".").lower() not in ("rt", "hon")]
+        # A lowercase title word just before the run belongs to it: "deputy First Minister".
+        word_before = text[max(0, match.start() - 12) : match.start()].split()[-1:]
+        if word_before and word_before[0] in TITLE_WORDS:
+            tokens = word_before + tokens
+        if tokens and tokens[-1].lower() in TITLE_WORDS:  # a bare job title: "First Minister"
+            title_before = (match.end() + 2, " ".join(tokens)) if text.startswith(", ", match.end()) else None
+            continue
         while tokens and _is_post_nominal(tokens[-1]):
             tokens.pop()
         if not tokens:
@@ -348,7 +362,7 @@ def name_runs(text: str) -> list[tuple[int, str, str | None]]:
         if len(real) >= 2 or (real and name_tokens[0] in HONORIFICS):
             name = _name_from_run(name_tokens, False)
             role_tokens = tokens[: len(tokens) - len(name)] if titled else []
-            role = " ".join(role_tokens) or None
+            role = " ".join(role_tokens) or apposed
             found.append((match.start(), _POSSESSIVE.sub("", " ".join(name)), role))
     return found
 

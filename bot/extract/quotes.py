@@ -433,6 +433,8 @@ class _Resolver:
                         kept = [t for t in tokens if t in HONORIFICS and t not in full.split()]
                         name = " ".join(kept + full.split())
                     return name, role or full_role
+            if role is None:  # "Mary O’Hara said:" after "Health Minister Mary O’Hara has ..."
+                role = next((r for _, n, r in self.mentions if r and n == name), None)
             return name, role
         # "Mrs Kelly", "Sir Martin", "Minister Murphy": the full name printed or listed elsewhere.
         role = role or _role_word(name)

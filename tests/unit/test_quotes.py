@@ -254,6 +254,20 @@ def test_people_list_gives_the_fuller_name_and_resolves_the_minister() -> None:
     assert [q.speaker for q in found] == ["Nicholas Ashley Smith", "Nicholas Ashley Smith"]
 
 
+def test_titles_printed_apart_from_names_and_plural_speakers() -> None:
+    found = quotes(
+        "The economy will grow, deputy First Minister, Mark Gill has said.",
+        "First Minister Rt. Hon Peter D Roberts MLA was also at the event.",
+        'The deputy First Minister said: "As an Executive we want to grow the economy.',
+        '"The work of the Chamber is an important part of this programme."',
+        "Commenting, Ministers said: “We are pleased to give some detail on a range of policy decisions.”",
+    )
+    assert [(q.speaker, q.role) for q in found] == [
+        ("Mark Gill", "deputy First Minister"),
+        ("Ministers", None),
+    ]
+
+
 def test_several_speakers_and_a_spokesperson() -> None:
     found = quotes(
         "A Welsh Government spokesperson said:",
