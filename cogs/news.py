@@ -32,8 +32,7 @@ class News(commands.GroupCog, group_name="news", group_description="UK governmen
 
     def __init__(self, bot: NewsBot) -> None:
         self.bot = bot
-        # Built here from the store rather than taken from the bot, so the cog needs nothing else.
-        self.news = NewsCommands(bot.store)
+        self.news: NewsCommands = bot.news  # the command layer, shared with anything else the bot runs
         super().__init__()
 
     async def _answer(self, interaction: discord.Interaction, work: Awaitable[Answer]) -> None:
