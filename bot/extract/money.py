@@ -363,7 +363,12 @@ def _eligible(mentions: list[_Mention], entries: list[_Entry]) -> list[int]:
 def _resolve(
     sentences: list[_Sentence], number: int, entries: list[_Entry], headline: int | None
 ) -> int | None:
-    """What "This", "The funding", "Other allocations" at the start of sentence `number` refer to."""
+    """What "This", "The funding", "Other allocations" at the start of sentence `number` refer to.
+
+    The figure of the sentence before, in the same paragraph; across a paragraph break "This" is
+    rather the story's own news (its headline figure) than the last detail of the paragraph before.
+    """
+    block = sentences[number].block_index
     for back in range(number - 1, max(number - 4, -1), -1):
         previous = sentences[back]
         if previous.block_index < 0:
@@ -372,6 +377,8 @@ def _resolve(
             return previous.referent
         if not previous.mentions:
             continue
+        if previous.block_index != block and headline is not None:
+            break
         candidates = _eligible(previous.mentions, entries)
         if len(candidates) == 1:
             return candidates[0]

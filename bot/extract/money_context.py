@@ -40,11 +40,11 @@ _NOT_FUNDING = _words(
     "totalled decrease export exports import imports turnover revenue revenues gdp loan loans borrowing "
     "borrow borrowed guarantee guarantees target raise raised raising fundraising transferred bill bills tax "
     "taxes vat income sold bought sale sales fraud stolen bribe bribes profit profits mortgage mortgages rent "
-    "rents economy"
+    "rents economy damage average insurance claim claims"
 )
 _NOT_FUNDING_PAIRS = frozenset(
     {("better", "off"), ("black", "hole"), ("pay", "rise"), ("increase", "of"), ("rise", "of"), ("fall", "of"),
-     ("drop", "of"), ("spending", "power"), ("economic", "output")}
+     ("drop", "of"), ("spending", "power"), ("economic", "output"), ("estimated", "at")}
 )  # fmt: skip
 _FUNDING = _words(
     "fund funds funded funding invest invests invested investing investment investments allocate allocated "
