@@ -96,6 +96,8 @@ _MAX_CHAIN = 40  # paragraphs in one quote: a runaway guard for texts that never
 _MAX_SCAN = 20_000
 _MAX_MARKS = 400
 _MAX_QUOTES = 200
+TITLE_INDEX = -2  # Quote.block_index of a headline quote (the money extractor's convention too)
+DESCRIPTION_INDEX = -1
 _MAX_BLOCKS = 2_000  # press releases have tens of paragraphs; a longer text is searched this far
 
 
@@ -120,7 +122,11 @@ class _Found:
 
 
 def extract_quotes(story: Story) -> tuple[Quote, ...]:
-    """All quotes in the story, in reading order. A quote from the title has block_index -1."""
+    """All quotes in the story, in reading order.
+
+    A quote in the title has block_index TITLE_INDEX (-2), one in a standfirst that is not a block
+    DESCRIPTION_INDEX (-1), as for money figures.
+    """
     return _Extractor(story).run()
 
 
@@ -135,7 +141,7 @@ class _Extractor:
     # --- the walk over the blocks ------------------------------------------------------------
 
     def run(self) -> tuple[Quote, ...]:
-        self._title()
+        self._headlines()
         blocks = self.blocks
         pending: Speaker | None = None
         last_unmarked_end = -10  # last block of the latest unmarked quote, for a quote that resumes
@@ -264,16 +270,23 @@ class _Extractor:
                 return i, speaker, None
         return i, None, None
 
-    def _title(self) -> None:
-        """Headline quotes: “Whole country behind Paralympic team” – Prime Minister Gordon Brown."""
-        title = self.story.title
-        for span in _spans(title):
-            if not (span.opened and span.closed):
-                continue
-            after = _clause_after(title, span.close_end)
-            speaker = _attribution_before(title[: span.open_at]) or _attribution_after(after, dash=True)
-            if speaker is not None:
-                self._emit(_Found(speaker, [title[span.start : span.end]], -1))
+    def _headlines(self) -> None:
+        """Quotes in the title (“Whole country behind Paralympic team” – Prime Minister Gordon Brown)
+        and in a standfirst that is not also the first block (Content API items)."""
+        story = self.story
+        texts = [(TITLE_INDEX, story.title)]
+        if story.description and (not story.blocks or story.blocks[0].text != story.description):
+            texts.append((DESCRIPTION_INDEX, story.description))
+        for index, text in texts:
+            text = text[:_MAX_SCAN]
+            for span in _spans(text):
+                if not (span.opened and span.closed):
+                    continue
+                before = text[_sentence_start(text, span.open_at, 0) : span.open_at]
+                after = _clause_after(text, span.close_end)
+                speaker = _attribution_before(before) or _attribution_after(after, dash=True)
+                if speaker is not None and speaker.kind != "unnamed":
+                    self._emit(_Found(speaker, [text[span.start : span.end]], index))
 
     # --- chains of paragraphs -------------------------------------------------------------------
 

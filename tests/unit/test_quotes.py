@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.extract.names import parse_attribution, strip_name
-from bot.extract.quotes import extract_quotes
+from bot.extract.quotes import DESCRIPTION_INDEX, TITLE_INDEX, extract_quotes
 from bot.models import Block, BlockKind, Person, Quote, Story
 from bot.parsing.text import parse_text
 
@@ -290,7 +290,16 @@ def test_headline_quote_and_the_pm() -> None:
         ("Gordon Brown", "our athletes every success"),
         ("Gordon Brown", "I know the whole country will be right behind them."),
     ]
-    assert found[0].block_index == -1
+    assert found[0].block_index == TITLE_INDEX
+
+
+def test_standfirst_quote_when_the_standfirst_is_not_a_block() -> None:
+    blocks = (Block(BlockKind.PARAGRAPH, "The scheme opens in May across England and Wales."),)
+    description = "“This is a landmark day for carers,” said Health Secretary Anna Price."
+    found = extract_quotes(Story("T", blocks, "x", "content_api", description=description))
+    assert [(q.speaker, q.text, q.block_index) for q in found] == [
+        ("Anna Price", "This is a landmark day for carers", DESCRIPTION_INDEX)
+    ]
 
 
 def test_scare_quotes_titles_and_reported_speech_are_not_quotes() -> None:
