@@ -287,7 +287,9 @@ def _absorb(entry: _Entry, mention: _Mention, first: bool) -> None:
     if better:
         entry.purpose, entry.strong_purpose = context.purpose, context.strong_purpose
     entry.period = entry.period or context.period
-    entry.funder = entry.funder or context.funder
+    # A funder named in the body beats the title's shorthand ("Minister announces £3.5m").
+    if context.funder and (entry.funder is None or first_outside_title):
+        entry.funder = context.funder
     entry.qualifier = entry.qualifier or context.qualifier
     entry.total = entry.total or context.total
 

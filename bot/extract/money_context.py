@@ -40,7 +40,7 @@ _NOT_FUNDING = _words(
     "totalled decrease export exports import imports turnover revenue revenues gdp loan loans borrowing "
     "borrow borrowed guarantee guarantees target raise raised raising fundraising transferred bill bills tax "
     "taxes vat income sold bought sale sales fraud stolen bribe bribes profit profits mortgage mortgages rent "
-    "rents economy damage average insurance claim claims"
+    "rents economy damage average insurance claim claims need needs needed require requires required"
 )
 _NOT_FUNDING_PAIRS = frozenset(
     {("better", "off"), ("black", "hole"), ("pay", "rise"), ("increase", "of"), ("rise", "of"), ("fall", "of"),
@@ -193,7 +193,9 @@ def read_context(left: str, right: str, amount: Decimal | None = None) -> Contex
         since_money = max(i for i, t in enumerate(left_low) if t in _SIGNS) + 1
     clause_end = _clause_end(right_tokens, right_low)
     head, phrase = _noun_after(right, right_tokens, right_low)
-    funding = _is_funding(left_low, right_low, head, amount)
+    funding = _is_funding(
+        _outside_names(left_tokens, left_low), _outside_names(right_tokens, right_low), head, amount
+    )
     purpose, strong = _purpose(
         left_tokens, left_low, right_tokens[:clause_end], right_low[:clause_end], head, phrase
     )
@@ -273,6 +275,19 @@ def _noun_after(right: str, tokens: list[str], low: list[str]) -> tuple[str | No
         if key in _FUNDING_NOUNS or key in _VALUE_NOUNS and word == key:
             return key, " ".join(words)
     return None, " ".join(words) or None
+
+
+def _outside_names(tokens: list[str], low: list[str]) -> list[str]:
+    """Lower-cased tokens with words of Title Case names blanked: "Special Educational Need support"."""
+    if not any(t[:1].isupper() for t in tokens):
+        return low
+    result = list(low)
+    for i, token in enumerate(tokens):
+        if token[:1].isupper() and (
+            i and tokens[i - 1][:1].isupper() or i + 1 < len(tokens) and tokens[i + 1][:1].isupper()
+        ):
+            result[i] = ""
+    return result
 
 
 def _small(amount: Decimal | None) -> bool:
@@ -371,7 +386,7 @@ def _purpose(
     subject = _subject(left, left_low)
     if subject:
         return subject, True
-    if phrase and head not in _GENERIC and phrase[:1].isupper() or phrase and _informative(phrase):
+    if phrase and head not in _GENERIC and phrase[:1].isupper() or phrase and head and _informative(phrase):
         return _trim(phrase.split()), False  # "£11.4million Waste Management" in a list, "£360m grant pot"
     return None, False
 
