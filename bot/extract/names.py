@@ -71,6 +71,10 @@ _LEAD_IN_WORDS = _words(
     "additionally and but as while when with"
 )
 _ARTICLES = ("the ", "a ", "an ")
+_NOISE_WORDS = _words(
+    "has have had also today yesterday then further again later previously recently earlier subsequently "
+    "once now tonight this morning afternoon evening week"
+)
 _PLURAL_TITLES = frozenset(("ministers", "officials", "spokespeople", "leaders"))
 _TERRITORIAL = frozenset(("Lord", "Baroness", "Baron", "Lady", "Viscount", "Earl"))
 _WHO_IS = re.compile(r"^who (?:is|was|are) (?:the |a |an )?")
@@ -261,13 +265,20 @@ def parse_attribution(subject: str) -> Speaker | None:
     `subject` is what stands before "said" ("Cllr David Harvey, deputy leader of Westminster City Council,")
     or after it ("the Secretary of State for X, Jane Doe").
     """
-    text = " ".join(subject.strip(_EDGE_PUNCTUATION).split())
+    words = subject.strip(_EDGE_PUNCTUATION).split()
+    # "Jane Smith has also said", "said the minister today": auxiliaries and times are nobody's name.
+    while words and words[-1].lower().strip(",") in _NOISE_WORDS:
+        words.pop()
+    text = " ".join(words).strip(_EDGE_PUNCTUATION)
     if not text or len(text) > 250:
         return None
     lowered = text.lower()
     for prefix in ("the right honourable ", "the rt hon ", "rt hon "):
         lowered = lowered.replace(prefix, " ")
     segments = [_strip_article(_clean_segment(s)) for s in _split_commas(text)]
+    # "said the minister, adding that ...": a trailing participle clause is not part of the speaker.
+    while len(segments) > 1 and segments[-1].split()[0].endswith("ing") and segments[-1][0].islower():
+        segments.pop()
     segments = [s for s in _drop_lead_in([s for s in segments if s]) if s]
     if not segments:
         return None

@@ -653,10 +653,12 @@ def _attribution_after(after: str, dash: bool = False) -> Speaker | None:
         subject = clause[match.end() :]
         subject = re.sub(r"\b(?:today|yesterday|this \w+|last \w+|in a statement)\b.*$", "", subject)
         return parse_attribution(subject)
-    if match and re.fullmatch(r"(?:today|yesterday|also|this \w+)?\s*", clause[match.end() :].strip()):
-        subject = clause[: match.start()]
-        subject = re.sub(r"\b(?:today|also|has|had|have)\s*$", "", subject.strip())
-        return parse_attribution(subject)
+    if match and (
+        re.fullmatch(r"(?:today|yesterday|also|this \w+)?\s*", clause[match.end() :].strip())
+        or (clause[match.end() :].lstrip().startswith(",") and len(clause[: match.start()].split()) <= 8)
+    ):
+        # " X said." / " X said today." / " he said, adding that ...": the speaker stands before the verb.
+        return parse_attribution(clause[: match.start()])
     if dash and clause[:1] in "–—-":
         return parse_attribution(clause[1:])
     return None

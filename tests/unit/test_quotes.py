@@ -168,6 +168,17 @@ def test_inline_attribution_layouts() -> None:
     ]
 
 
+def test_auxiliaries_and_trailing_clauses_are_not_part_of_the_speaker() -> None:
+    found = quotes(
+        "Transport Secretary Lou Haigh has said: “We are fixing the railways.”",
+        "“It will take time,” she said, adding that fares would be frozen.",
+    )
+    assert [(q.speaker, q.role, q.text) for q in found] == [
+        ("Lou Haigh", "Transport Secretary", "We are fixing the railways."),
+        ("Lou Haigh", "Transport Secretary", "It will take time"),
+    ]
+
+
 def test_quote_starting_mid_paragraph_runs_into_next_paragraphs() -> None:
     found = quotes(
         "Welcoming the announcement, Sir Martin Dale, the agency’s chair, said: “I am very grateful for this.",
