@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.extract.names import parse_attribution, strip_name
 from bot.extract.quotes import DESCRIPTION_INDEX, TITLE_INDEX, extract_quotes
@@ -430,3 +432,24 @@ def test_many_paragraphs_of_quotes_complete() -> None:
     blocks = tuple(Block(BlockKind.PARAGRAPH, p) for p in paragraphs)
     found = extract_quotes(Story("T", blocks, "x", "text"))
     assert found and found[0].speaker == "Jane Doe"
+
+
+_TOKENS = st.sampled_from(
+    ["“", "”", "‘", "’", '"', "''", "said", "said:", "says", "added", "Jane", "Smith", "Cllr", "Minister",
+     "the", "The", "We", "I", "our", ",", ".", ":", "–", "MP", "O’Neill", "she", "He", "is", "will", "\n"]
+)  # fmt: skip
+
+
+@given(st.lists(st.lists(_TOKENS, max_size=40).map(" ".join), min_size=1, max_size=8))
+@settings(max_examples=300, deadline=None)
+def test_any_text_gives_well_formed_quotes(paragraphs: list[str]) -> None:
+    blocks = tuple(Block(BlockKind.PARAGRAPH, " ".join(p.split()) or "x") for p in paragraphs)
+    title = paragraphs[0][:80]
+    for quote in extract_quotes(Story(title, blocks, "x", "text")):
+        assert quote.text.strip()
+        first = quote.text.split("\n\n")[0]
+        if quote.block_index == TITLE_INDEX:
+            assert first in title
+        else:
+            assert 0 <= quote.block_index < len(blocks)
+            assert first.rstrip("”'\"") in blocks[quote.block_index].text
