@@ -22,7 +22,7 @@ import bisect
 import itertools
 import logging
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from bot.extract.money_context import Context, read_context
@@ -59,6 +59,19 @@ _INCLUDES = re.compile(
     r"|\bincludes?\b|\bcomprising\b|\bcomprises\b|\bconsists?\s+of\b|\bmade\s+up\s+of\b|\bbroken\s+down\b"
     r"|\bbreaks\s+down\b|\bbreakdown\b|\bas\s+follows\b|\bsplit\s+(?:between|into|as)\b",
     re.IGNORECASE,
+)
+# Cheap test before the pattern: every trigger contains one of these.
+_INCLUDE_KEYS = (
+    "includ",
+    "of which",
+    "compris",
+    "consist",
+    "broken down",
+    "breaks down",
+    "breakdown",
+    "follows",
+    "made up",
+    "split",
 )
 _NOT_INCLUDED = re.compile(
     r"\b(?:on\s+top\s+of|in\s+addition\s+to|as\s+well\s+as|adding\s+to|adds\s+to|plus|alongside|besides)\b",
@@ -197,7 +210,11 @@ def _find_all(texts: list[tuple[int, str, bool]]) -> list[list[Found]]:
         index = bisect.bisect_right(bases, item.start) - 1
         base = bases[index]
         if item.end - base <= len(rest[index][1]):
-            per_text[index + 1].append(replace(item, start=item.start - base, end=item.end - base))
+            per_text[index + 1].append(
+                Found(
+                    item.start - base, item.end - base, item.surface, item.amount, item.currency, item.bound
+                )
+            )
             budget -= 1
     return per_text
 
@@ -409,6 +426,9 @@ def _inclusions(sentences: list[_Sentence], number: int, entries: list[_Entry], 
     """ "£40 million ..., which includes £11 million ..." and lists after "... includes:"."""
     sentence = sentences[number]
     text = sentence.text[sentence.start : sentence.end]
+    lowered = text.lower()
+    if not any(key in lowered for key in _INCLUDE_KEYS):
+        return
     for trigger in _INCLUDES.finditer(text):
         at = sentence.start + trigger.start()
         before = [m for m in sentence.mentions if m.found.end <= at and not m.context.prior]

@@ -194,7 +194,11 @@ def read_context(left: str, right: str, amount: Decimal | None = None) -> Contex
     clause_end = _clause_end(right_tokens, right_low)
     head, phrase = _noun_after(right, right_tokens, right_low)
     funding = _is_funding(
-        _outside_names(left_tokens, left_low), _outside_names(right_tokens, right_low), head, amount
+        _outside_names(left_tokens[-20:], left_low[-20:]),
+        _outside_names(right_tokens[:12], right_low[:12]),
+        head,
+        amount,
+        left_low[-15:] + right_low[:8],
     )
     purpose, strong = _purpose(
         left_tokens, left_low, right_tokens[:clause_end], right_low[:clause_end], head, phrase
@@ -294,7 +298,9 @@ def _small(amount: Decimal | None) -> bool:
     return amount is not None and amount < SMALL_AMOUNT
 
 
-def _is_funding(left: list[str], right: list[str], head: str | None, amount: Decimal | None = None) -> bool:
+def _is_funding(
+    left: list[str], right: list[str], head: str | None, amount: Decimal | None, around: list[str]
+) -> bool:
     if head in _VALUE_NOUNS:
         return False  # lower-case only: "University Research & Development" is a name, not a building
     if head in _FUNDING_NOUNS:
@@ -305,7 +311,7 @@ def _is_funding(left: list[str], right: list[str], head: str | None, amount: Dec
     # "The fund, worth £75 million", "The package is worth up to £1.5bn": a fund's size, not a value.
     if _VALUE_WORDS.intersection(near_left[-5:]) and not _FUNDING_NOUNS.isdisjoint(near_left[-7:]):
         return True
-    if _small(amount) and not _INDIVIDUALS.isdisjoint(left[-15:] + right[:8]):
+    if _small(amount) and not _INDIVIDUALS.isdisjoint(around):
         return False  # what a household, worker or driver gets, pays or saves
     if _CUE_WORDS.isdisjoint(near_left) and _CUE_WORDS.isdisjoint(near_right):
         return True
