@@ -251,19 +251,18 @@ class Store:
         """Quoted people whose name has words starting with what was typed ("Johns" → "Jo Johnson")."""
         expression = match_expression(prefix, prefix=True, join=" ")
         if not expression:
-            rows = await self._conn.execute_fetchall(
-                "SELECT speaker FROM quotes WHERE speaker != '' GROUP BY speaker COLLATE NOCASE"
-                " ORDER BY count(*) DESC, speaker LIMIT ?",
-                (limit,),
+            # nothing typed yet: the people quoted most recently
+            recent = await self._conn.execute_fetchall(
+                "SELECT speaker FROM quotes WHERE speaker != '' ORDER BY story_id DESC LIMIT ?", (limit * 20,)
             )
-        else:
-            rows = await self._conn.execute_fetchall(
-                "SELECT sp.name FROM speakers_fts f JOIN speakers sp ON sp.id = f.rowid"
-                " WHERE speakers_fts MATCH ?"
-                " AND EXISTS (SELECT 1 FROM quotes q WHERE q.speaker = sp.name COLLATE NOCASE)"
-                " ORDER BY f.rank, sp.name LIMIT ?",
-                (expression, limit),
-            )
+            return list(dict.fromkeys(row[0] for row in recent))[:limit]
+        rows = await self._conn.execute_fetchall(
+            "SELECT sp.name FROM speakers_fts f JOIN speakers sp ON sp.id = f.rowid"
+            " WHERE speakers_fts MATCH ?"
+            " AND EXISTS (SELECT 1 FROM quotes q WHERE q.speaker = sp.name COLLATE NOCASE)"
+            " ORDER BY f.rank, sp.name LIMIT ?",
+            (expression, limit),
+        )
         return [row[0] for row in rows]
 
     async def complete_organisations(self, prefix: str, limit: int = 25) -> list[tuple[str, str]]:
@@ -284,7 +283,7 @@ class Store:
     async def quotes(
         self, story_id: str | None = None, speaker: str | None = None, limit: int = 25
     ) -> list[QuoteHit]:
-        """Quotes, newest stories first; `speaker` matches the whole name in any case."""
+        """Quotes, newest (latest ingested) stories first; `speaker` matches the whole name in any case."""
         return await self._read(_quotes, story_id, speaker, limit)
 
     async def funding(
@@ -561,6 +560,7 @@ def _search(conn: sqlite3.Connection, expression: str, limit: int) -> list[Searc
 def _quotes(
     conn: sqlite3.Connection, story_id: str | None, speaker: str | None, limit: int
 ) -> list[QuoteHit]:
+    """Newest story first (the latest ingested), each story's quotes in reading order."""
     where, params = ["1"], []
     if story_id is not None:
         where.append("q.story_id = ?")
@@ -568,10 +568,14 @@ def _quotes(
     if speaker is not None:
         where.append("q.speaker = ? COLLATE NOCASE")
         params.append(clean_text(speaker))
+    if story_id is None and speaker is None:
+        # take the newest stories first, so the index gives the order instead of a sort of every quote
+        where.append("q.story_id IN (SELECT DISTINCT story_id FROM quotes ORDER BY story_id DESC LIMIT ?)")
+        params.append(limit)
     rows = conn.execute(
         "SELECT s.short_id, s.title, q.speaker, q.role, q.text, q.block_index"
         " FROM quotes q JOIN stories s ON s.id = q.story_id"
-        f" WHERE {' AND '.join(where)} ORDER BY s.listed_at DESC, s.id DESC, q.position LIMIT ?",
+        f" WHERE {' AND '.join(where)} ORDER BY q.story_id DESC, q.position LIMIT ?",
         (*params, limit),
     ).fetchall()
     return [QuoteHit(row[0], row[1], Quote(row[2], row[3], row[4], row[5])) for row in rows]
@@ -580,20 +584,34 @@ def _quotes(
 def _funding(
     conn: sqlite3.Connection, story_id: str | None, min_amount: Decimal | None, limit: int, funding_only: bool
 ) -> list[MoneyHit]:
+    """With `min_amount`, biggest first; otherwise newest story first, in reading order."""
     where, params = ["1"], []
+    newest = min_amount is None and story_id is None
     if funding_only:
-        where.append("m.is_funding = 1")
+        # "+" keeps SQLite off the amount index when listing newest first: from the primary key the
+        # first `limit` stories are enough, from the amount index every funding row would be sorted
+        where.append("+m.is_funding = 1" if newest else "m.is_funding = 1")
     if story_id is not None:
         where.append("m.story_id = ?")
         params.append(_rowid(conn, story_id))
     if min_amount is not None:
         where.append("m.amount_minor >= ?")
         params.append(int((min_amount * 100).to_integral_value()))
-    order = "m.amount_minor DESC, s.id DESC" if min_amount is not None else "s.listed_at DESC, s.id DESC"
+    if newest:
+        where.append(
+            "m.story_id IN (SELECT DISTINCT story_id FROM money WHERE +is_funding >= ?"
+            " ORDER BY story_id DESC LIMIT ?)"
+        )
+        params.extend([int(funding_only), limit])
+    order = (
+        "m.amount_minor DESC, m.story_id DESC, m.position"
+        if min_amount is not None
+        else "m.story_id DESC, m.position"
+    )
     rows = conn.execute(
         f"SELECT s.short_id, s.title, {_MONEY_COLUMNS}"
         " FROM money m JOIN stories s ON s.id = m.story_id"
-        f" WHERE {' AND '.join(where)} ORDER BY {order}, m.position LIMIT ?",
+        f" WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ?",
         (*params, limit),
     ).fetchall()
     return [MoneyHit(row[0], row[1], _money(row, 2)) for row in rows]

@@ -479,3 +479,28 @@ async def test_state_is_a_small_key_value_table(store: Store) -> None:
 async def test_get_unknown_story(store: Store) -> None:
     with pytest.raises(StoryNotFound):
         await store.get("nope")
+
+
+async def test_listings_are_newest_story_first_in_reading_order(store: Store) -> None:
+    ids = []
+    for n in range(3):
+        extraction = Extraction(
+            quotes=(Quote("Jo Johnson", None, f"first {n}", 0), Quote("Sam Khan", None, f"second {n}", 1)),
+            money=(
+                Money(f"£{n + 1} million", Decimal((n + 1) * 1_000_000), "GBP", True, 0),
+                Money(f"£{n + 1}0", Decimal((n + 1) * 10), "GBP", True, 1),
+            ),
+        )
+        ids.append((await store.save(news(f"story-{n}", title=f"Story {n}"), extraction)).story_id)
+    quotes = await store.quotes(limit=3)
+    assert [(h.story_id, h.quote.text) for h in quotes] == [
+        (ids[2], "first 2"),
+        (ids[2], "second 2"),
+        (ids[1], "first 1"),
+    ]
+    assert [h.quote.text for h in await store.quotes(speaker="sam khan", limit=2)] == ["second 2", "second 1"]
+    figures = await store.funding(limit=3)
+    assert [h.money.surface for h in figures] == ["£3 million", "£30", "£2 million"]
+    biggest = await store.funding(min_amount=Decimal(0), limit=3)
+    assert [h.money.surface for h in biggest] == ["£3 million", "£2 million", "£1 million"]
+    assert await store.complete_speakers("") == ["Jo Johnson", "Sam Khan"]
