@@ -298,6 +298,8 @@ def parse_attribution(subject: str) -> Speaker | None:
             return Speaker(name, ", ".join(o for o in others if o) or None, "name")
     last = segments[-1]
     words = last.split()
+    if words and words[0].lower() in UNNAMED_HEADS and len(words) <= 10:
+        return Speaker(last[0].upper() + last[1:], None, "unnamed")  # "a spokesperson for the Department"
     if (
         words
         and len(words) <= 6
@@ -381,6 +383,6 @@ def name_runs(text: str) -> list[tuple[int, str, str | None]]:
 # A run of capitalised words (apostrophes and hyphens inside, particles between). Each step consumes at
 # least one character and the alternatives cannot overlap, so matching stays linear.
 _RUN = re.compile(
-    r"(?<![\w’'])(?:[A-Z](?:[\w.-]|[’'](?=\w))*|[a-z][’'][A-Z]\w*)"
-    r"(?:[ ](?:(?:de|van|von|bin|al|le|la|du|da|di|der|den|ter)[ ])?(?:[A-Z](?:[\w.-]|[’'](?=\w))*|[a-z][’'][A-Z]\w*))+"
+    r"(?<![\w’'])(?:[A-ZÀ-ÖØ-Þ](?:[\w.-]|[’'](?=\w))*|[a-z][’'][A-ZÀ-ÖØ-Þ]\w*)"
+    r"(?:[ ](?:(?:de|van|von|bin|al|le|la|du|da|di|der|den|ter)[ ])?(?:[A-ZÀ-ÖØ-Þ](?:[\w.-]|[’'](?=\w))*|[a-z][’'][A-ZÀ-ÖØ-Þ]\w*))+"
 )

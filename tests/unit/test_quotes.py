@@ -289,6 +289,10 @@ def test_several_speakers_and_a_spokesperson() -> None:
         "Tackling violence requires a cross-society approach.",
     )
     assert [q.speaker for q in found] == ["Welsh Government spokesperson", "Theresa Mayhew"]
+    found = quotes(
+        "A spokesperson for the Department for Education said: “We will study the report closely.”"
+    )
+    assert [q.speaker for q in found] == ["Spokesperson for the Department for Education"]
 
 
 def test_headline_quote_and_the_pm() -> None:
