@@ -365,6 +365,8 @@ class _Extractor:
     # --- speakers -------------------------------------------------------------------------------
 
     def _emit(self, found: _Found) -> None:
+        if not any(c.isalnum() for text in found.texts for c in text):
+            return  # marks or punctuation alone say nothing
         if found.speaker is None:
             found.speaker = Speaker("", None, "unnamed")
         resolved = self.resolver.resolve(found.speaker, found.block_index)
