@@ -55,6 +55,7 @@ _INTRO_TAIL = re.compile(
 _MARK = re.compile(r"''|[“”\"‘’]")
 _QUOTE_CHARS = ("“", "”", '"', "‘", "''")
 _SENTENCE_END = re.compile(r"[.!?][”’\"']*(?:\s+|$)")
+_ALNUM = re.compile(r"[^\W_]")
 _WORD = re.compile(r"[\w’'-]+")
 # Voice of an unmarked paragraph: first person is the speaker's; "said" and descriptions are the writer's.
 # Contractions need no listing: "I’m" and "We’re" start with the word "I" / "We" before the apostrophe.
@@ -365,7 +366,7 @@ class _Extractor:
     # --- speakers -------------------------------------------------------------------------------
 
     def _emit(self, found: _Found) -> None:
-        if not any(c.isalnum() for text in found.texts for c in text):
+        if not any(_ALNUM.search(text) for text in found.texts):
             return  # marks or punctuation alone say nothing
         if found.speaker is None:
             found.speaker = Speaker("", None, "unnamed")
