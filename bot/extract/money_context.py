@@ -23,9 +23,8 @@ def _words(text: str) -> frozenset[str]:
 
 # Tokens come from str.translate + str.split (C speed; a tokenising regex costs several times more):
 # punctuation that matters becomes its own token, quotation marks become spaces.
-_SPACED = str.maketrans(
-    {**{c: f" {c} " for c in "£$€;:,()–—!?"}, **{c: " " for c in '“”"‘'}, "\u00a0": " ", "\n": " "}
-)
+# (str.replace of the few characters present beats str.translate with a table of strings.)
+_SPACED_PAIRS = tuple((c, f" {c} ") for c in "£$€;:,()–—!?") + tuple((c, " ") for c in '“”"‘')
 _EDGE = "’'.\u2019"
 _BREAKS = frozenset(";:()–—!?-")
 _SIGNS = frozenset("£$€")
@@ -180,10 +179,8 @@ class Context:
 
 def read_context(left: str, right: str, amount: Decimal | None = None) -> Context:
     """`left` ends where the amount starts and `right` begins where it ends, both within one sentence."""
-    left_tokens = _tokens(left[-LEFT_WINDOW:], drop_first=len(left) > LEFT_WINDOW)
-    right_tokens = _tokens(right[:RIGHT_WINDOW], drop_last=len(right) > RIGHT_WINDOW)
-    left_low = [t.lower() for t in left_tokens]
-    right_low = [t.lower() for t in right_tokens]
+    left_tokens, left_low = _tokens(left[-LEFT_WINDOW:], drop_first=len(left) > LEFT_WINDOW)
+    right_tokens, right_low = _tokens(right[:RIGHT_WINDOW], drop_last=len(right) > RIGHT_WINDOW)
     # The amount's own clause on the left: after the last ";"/":" (the sentence is already cut).
     if ";" in left_low or ":" in left_low:
         cut = max(i for i, t in enumerate(left_low) if t in (";", ":")) + 1
@@ -193,13 +190,7 @@ def read_context(left: str, right: str, amount: Decimal | None = None) -> Contex
         since_money = max(i for i, t in enumerate(left_low) if t in _SIGNS) + 1
     clause_end = _clause_end(right_tokens, right_low)
     head, phrase = _noun_after(right, right_tokens, right_low)
-    funding = _is_funding(
-        _outside_names(left_tokens[-20:], left_low[-20:]),
-        _outside_names(right_tokens[:12], right_low[:12]),
-        head,
-        amount,
-        left_low[-15:] + right_low[:8],
-    )
+    funding = _is_funding(left_tokens, left_low, right_tokens, right_low, head, amount)
     purpose, strong = _purpose(
         left_tokens, left_low, right_tokens[:clause_end], right_low[:clause_end], head, phrase
     )
@@ -222,16 +213,26 @@ def read_context(left: str, right: str, amount: Decimal | None = None) -> Contex
     )
 
 
-def _tokens(text: str, drop_first: bool = False, drop_last: bool = False) -> list[str]:
-    """Words ("Covid-19", "NI’s", "2.5") and punctuation tokens; a word cut by the window is dropped."""
-    tokens = text.translate(_SPACED).split()
+def _tokens(text: str, drop_first: bool = False, drop_last: bool = False) -> tuple[list[str], list[str]]:
+    """Words ("Covid-19", "NI’s", "2.5") and punctuation tokens, as printed and lower-cased.
+
+    A word cut by the window's edge is dropped, and so is the sentence's full stop.
+    """
+    spaced = text
+    for char, replacement in _SPACED_PAIRS:
+        if char in spaced:
+            spaced = spaced.replace(char, replacement)
+    tokens, low = spaced.split(), spaced.lower().split()
+    if len(low) != len(tokens):  # lower() can change a rare character into a space-separated pair
+        low = [t.lower() for t in tokens]
     if drop_first and tokens:
-        tokens = tokens[1:]
+        tokens, low = tokens[1:], low[1:]
     if drop_last and tokens:
-        tokens = tokens[:-1]
+        tokens, low = tokens[:-1], low[:-1]
     elif tokens and tokens[-1][-1:] in _EDGE:
-        tokens[-1] = tokens[-1].rstrip(_EDGE) or tokens[-1]  # the sentence's full stop
-    return tokens
+        tokens[-1] = tokens[-1].rstrip(_EDGE) or tokens[-1]
+        low[-1] = low[-1].rstrip(_EDGE) or low[-1]
+    return tokens, low
 
 
 def _has(tokens: list[str], words: frozenset[str], pairs: frozenset[tuple[str, str]]) -> bool:
@@ -299,7 +300,12 @@ def _small(amount: Decimal | None) -> bool:
 
 
 def _is_funding(
-    left: list[str], right: list[str], head: str | None, amount: Decimal | None, around: list[str]
+    left_tokens: list[str],
+    left: list[str],
+    right_tokens: list[str],
+    right: list[str],
+    head: str | None,
+    amount: Decimal | None,
 ) -> bool:
     if head in _VALUE_NOUNS:
         return False  # lower-case only: "University Research & Development" is a name, not a building
@@ -308,10 +314,18 @@ def _is_funding(
     if len(right) >= 2 and right[0] in ("a", "an", "per", "each") and right[1] in _PER_UNIT:
         return False
     near_left, near_right = left[-20:], right[:12]
+    if (
+        _CUE_WORDS.isdisjoint(near_left)
+        and _CUE_WORDS.isdisjoint(near_right)
+        and _INDIVIDUALS.isdisjoint(near_left)
+    ):
+        return True
+    near_left = _outside_names(left_tokens[-20:], near_left)
+    near_right = _outside_names(right_tokens[:12], near_right)
     # "The fund, worth £75 million", "The package is worth up to £1.5bn": a fund's size, not a value.
     if _VALUE_WORDS.intersection(near_left[-5:]) and not _FUNDING_NOUNS.isdisjoint(near_left[-7:]):
         return True
-    if _small(amount) and not _INDIVIDUALS.isdisjoint(around):
+    if _small(amount) and not (_INDIVIDUALS.isdisjoint(left[-15:]) and _INDIVIDUALS.isdisjoint(right[:8])):
         return False  # what a household, worker or driver gets, pays or saves
     if _CUE_WORDS.isdisjoint(near_left) and _CUE_WORDS.isdisjoint(near_right):
         return True
