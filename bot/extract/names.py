@@ -71,6 +71,7 @@ _LEAD_IN_WORDS = _words(
     "additionally and but as while when with"
 )
 _ARTICLES = ("the ", "a ", "an ")
+_ROLE_OPENERS = _words("from of at for with in the a an on who")
 _NOISE_WORDS = _words(
     "has have had also today yesterday then further again later previously recently earlier subsequently "
     "once now tonight this morning afternoon evening week"
@@ -201,7 +202,10 @@ def _split_segment(segment: str) -> tuple[str, str | None] | None:
     while stop < len(tokens) and (is_name_token(tokens[stop]) or tokens[stop] in HONORIFICS):
         stop += 1
     if stop >= 2 and stop < len(tokens) and tokens[stop][0].islower():
-        return " ".join(tokens[:stop]), " ".join(tokens[stop:])
+        rest = tokens[stop:]
+        # A role reads "from the Agency" or "chief executive of ..."; "went on to" is not a role.
+        role = " ".join(rest) if rest[0] in _ROLE_OPENERS or rest[0] in TITLE_WORDS else None
+        return " ".join(tokens[:stop]), role
     return None
 
 

@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 
 # Verbs that attribute words to a speaker. Past and present forms; "wishing" covers messages of goodwill.
 _SPEECH_VERBS = (
-    "said|says|added|adds|continued|continues|concluded|concludes|explained|explains|commented|comments|"
+    "said|says|say|added|adds|continued|continues|concluded|concludes|explained|explains|commented|comments|"
     "stated|states|urged|urges|warned|warns|told|tells|remarked|noted|insisted|declared|announced|"
     "emphasised|emphasized|stressed|spoke|replied|responded|wrote|writes|acknowledged|"
     "admitted|argued|reflected|described|describes|wishing|wished|pledged|promised|claimed|confirmed|"
@@ -166,7 +166,17 @@ class _Extractor:
             spans = self.spans[i]
             consumed = 0
             if pending is not None:
-                if spans and spans[0].opened and block.text[: spans[0].open_at].strip() == "":
+                if (
+                    spans
+                    and spans[0].opened
+                    and block.text[: spans[0].open_at].strip() == ""
+                    and not (
+                        # "‘Levelling up’ is at the heart of what we do": a quoted phrase opens an unmarked quote.
+                        spans[0].closed
+                        and _words(block.text[spans[0].start : spans[0].end]) < _MIN_QUOTE_WORDS
+                        and _words(block.text[spans[0].close_end :]) >= _MIN_QUOTE_WORDS
+                    )
+                ):
                     texts, last, span = self._marked_chain(i, spans[0])
                     self._emit(_Found(pending, texts, i))
                     pending = None
@@ -368,6 +378,9 @@ class _Extractor:
     def _emit(self, found: _Found) -> None:
         if not any(_ALNUM.search(text) for text in found.texts):
             return  # marks or punctuation alone say nothing
+        while not found.texts[0].strip():  # a mark that opened at the very end of its paragraph
+            found.texts.pop(0)
+            found.block_index += 1
         if found.speaker is None:
             found.speaker = Speaker("", None, "unnamed")
         resolved = self.resolver.resolve(found.speaker, found.block_index)

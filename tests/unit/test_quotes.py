@@ -93,6 +93,15 @@ def test_unmarked_quote_stops_at_next_speaker_heading_and_list() -> None:
     assert found[1].text == "This will make a real difference to the people we serve."
 
 
+def test_unmarked_quote_may_open_with_a_quoted_phrase() -> None:
+    found = quotes(
+        "Mr Grey went on to say:",
+        "‘Levelling up’ is at the heart of what we do in every region.",
+        title="Minister Tom Grey visits Leeds",
+    )
+    assert said(found) == [("Tom Grey", "‘Levelling up’ is at the heart of what we do in every region.")]
+
+
 def test_quote_resumes_after_one_narrative_paragraph() -> None:
     found = quotes(
         "The Deputy Minister, Jane Hill, said:",
