@@ -71,7 +71,7 @@ _FUNDING_PAIRS = frozenset(
 )
 _PER_UNIT = _words(
     "hour week month head person household family worker employee ticket night day trip journey litre "
-    "unit bag item pupil"
+    "unit bag item pupil child"
 )
 # Nouns an amount can stand in front of ("the £1.5 billion development"): the thing's value or cost.
 _VALUE_NOUNS = _words(
@@ -312,6 +312,9 @@ def _is_funding(
     if head in _FUNDING_NOUNS:
         return True
     if len(right) >= 2 and right[0] in ("a", "an", "per", "each") and right[1] in _PER_UNIT:
+        return False
+    # "£4 for every £1 spent": a ratio, not an amount given
+    if left[-1:] in (["every"], ["each"], ["per"]) or right[:2] in (["for", "every"], ["for", "each"]):
         return False
     near_left, near_right = left[-20:], right[:12]
     if (
