@@ -371,3 +371,36 @@ def test_dev_corpus_scores_hold() -> None:
     assert scores.money.f1 >= 0.97
     assert scores.funding.f1 >= 0.93
     assert (scores.part_of.value or 0) >= 0.9
+
+
+def test_story_level_parts_and_referents() -> None:
+    flood = by_surface(
+        money(
+            "A new £28m flood defence scheme will protect 3,000 homes.",
+            "The Environment Agency will contribute £20m, with £5m from the council and £3m from the committee.",
+            "Flooding in 2015 caused damage estimated at £500 million. The average insurance claim was £30,000.",
+        )
+    )
+    assert {flood[s].part_of for s in ("£20m", "£5m", "£3m")} == {"£28m"}
+    assert not flood["£500 million"].is_funding and not flood["£30,000"].is_funding
+
+    hospices = by_surface(
+        money(
+            "Hospices will receive an extra £100 million over the next two years.",
+            "The money includes £25 million this year for children's hospices. In addition, a further "
+            "£26 million will go to young people's hospices.",
+        )
+    )
+    assert hospices["£25 million"].part_of == "£100 million"
+    assert hospices["£26 million"].part_of is None
+    assert hospices["£100 million"].period == "over the next two years"
+
+    rounds = by_surface(
+        money(
+            "A total of £2.1 billion has been awarded to 111 projects in the second round.",
+            "The largest award, £50 million, goes to a railway. The smallest, £2.5 million, restores a pier.",
+            "This brings total investment from the fund to £3.8 billion.",
+        )
+    )
+    assert rounds["£2.1 billion"].part_of == "£3.8 billion"
+    assert rounds["£2.5 million"].part_of is None
