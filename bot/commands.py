@@ -226,16 +226,19 @@ class NewsCommands:
     async def complete_story(self, prefix: str) -> list[Choice]:
         """(title, id) choices for stories whose title has words starting as typed."""
         rows = await self._complete(self.store.complete_stories, prefix)
-        return [(_choice_name(title), story_id) for story_id, title in rows if len(story_id) <= CHOICE_CHARS]
+        return [
+            (_choice_name(title), story_id) for story_id, title in rows if 0 < len(story_id) <= CHOICE_CHARS
+        ]
 
     async def complete_speaker(self, prefix: str) -> list[Choice]:
         names = await self._complete(self.store.complete_speakers, prefix)
-        # A trimmed value would no longer match the speaker, so over-long names are left out.
-        return [(name, name) for name in names if len(name) <= CHOICE_CHARS]
+        # A trimmed value would no longer match the speaker, so over-long names are left out
+        # (and Discord refuses empty ones).
+        return [(name, name) for name in names if 0 < len(name) <= CHOICE_CHARS]
 
     async def complete_organisation(self, prefix: str) -> list[Choice]:
         rows = await self._complete(self.store.complete_organisations, prefix)
-        return [(_choice_name(name), slug) for slug, name in rows if len(slug) <= CHOICE_CHARS]
+        return [(_choice_name(name), slug) for slug, name in rows if 0 < len(slug) <= CHOICE_CHARS]
 
     async def _complete(self, method: Callable[[str, int], Awaitable[Sequence[T]]], prefix: str) -> list[T]:
         # Autocomplete must answer something: a problem with what was typed just means no choices.

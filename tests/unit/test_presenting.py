@@ -257,3 +257,21 @@ def test_render_text_shows_every_page_and_the_footer_once() -> None:
     assert text.count(OGL_ATTRIBUTION) == 1
     assert "\x1b[" not in text
     assert "\x1b[1m" in render_text(Answer([Card("x", "**bold**")]), ansi=True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_characters=ZWSP, blacklist_categories=("Cs",)), max_size=200))
+def test_escaping_loses_nothing(text: str) -> None:
+    """What Discord shows (the escapes undone) is exactly the story's text."""
+    assert plain(escape_markdown(text)) == text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="*_~`|[]()<>#->@ \n1.abc:/everyonehr", max_size=80))
+def test_escaped_text_has_no_live_markup(text: str) -> None:
+    escaped = escape_markdown(text)
+    unescaped = re.sub(r"\\.", "x", escaped)  # every escaped character stands for plain text
+    assert not re.search(r"[*_~`|\[\]<>]", unescaped)
+    # headings, subtext, list items and block quotes start a line with a marker and a space
+    assert not re.search(r"(?m)^[ \t]*(#{1,3}[ \t]|-#[ \t]|[-*+][ \t]|\d+\.[ \t]|>)", unescaped)
+    assert "@everyone" not in escaped and "@here" not in escaped
