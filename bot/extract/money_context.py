@@ -39,7 +39,8 @@ _NOT_FUNDING = _words(
     "totalled decrease export exports import imports turnover revenue revenues gdp loan loans borrowing "
     "borrow borrowed guarantee guarantees target raise raised raising fundraising transferred bill bills tax "
     "taxes vat income sold bought sale sales fraud stolen bribe bribes profit profits mortgage mortgages rent "
-    "rents economy damage average insurance claim claims need needs needed require requires required"
+    "rents economy damage average insurance claim claims need needs needed require requires required fare "
+    "fares ticket tickets"
 )
 _NOT_FUNDING_PAIRS = frozenset(
     {("better", "off"), ("black", "hole"), ("pay", "rise"), ("increase", "of"), ("rise", "of"), ("fall", "of"),
@@ -71,7 +72,7 @@ _FUNDING_PAIRS = frozenset(
 )
 _PER_UNIT = _words(
     "hour week month head person household family worker employee ticket night day trip journey litre "
-    "unit bag item pupil child"
+    "unit bag item pupil child business farm firm company claim applicant"
 )
 # Nouns an amount can stand in front of ("the £1.5 billion development"): the thing's value or cost.
 _VALUE_NOUNS = _words(
@@ -89,7 +90,7 @@ _GENERIC = _words("funding boost package support money investment cash total sum
 # A noun phrase after the amount ends at any of these.
 _NP_STOP = _words(
     "will would is are was were has have had to for of in on from that which who and with by as at into "
-    "over this it a an the be been being can could should may might also now today so"
+    "over this it a an the be been being can could should may might also now today so i we they you he she"
 )
 _FOR_WORDS = _words("for towards")
 _BENEFIT = _words("benefit benefits benefited benefitted benefiting benefitting")
