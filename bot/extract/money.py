@@ -264,9 +264,10 @@ def _is_repeat(entry: _Entry, mention: _Mention) -> bool:
     if any(m.sentence == mention.sentence for m in entry.mentions):
         return False  # one sentence does not name the same figure twice ("£2.2 million, a decrease of £2.2m")
     new = mention.context
-    if new.definite or entry.first.in_title or mention.in_title:
+    if new.definite or mention.in_title:
         return True
-    # Two mentions that each say what they are for, and say different things, are two figures.
+    # Two mentions that each say what they are for, and say different things, are two figures. The
+    # title's wording is too terse to compare ("£300M FUNDING BOOST FOR NORTHERN IRELAND").
     for old in entry.mentions:
         if old.in_title or not (old.context.strong_purpose and new.strong_purpose):
             continue

@@ -109,6 +109,7 @@ _SUBJECT_VERBS = _words(
     "receive receives received receiving get gets got awarded given granted allocated cost costs valued "
     "worth totalled totalling totals"
 )
+_PREDICATE = _words("was were is are will would has have had can could should said says")
 _AUXILIARIES = _words("will would is are was were has have had be been being now also then to set due")
 _DETERMINERS = _words("the this that these those our its their his her your")
 _ARTICLES = _words("a an the")
@@ -458,7 +459,8 @@ def _subject(left: list[str], low: list[str]) -> str | None:
 def _trim(tokens: list[str]) -> str | None:
     words: list[str] = []
     for token in tokens:
-        if not token[:1].isalnum() or len(words) == 14:
+        # a phrase ends at punctuation or where the sentence's verb starts ("£5m for hospitals was agreed")
+        if not token[:1].isalnum() or len(words) == 14 or words and token.lower() in _PREDICATE:
             break
         words.append(token)
     while words and words[0].lower() in ("the", "a", "an", "and", "of", "to", "that", "which"):
