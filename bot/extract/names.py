@@ -276,14 +276,11 @@ def parse_attribution(subject: str) -> Speaker | None:
     text = " ".join(words).strip(_EDGE_PUNCTUATION)
     if not text or len(text) > 250:
         return None
-    lowered = text.lower()
-    for prefix in ("the right honourable ", "the rt hon ", "rt hon "):
-        lowered = lowered.replace(prefix, " ")
-    segments = [_strip_article(_clean_segment(s)) for s in _split_commas(text)]
+    segments = [s for s in (_strip_article(_clean_segment(s)) for s in _split_commas(text)) if s.strip()]
     # "said the minister, adding that ...": a trailing participle clause is not part of the speaker.
     while len(segments) > 1 and segments[-1].split()[0].endswith("ing") and segments[-1][0].islower():
         segments.pop()
-    segments = [s for s in _drop_lead_in([s for s in segments if s]) if s]
+    segments = [s for s in _drop_lead_in(segments) if s.strip()]
     if not segments:
         return None
     if len(segments) == 1 and segments[0].lower() in PRONOUNS:

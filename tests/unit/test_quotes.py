@@ -453,11 +453,15 @@ _TOKENS = st.sampled_from(
 )  # fmt: skip
 
 
-@given(st.lists(st.lists(_TOKENS, max_size=40).map(" ".join), min_size=1, max_size=8))
+_BLOCKS = st.tuples(
+    st.lists(_TOKENS, max_size=40).map(" ".join), st.sampled_from(list(BlockKind)), st.booleans()
+)
+
+
+@given(st.lists(_BLOCKS, min_size=1, max_size=8), st.lists(_TOKENS, max_size=8).map(" ".join))
 @settings(max_examples=300, deadline=None)
-def test_any_text_gives_well_formed_quotes(paragraphs: list[str]) -> None:
-    blocks = tuple(Block(BlockKind.PARAGRAPH, " ".join(p.split()) or "x") for p in paragraphs)
-    title = paragraphs[0][:80]
+def test_any_text_gives_well_formed_quotes(raw: list[tuple[str, BlockKind, bool]], title: str) -> None:
+    blocks = tuple(Block(kind, " ".join(text.split()) or "x", quoted) for text, kind, quoted in raw)
     for quote in extract_quotes(Story(title, blocks, "x", "text")):
         assert quote.text.strip()
         first = quote.text.split("\n\n")[0]
@@ -465,4 +469,6 @@ def test_any_text_gives_well_formed_quotes(paragraphs: list[str]) -> None:
             assert first in title
         else:
             assert 0 <= quote.block_index < len(blocks)
-            assert first.rstrip("”'\"") in blocks[quote.block_index].text
+            assert (
+                first.rstrip("”'\"") in blocks[quote.block_index].text or blocks[quote.block_index].blockquote
+            )
