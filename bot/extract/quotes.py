@@ -226,6 +226,13 @@ class _Extractor:
     def _inline(self, i: int, consumed: int) -> tuple[int, Speaker | None, int | None]:
         """Quotes that start inside block i (after `consumed`); returns (last block used, pending
         attribution for the next block, last block of an unmarked inline quote or None)."""
+        while True:
+            i, pending, unmarked_end, resume_at = self._inline_once(i, consumed)
+            if resume_at is None or len(self.found) >= _MAX_QUOTES:
+                return i, pending, unmarked_end
+            consumed = resume_at  # a quote closed inside block i: more may follow in the same block
+
+    def _inline_once(self, i: int, consumed: int) -> tuple[int, Speaker | None, int | None, int | None]:
         text = self.blocks[i].text
         paragraph_speaker: Speaker | None = None
         floor = consumed  # a sentence never reaches back past the previous quote: keeps this linear
@@ -257,10 +264,7 @@ class _Extractor:
                 texts, last, end_span = self._marked_chain(i, span, first_at=span.start)
                 self._emit(_Found(speaker, texts, i))
                 if last != i:
-                    if end_span is not None:
-                        # More quotes may follow the close in the chain's last block.
-                        return self._inline(last, end_span.close_end)
-                    return last, None, None
+                    return last, None, None, end_span.close_end if end_span is not None else None
                 consumed = len(text)
                 break
             self._emit(_Found(speaker, [text[span.start : span.end]], i))
@@ -274,12 +278,12 @@ class _Extractor:
                 speaker = _intro_speaker(head)
                 if speaker is not None:
                     start = consumed + colon + 2
-                    return i, None, self._unmarked_chain(i, [text[start:].strip()], speaker, i)
+                    return i, None, self._unmarked_chain(i, [text[start:].strip()], speaker, i), None
         if rest.strip():
             speaker = _intro_speaker(rest)
             if speaker is not None:
-                return i, speaker, None
-        return i, None, None
+                return i, speaker, None, None
+        return i, None, None, None
 
     def _headlines(self) -> None:
         """Quotes in the title (“Whole country behind Paralympic team” – Prime Minister Gordon Brown)
@@ -376,7 +380,7 @@ class _Extractor:
     # --- speakers -------------------------------------------------------------------------------
 
     def _emit(self, found: _Found) -> None:
-        if not any(_ALNUM.search(text) for text in found.texts):
+        if len(self.found) >= _MAX_QUOTES or not any(_ALNUM.search(text) for text in found.texts):
             return  # marks or punctuation alone say nothing
         while not found.texts[0].strip():  # a mark that opened at the very end of its paragraph
             found.texts.pop(0)

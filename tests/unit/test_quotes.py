@@ -440,6 +440,14 @@ def test_two_introductions_in_a_row_quote_nothing_for_the_first() -> None:
     assert [q.speaker for q in found] == ["John Roe"]
 
 
+def test_quotes_chained_across_thousands_of_paragraphs_need_no_recursion() -> None:
+    first = Block(BlockKind.PARAGRAPH, "Jane Doe said: “We will act")
+    rest = tuple(
+        Block(BlockKind.PARAGRAPH, "We are here.” Jane Doe said: “We will act") for _ in range(1_900)
+    )
+    assert len(extract_quotes(Story("T", (first, *rest), "x", "text"))) == 200
+
+
 def test_many_paragraphs_of_quotes_complete() -> None:
     paragraphs = ["Jane Doe said:"] + ["“We will act now." for _ in range(5_000)]
     blocks = tuple(Block(BlockKind.PARAGRAPH, p) for p in paragraphs)
