@@ -352,13 +352,25 @@ def _ends_with_colon(sentence: _Sentence) -> bool:
 
 
 def _headline(entries: list[_Entry]) -> int | None:
-    """The story's main figure: the first funding figure of the title, else of the opening text."""
-    for want_title in (True, False):
-        for i, entry in enumerate(entries):
-            usable = entry.is_funding and entry.equivalent_of is None
-            if usable and entry.first.in_title == want_title and (want_title or entry.first.block_index <= 0):
-                return i
-    return None
+    """The story's main figure: the first funding figure of the title, else of the opening text.
+
+    When the opening text restates the title's figure more exactly ("£680m" in the title, "more than
+    £682m" in the first paragraph), the exact one is the headline.
+    """
+    opening = [
+        i
+        for i, e in enumerate(entries)
+        if e.is_funding and e.equivalent_of is None and not e.first.in_title and e.first.block_index <= 0
+    ]
+    for i, entry in enumerate(entries):
+        if entry.is_funding and entry.equivalent_of is None and entry.first.in_title:
+            close = [j for j in opening if _close(entries[j], entry)]
+            return close[0] if close else i
+    return opening[0] if opening else None
+
+
+def _close(a: _Entry, b: _Entry) -> bool:
+    return a.currency == b.currency and abs(a.amount - b.amount) <= b.amount / 20
 
 
 def _set_part(entries: list[_Entry], part: int, whole: int | None) -> bool:
@@ -464,13 +476,22 @@ def _last_sentence_of_block(sentences: list[_Sentence], number: int) -> int:
     return number
 
 
+def _reads_as_item(sentence: _Sentence) -> bool:
+    """A short paragraph that starts with an amount, as list items lose their bullets when reposted."""
+    return (
+        len(sentence.text) <= 200
+        and bool(sentence.mentions)
+        and sentence.mentions[0].found.start == sentence.start == 0
+    )
+
+
 def _list_parts(sentences: list[_Sentence], number: int, entries: list[_Entry], whole: int | None) -> None:
     """The first amount of each list item after an introducing line is a part of `whole`."""
     block = sentences[number].block_index
     items: list[_Mention] = []
     current = None
     for sentence in sentences[number + 1 :]:
-        if not sentence.list_item:
+        if not sentence.list_item and not _reads_as_item(sentence):
             break
         if sentence.block_index != current:
             current = sentence.block_index

@@ -158,6 +158,11 @@ _FUNDER_VERBS = _words(
     "agreed launched offer offers offered donate donates donated"
 )
 _FUNDER_NOUNS = _words("money funding funds investment support cash grant grants aid")
+_ORG_WORDS = _words(
+    "government office department ministry executive council fund agency trust foundation commission "
+    "treasury bank authority board lottery service union assembly parliament administration partnership "
+    "programme institute charity england scotland wales ireland"
+)
 _ORG_JOINERS = _words("for of and & the on")
 _NOT_ORG = _words("This That These Those It The A An Our Their Its We He She They Funding Other In")
 
@@ -582,6 +587,9 @@ def _org_prefix(tokens: list[str]) -> str | None:
 
 
 def _org(words: list[str]) -> str | None:
+    """An organisation's name, or None: it must say what it is ("... Office", "... Fund") or be an acronym."""
     while words and words[0] in _NOT_ORG:
         words = words[1:]
+    if not any(w.lower() in _ORG_WORDS or w.isupper() and 2 <= len(w) <= 6 for w in words):
+        return None
     return " ".join(words) or None
