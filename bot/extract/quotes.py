@@ -119,7 +119,6 @@ class _Found:
     speaker: Speaker | None
     texts: list[str]
     block_index: int
-    unmarked: bool = False
 
 
 def extract_quotes(story: Story) -> tuple[Quote, ...]:
@@ -144,7 +143,7 @@ class _Extractor:
     def run(self) -> tuple[Quote, ...]:
         self._headlines()
         blocks = self.blocks
-        pending: Speaker | None = None
+        pending: Speaker | None = None  # an attribution waiting for the paragraph it introduces
         last_unmarked_end = -10  # last block of the latest unmarked quote, for a quote that resumes
         i = 0
         while i < len(blocks) and len(self.found) < _MAX_QUOTES:
@@ -155,72 +154,79 @@ class _Extractor:
                     j += 1
                 texts = [b.text for b in blocks[i:j]]
                 self._emit(_Found(pending or self._last_speaker(), _strip_marks(texts), i))
-                pending = None
-                i = j
+                pending, i = None, j
                 continue
             if block.kind is not BlockKind.PARAGRAPH:
                 # A short "Jane Doe said" line without a colon reads as a heading to the text parser.
                 pending = _intro_speaker(block.text) if block.kind is BlockKind.HEADING else None
                 i += 1
                 continue
-            spans = self.spans[i]
             consumed = 0
             if pending is not None:
-                if (
-                    spans
-                    and spans[0].opened
-                    and block.text[: spans[0].open_at].strip() == ""
-                    and not (
-                        # "‘Levelling up’ is at the heart of what we do": a quoted phrase opens an unmarked quote.
-                        spans[0].closed
-                        and _words(block.text[spans[0].start : spans[0].end]) < _MIN_QUOTE_WORDS
-                        and _words(block.text[spans[0].close_end :]) >= _MIN_QUOTE_WORDS
-                    )
-                ):
-                    texts, last, span = self._marked_chain(i, spans[0])
-                    self._emit(_Found(pending, texts, i))
-                    pending = None
-                    if span is None or last != i:
-                        i = last + (1 if span is None else 0)
-                        if span is None:
-                            continue
-                    consumed = span.close_end
-                elif _intro_speaker(block.text) is not None:
-                    pending = None  # two introductions in a row: the first one quoted nothing
-                else:
-                    last = self._unmarked_chain(i, [block.text], pending, i)
-                    pending = None
-                    last_unmarked_end = last
-                    i = last + 1
-                    continue
-            block = blocks[i]
+                introduced = self._introduced(i, pending)
+                pending = None
+                if introduced is not None:
+                    i, consumed, unmarked = introduced
+                    if unmarked:
+                        last_unmarked_end = i
+                    if consumed < 0:
+                        i += 1
+                        continue
             next_i, pending, unmarked_end = self._inline(i, consumed)
             if unmarked_end is not None:
                 last_unmarked_end = unmarked_end
                 i = unmarked_end + 1
                 continue
-            if (
-                next_i == i
-                and pending is None
-                and i == last_unmarked_end + 2
-                and not self.spans[i]
-                and blocks[i - 1].kind is BlockKind.PARAGRAPH
-                and _SINGULAR_FIRST_PERSON.search(block.text)
-                and _voice(block.text, None) >= 3
-                and not _REPORTING.search(block.text)
-            ):
+            if next_i == i and pending is None and i == last_unmarked_end + 2 and self._resumes(i):
                 # The quote resumes after one narrative paragraph, with no new "said:".
                 speaker = self._last_speaker()
                 if speaker is not None:
-                    last = self._unmarked_chain(i, [block.text], speaker, i)
-                    last_unmarked_end = last
-                    i = last + 1
+                    last_unmarked_end = self._unmarked_chain(i, [blocks[i].text], speaker, i)
+                    i = last_unmarked_end + 1
                     continue
             i = next_i + 1
         return tuple(
             Quote(speaker=name, role=role, text=_tidy("\n\n".join(f.texts)), block_index=f.block_index)
             for f, (name, role) in self.found
-            if "".join(f.texts).strip()
+        )
+
+    def _introduced(self, i: int, pending: Speaker) -> tuple[int, int, bool] | None:
+        """The quote that block i starts after an attribution paragraph ("X said:").
+
+        Returns (block where it ended, offset there to read on from or -1 when the block is used up,
+        whether it was unmarked), or None when block i quotes nothing (it is another attribution).
+        """
+        block = self.blocks[i]
+        spans = self.spans[i]
+        first = spans[0] if spans else None
+        marked = (
+            first is not None
+            and first.opened
+            and block.text[: first.open_at].strip() == ""
+            # "‘Levelling up’ is at the heart of what we do": a quoted phrase can open an unmarked quote.
+            and not (
+                first.closed
+                and _words(block.text[first.start : first.end]) < _MIN_QUOTE_WORDS
+                and _words(block.text[first.close_end :]) >= _MIN_QUOTE_WORDS
+            )
+        )
+        if first is not None and marked:
+            texts, last, span = self._marked_chain(i, first)
+            self._emit(_Found(pending, texts, i))
+            return last, (span.close_end if span is not None else -1), False
+        if _intro_speaker(block.text) is not None:
+            return None  # two introductions in a row: the first one quoted nothing
+        return self._unmarked_chain(i, [block.text], pending, i), -1, True
+
+    def _resumes(self, i: int) -> bool:
+        """Block i reads as the last speaker talking again: "I ..." and no reporting verb."""
+        text = self.blocks[i].text
+        return (
+            not self.spans[i]
+            and self.blocks[i - 1].kind is BlockKind.PARAGRAPH
+            and bool(_SINGULAR_FIRST_PERSON.search(text))
+            and _voice(text, None) >= 3
+            and not _REPORTING.search(text)
         )
 
     def _inline(self, i: int, consumed: int) -> tuple[int, Speaker | None, int | None]:
@@ -374,7 +380,7 @@ class _Extractor:
             if spans and not spans[0].opened and spans[0].end >= len(text.rstrip()) - 1:
                 texts.extend(tentative)  # a closing mark with no opening one ends the quote here
                 break
-        self._emit(_Found(speaker, [_strip_unmatched_close(t) for t in texts], index, unmarked=True))
+        self._emit(_Found(speaker, [_strip_unmatched_close(t) for t in texts], index))
         return i + len(texts) - 1
 
     # --- speakers -------------------------------------------------------------------------------
