@@ -102,6 +102,10 @@ async def start_bot(
         with contextlib.suppress(asyncio.CancelledError):
             await task
         await bot.__aexit__(None, None, None)
+    # Let event handlers dispatched while closing (on_disconnect...) run before the loop closes.
+    leftovers = [t for t in asyncio.all_tasks() if t.get_name().startswith("discord.py")]
+    if leftovers:
+        await asyncio.wait(leftovers, timeout=READY_SECONDS)
     assert fake.invalid == [], "the bot sent messages Discord would refuse with a 400"
     slow = {i.id: i.latency for i in fake.interactions.values() if i.latency is not None and i.latency >= 3.0}
     assert not slow, f"first responses later than Discord's 3 seconds: {slow}"
