@@ -53,6 +53,8 @@ _ANAPHOR = re.compile(
     r"(?:funding|money|investment|package|allocations?|grants?|boost|cash|donation|support|awards?|sum)\b)",
     re.IGNORECASE,
 )
+_OF_THE = re.compile(r"\s*(?:Out\s+of|Of)\s+(?:the|this|these|that|its|our|their)\s+", re.IGNORECASE)
+_WHOLE_NOUN = re.compile(r"\b(?:funds?|funding|money|package|total|amount|sum|allocations?|budget|pot)\b")
 _OTHER_LIST = re.compile(r"^\s*(?:Other|Further|Remaining|The\s+other|The\s+remaining)\b", re.IGNORECASE)
 _INCLUDES = re.compile(
     r"\b(?:which|that)\s+(?:includes?|included|comprises|consists\s+of)\b|\bincluding\b|\bof\s+which\b"
@@ -341,6 +343,7 @@ def _link_parts(sentences: list[_Sentence], entries: list[_Entry], mentions: lis
         elif _ANAPHOR.match(opening):
             sentence.referent = _resolve(sentences, number, entries, headline)
         _parentheses(sentence, entries)
+        _of_the_whole(sentences, number, entries, headline)
         _inclusions(sentences, number, entries, headline)
         _part_of_phrases(sentence, entries)
         _totals(sentence, entries)
@@ -462,6 +465,30 @@ def _inclusions(sentences: list[_Sentence], number: int, entries: list[_Entry], 
         if whole is not None and _OTHER_LIST.match(text):
             _earlier_siblings(sentences, number, entries, whole)
         break
+
+
+def _of_the_whole(
+    sentences: list[_Sentence], number: int, entries: list[_Entry], headline: int | None
+) -> None:
+    """ "Of the £80 million, £33 million ..." and "Out of the allocated funds, £22 million ..."."""
+    sentence = sentences[number]
+    text = sentence.text[sentence.start : sentence.end]
+    opening = _OF_THE.match(text)
+    if not opening or not sentence.mentions:
+        return
+    first = sentence.mentions[0]
+    if first.found.start - sentence.start <= opening.end() + 12:  # "Of the £80 million, ..."
+        whole: int | None = first.entry
+        parts = sentence.mentions[1:]
+    else:
+        head = text[opening.end() : first.found.start - sentence.start].lower()
+        if not _WHOLE_NOUN.search(head):
+            return
+        whole = _resolve(sentences, number, entries, headline)
+        parts = sentence.mentions
+    for m in parts:
+        if not _inside_parentheses(sentence, m) and not m.context.prior:
+            _set_part(entries, m.entry, whole)
 
 
 def _inside_parentheses(sentence: _Sentence, mention: _Mention) -> bool:

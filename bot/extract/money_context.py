@@ -37,14 +37,14 @@ _NOT_FUNDING = _words(
     "underpaid underpaying repaid repay save saves saved saving savings wage wages salary salaries earn earns "
     "earning earnings rate pension pensions loss losses lost deficit debt debts overspend levy proceeds "
     "totalled decrease export exports import imports turnover revenue revenues gdp loan loans borrowing "
-    "borrow borrowed guarantee guarantees target raise raised raising fundraising transferred bill bills tax "
+    "borrow borrowed guarantee guarantees raise raised raising fundraising transferred bill bills tax "
     "taxes vat income sold bought sale sales fraud stolen bribe bribes profit profits mortgage mortgages rent "
     "rents economy damage average insurance claim claims need needs needed require requires required fare "
     "fares ticket tickets"
 )
 _NOT_FUNDING_PAIRS = frozenset(
     {("better", "off"), ("black", "hole"), ("pay", "rise"), ("increase", "of"), ("rise", "of"), ("fall", "of"),
-     ("drop", "of"), ("spending", "power"), ("economic", "output"), ("estimated", "at")}
+     ("drop", "of"), ("spending", "power"), ("economic", "output"), ("estimated", "at"), ("target", "of"), ("targets", "of")}
 )  # fmt: skip
 _FUNDING = _words(
     "fund funds funded funding invest invests invested investing investment investments allocate allocated "
@@ -92,7 +92,7 @@ _NP_STOP = _words(
     "will would is are was were has have had to for of in on from that which who and with by as at into "
     "over this it a an the be been being can could should may might also now today so i we they you he she"
 )
-_FOR_WORDS = _words("for towards")
+_FOR_WORDS = _words("for towards toward")
 _BENEFIT = _words("benefit benefits benefited benefitted benefiting benefitting")
 _GIVEN_VERBS = _words("allocated committed awarded given provided invested spent used distributed paid")
 _BLAND = _words("government new additional extra multi-million cash uk national public funding boost")
@@ -109,7 +109,11 @@ _SUBJECT_VERBS = _words(
     "receive receives received receiving get gets got awarded given granted allocated cost costs valued "
     "worth totalled totalling totals"
 )
-_PREDICATE = _words("was were is are will would has have had can could should said says")
+_PARTICIPLES = _words("awarded given granted allocated")
+_PASSIVE = (["been"], ["be"], ["is"], ["are"], ["was"], ["were"], ["being"])
+_PREDICATE = _words(
+    "was were is are will would has have had can could should said says which who whose where"
+)
 _AUXILIARIES = _words("will would is are was were has have had be been being now also then to set due")
 _DETERMINERS = _words("the this that these those our its their his her your")
 _ARTICLES = _words("a an the")
@@ -187,6 +191,10 @@ class Context:
 def read_context(left: str, right: str, amount: Decimal | None = None) -> Context:
     """`left` ends where the amount starts and `right` begins where it ends, both within one sentence."""
     left_tokens, left_low = _tokens(left[-LEFT_WINDOW:], drop_first=len(left) > LEFT_WINDOW)
+    # A bracket right after the amount restates it ("£22 million ($27.6 million)") or breaks it down:
+    # what the amount is for comes after it.
+    if right[:2].lstrip().startswith("(") and (close := right.find(")", 0, 80)) > 0:
+        right = right[close + 1 :]
     right_tokens, right_low = _tokens(right[:RIGHT_WINDOW], drop_last=len(right) > RIGHT_WINDOW)
     # The amount's own clause on the left: after the last ";"/":" (the sentence is already cut).
     if ";" in left_low or ":" in left_low:
@@ -433,6 +441,10 @@ def _subject(left: list[str], low: list[str]) -> str | None:
     while size := next((n for n in (3, 2, 1) if end >= n and tuple(low[end - n : end]) in _QUALIFIERS), 0):
         end -= size
     pair = low[end - 2 : end] if end >= 2 else []
+    # "X has been awarded £Y" names the recipient; "the Minister has allocated £Y" names the giver.
+    passive_only = end and low[end - 1] in _PARTICIPLES and low[end - 2 : end - 1] not in _PASSIVE
+    if passive_only:
+        return None
     if (
         end
         and low[end - 1] in _SUBJECT_VERBS
