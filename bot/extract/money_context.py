@@ -109,6 +109,8 @@ _SUBJECT_VERBS = _words(
     "receive receives received receiving get gets got awarded given granted allocated cost costs valued "
     "worth totalled totalling totals"
 )
+_COUNT_WORDS = _words("a one two three four five six seven eight nine ten several many")
+_TIME_UNITS = _words("year years month months week weeks day days decade decades")
 _PARTICIPLES = _words("awarded given granted allocated")
 _PASSIVE = (["been"], ["be"], ["is"], ["are"], ["was"], ["were"], ["being"])
 _PREDICATE = _words(
@@ -394,8 +396,8 @@ def _purpose(
             before, after = right[i - 1] if i else "", right[i + 1]
             if before[:1].isupper() and not before.isupper() and after[:1].isupper():
                 continue
-            if right_low[i + 1 : i + 4] == ["the", "first", "time"]:
-                continue
+            if _is_duration(right_low[i + 1 : i + 5]):
+                continue  # "for the first time", "for the next two years" say when, not what for
             if text := _trim(right[i + 1 :]):
                 if phrase and i == len(phrase.split()) and _informative(phrase):
                     return f"{phrase} {word} {text}", True  # "£360 million direct grant pot for charities"
@@ -471,6 +473,14 @@ def _subject(left: list[str], low: list[str]) -> str | None:
         if start < end - 1 and low[end - 2] not in ("one", "total", "sum", "part", "share", "up", "value"):
             return _trim(left[start : end - 1])
     return None
+
+
+def _is_duration(words: list[str]) -> bool:
+    if words[:1] == ["the"]:
+        words = words[1:]
+    if words[:1] and words[0] in ("first", "next", "past", "last", "coming", "rest", "remainder"):
+        return True
+    return len(words) >= 2 and (words[0].isdigit() or words[0] in _COUNT_WORDS) and words[1] in _TIME_UNITS
 
 
 def _trim(tokens: list[str]) -> str | None:
