@@ -112,12 +112,13 @@ _LONGEST_PARAGRAPH = 20_000
 
 
 @dataclass(frozen=True, slots=True)
-class _Candidate:
+class Candidate:
+    """A sentence that may go into the summary."""
+
     text: str
     words: tuple[str, ...]  # lowercase alphanumeric tokens
-    stems: frozenset[
-        str
-    ]  # first five letters of each word: crude stems ("drugs"/"drug", "approved"/"approval")
+    # The first five letters of each word: crude stems ("drugs"/"drug", "approved"/"approval").
+    stems: frozenset[str]
     block_index: int
     position: int  # order of the sentence in the story
     rank: int  # order of the sentence among candidates
@@ -129,7 +130,7 @@ def summarise(story: Story, sentences: int = MAX_SUMMARY_SENTENCES) -> tuple[Sen
     candidates = candidate_sentences(story)
     title_words = _content_words(story.title)
     ranked = sorted(candidates, key=lambda c: (-score(c, title_words), c.position))
-    chosen: list[_Candidate] = []
+    chosen: list[Candidate] = []
     chosen_stems: list[frozenset[str]] = []
     for candidate in ranked:
         if len(chosen) == limit:
@@ -143,13 +144,13 @@ def summarise(story: Story, sentences: int = MAX_SUMMARY_SENTENCES) -> tuple[Sen
     return tuple(Sentence(c.text, c.block_index, c.position) for c in chosen)
 
 
-def score(candidate: _Candidate, title_words: frozenset[str]) -> float:
+def score(candidate: Candidate, title_words: frozenset[str]) -> float:
     """How well the sentence says what the story is about (higher is better)."""
     found = features(candidate, title_words)
     return ORDER_DECAY**candidate.rank + sum(WEIGHTS[name] * value for name, value in found.items())
 
 
-def features(candidate: _Candidate, title_words: frozenset[str]) -> dict[str, float]:
+def features(candidate: Candidate, title_words: frozenset[str]) -> dict[str, float]:
     """The sentence's features, each between 0 and 1."""
     text, words = candidate.text, candidate.words
     lowered = text.lower()
@@ -165,9 +166,9 @@ def features(candidate: _Candidate, title_words: frozenset[str]) -> dict[str, fl
     }
 
 
-def candidate_sentences(story: Story) -> list[_Candidate]:
+def candidate_sentences(story: Story) -> list[Candidate]:
     """The first MAX_CANDIDATES narrative sentences of the story, in order."""
-    found: list[_Candidate] = []
+    found: list[Candidate] = []
     position = 0
     for block_index, sentences in _narrative_blocks(story.blocks):
         for text, quoted in sentences:
@@ -179,7 +180,7 @@ def candidate_sentences(story: Story) -> list[_Candidate]:
             words = tuple(_TOKEN.findall(text.lower()))
             if _is_candidate(text, words):
                 stems = frozenset([w[:5] for w in words])
-                found.append(_Candidate(text, words, stems, block_index, position, len(found)))
+                found.append(Candidate(text, words, stems, block_index, position, len(found)))
                 if len(found) == MAX_CANDIDATES:
                     return found
     return found
