@@ -71,6 +71,7 @@ _LEAD_IN_WORDS = _words(
     "additionally and but as while when with"
 )
 _ARTICLES = ("the ", "a ", "an ")
+_ROLE_PREPOSITIONS = _words("of for in at to on")
 _ROLE_OPENERS = _words("from of at for with in the a an on who")
 _NOISE_WORDS = _words(
     "has have had also today yesterday then further again later previously recently earlier subsequently "
@@ -190,7 +191,20 @@ def _split_segment(segment: str) -> tuple[str, str | None] | None:
     # Only the words after the last role word can be the name.
     last_role = max((i for i, t in enumerate(run) if t.lower() in ROLE_WORDS), default=-1)
     name_tokens = run[last_role + 1 :]
-    if name_tokens and any(t not in HONORIFICS and t not in PARTICLES for t in name_tokens):
+    # "Chief Executive of Sport Wales": two capitalised words after a preposition are what the role is
+    # of; a name needs more ("Minister for London Jo Johnson").
+    object_only = (
+        last_role < 0
+        and start > 0
+        and tokens[start - 1] in _ROLE_PREPOSITIONS
+        and len([t for t in run if t not in HONORIFICS]) <= 2
+        and not any(t in HONORIFICS for t in run)
+    )
+    if (
+        name_tokens
+        and not object_only
+        and any(t not in HONORIFICS and t not in PARTICLES for t in name_tokens)
+    ):
         whole = start == 0 and last_role < 0
         name = _name_from_run(name_tokens, whole)
         role = " ".join(tokens[: end - len(name)]).strip() or None
@@ -309,9 +323,21 @@ def parse_attribution(subject: str) -> Speaker | None:
         return Speaker(last[0].upper() + last[1:], None, "unnamed")  # "Ministers said" names nobody
     if (
         words
-        and len(words) <= 6
-        and words[-1].lower() in TITLE_WORDS
-        and all(w[0].isupper() or w.lower() in TITLE_WORDS or w in ("of", "for", "and") for w in words)
+        and len(words) <= 8
+        and words[0][0].isupper()
+        and any(w.lower() in ORG_WORDS for w in words)
+        and not any(w.lower() in TITLE_WORDS for w in words)
+        and all(w[0].isupper() or w in ("of", "for", "and", "the", "&") for w in words)
+    ):
+        return Speaker(last, None, "unnamed")  # "The Department for Education said:" speaks as a body
+    if (
+        words
+        and len(words) <= 8
+        and (
+            words[-1].lower() in TITLE_WORDS
+            or any(w.lower() in TITLE_WORDS and w[0].isupper() for w in words)
+        )
+        and all(w[0].isupper() or w.lower() in TITLE_WORDS or w in ("of", "for", "and", "the") for w in words)
     ):
         # "The Minister", "the deputy First Minister", "The PM", "the minister": resolved against the
         # story's people.
@@ -369,8 +395,14 @@ def name_runs(text: str) -> list[tuple[int, str, str | None]]:
             continue
         last_role = max((i for i, t in enumerate(tokens) if t.lower() in ROLE_WORDS), default=-1)
         titled = last_role >= 0 and tokens[last_role].lower() in TITLE_WORDS
-        if last_role < 0 and text[max(0, match.start() - 4) : match.start()].lower() == "the ":
-            continue
+        if (
+            last_role < 0
+            and word_before
+            and (
+                word_before[0].lower() == "the" or (word_before[0] in _ROLE_PREPOSITIONS and len(tokens) <= 2)
+            )
+        ):
+            continue  # "the London Gateway", "Chief Executive of Sport Wales": things and places
         name_tokens = tokens[last_role + 1 :]
         real = [t for t in name_tokens if t not in HONORIFICS and t not in PARTICLES]
         if len(real) >= 2 or (real and name_tokens[0] in HONORIFICS):

@@ -43,7 +43,7 @@ _SPEECH_VERBS = (
     "stated|states|urged|urges|warned|warns|told|tells|remarked|noted|insisted|declared|announced|"
     "emphasised|emphasized|stressed|spoke|replied|responded|wrote|writes|acknowledged|"
     "admitted|argued|reflected|described|describes|wishing|wished|pledged|promised|claimed|confirmed|"
-    "revealed|highlighted|welcomed|praised"
+    "revealed|highlighted|welcomed|praised|saying|observed|tweeted"
 )
 _VERB = re.compile(r"\b(?:" + _SPEECH_VERBS + r")\b")
 # An attribution that ends a paragraph and introduces what follows: "... said:" / "... said today".

@@ -387,6 +387,10 @@ def test_no_speaker_at_all() -> None:
         ),
         ("Minister Pieter van der Berg", ("Pieter van der Berg", "Minister")),
         ("Michelle O’Neill", ("Michelle O’Neill", None)),
+        ("Chief Executive of Sport Wales, Brian Davies", ("Brian Davies", "Chief Executive of Sport Wales")),
+        ("Director of Public Health Dr Jane Smith", ("Dr Jane Smith", "Director of Public Health")),
+        ("Jane Smith welcomed the news,", ("Jane Smith", None)),
+        ("Mr Grey went on to", ("Mr Grey", None)),
     ],
 )
 def test_parse_attribution(subject: str, expected: tuple[str, str | None]) -> None:
