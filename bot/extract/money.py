@@ -132,6 +132,7 @@ class _Sentence:
     list_item: bool
     mentions: list[_Mention] = field(default_factory=list)
     referent: int | None = None  # what "This"/"The funding" at its start resolved to
+    previous: int | None = None  # the single figure of the sentence before, when it has one
 
 
 def parse_amount(text: str) -> tuple[Decimal, str] | None:
@@ -342,6 +343,7 @@ def _link_parts(sentences: list[_Sentence], entries: list[_Entry], mentions: lis
             sentence.referent = headline  # "Other allocations include:" - the rest of the story's total
         elif _ANAPHOR.match(opening):
             sentence.referent = _resolve(sentences, number, entries, headline)
+            sentence.previous = _resolve(sentences, number, entries, None)
         _parentheses(sentence, entries)
         _of_the_whole(sentences, number, entries, headline)
         _inclusions(sentences, number, entries, headline)
@@ -564,9 +566,10 @@ def _part_of_phrases(sentence: _Sentence, entries: list[_Entry]) -> None:
         if not whole.context.part_of_left:
             continue
         before = [m for m in sentence.mentions[:index] if not m.context.prior]
-        part = before[-1].entry if before else sentence.referent
-        if part is not None:
-            _set_part(entries, part, whole.entry)
+        if before:
+            _set_part(entries, before[-1].entry, whole.entry)
+        else:
+            _set_referent_part(sentence, entries, whole.entry)
 
 
 def _totals(sentence: _Sentence, entries: list[_Entry]) -> None:
@@ -576,8 +579,19 @@ def _totals(sentence: _Sentence, entries: list[_Entry]) -> None:
             continue
         for m in sentence.mentions[:index]:
             _set_part(entries, m.entry, whole.entry)
-        if sentence.referent is not None:
-            _set_part(entries, sentence.referent, whole.entry)
+        _set_referent_part(sentence, entries, whole.entry)
+
+
+def _set_referent_part(sentence: _Sentence, entries: list[_Entry], whole: int) -> None:
+    """ "The funding is part of a £5.5 million plan": "The funding" is the part.
+
+    When the headline cannot be the part (it is the whole, or larger), "The funding" is the figure of
+    the sentence before after all ("secured £2.5 million ... The funding is part of a £5.5 million plan").
+    """
+    if sentence.referent is None or _set_part(entries, sentence.referent, whole):
+        return
+    if sentence.previous is not None and entries[sentence.previous].part_of is None:
+        _set_part(entries, sentence.previous, whole)
 
 
 def _sums(sentence: _Sentence, entries: list[_Entry]) -> None:

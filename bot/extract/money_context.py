@@ -411,7 +411,11 @@ def _purpose(
     # "£2.7 billion we have already allocated to it", "£5m has been awarded to 27 organisations"
     for i, word in enumerate(right_low[:8] if _GIVEN_VERBS.intersection(right_low[:8]) else ()):
         given = word in _GIVEN_VERBS and right_low[i + 1 : i + 2] in (["to"], ["on"], ["for"], ["in"])
-        if given and right_low[i + 2 : i + 3] not in (["it"], ["them"]) and (text := _trim(right[i + 2 :])):
+        if (
+            given
+            and right_low[i + 2 : i + 3] not in (["it"], ["them"], ["date"])
+            and (text := _trim(right[i + 2 :]))
+        ):
             return text, False
     # "£2.9 billion of Environmental Stewardship Scheme funding for farmers", "£42 million in aid to DRC"
     if right_low[:1] in (["of"], ["in"], ["on"]) and right_low[1:3] not in (

@@ -404,3 +404,28 @@ def test_story_level_parts_and_referents() -> None:
     )
     assert rounds["£2.1 billion"].part_of == "£3.8 billion"
     assert rounds["£2.5 million"].part_of is None
+
+
+def test_the_funding_is_part_of_a_larger_plan() -> None:
+    found = by_surface(
+        money(
+            "The manufacturer has secured £2.5 million of growth fund money through the combined authority.",
+            "The funding is part of a £5.5 million investment plan to modernise the factory.",
+            title="Manufacturer invests £5.5 million in production",
+        )
+    )
+    assert found["£2.5 million"].part_of == "£5.5 million"
+
+
+def test_of_the_allocated_funds_and_equivalents_in_brackets() -> None:
+    found = money(
+        "The UK has pledged an additional £61 million ($76 million) in humanitarian assistance.",
+        "Out of the allocated funds, £22 million ($27.6 million) will target programmes in the Middle East.",
+        "The package also includes £5 million ($6.3 million) for the World Food Programme. Additionally, "
+        "up to £5 million will be directed toward relief efforts in Mozambique.",
+    )
+    parts = {(m.surface, m.currency, m.part_of) for m in found}
+    assert ("£22 million", "GBP", "£61 million") in parts
+    assert ("£5 million", "GBP", "£61 million") in parts
+    assert [m.surface for m in found].count("£5 million") == 2  # two allocations that print alike
+    assert all(m.is_funding for m in found)
