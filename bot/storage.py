@@ -378,12 +378,10 @@ def _find_existing(conn: sqlite3.Connection, story: Story) -> sqlite3.Row | None
 
 
 def _free_short_id(conn: sqlite3.Connection, base: str) -> str:
-    rows = conn.execute(
-        "SELECT short_id FROM stories WHERE short_id = ? OR short_id GLOB ?", (base, f"{base}-[0-9]*")
-    ).fetchall()
+    if conn.execute("SELECT 1 FROM stories WHERE short_id = ?", (base,)).fetchone() is None:
+        return base  # the usual case: one cheap lookup
+    rows = conn.execute("SELECT short_id FROM stories WHERE short_id GLOB ?", (f"{base}-[0-9]*",)).fetchall()
     taken = {row[0] for row in rows}
-    if base not in taken:
-        return base
     n = 2
     while f"{base}-{n}" in taken:
         n += 1
