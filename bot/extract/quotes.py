@@ -51,6 +51,7 @@ _INTRO_TAIL = re.compile(
     r"\b(?:said|says|added|adds|continued|continues|commented|comments|explained|stated)"
     r"(?:[ ](?:today|yesterday|also|this[ ]\w+))?[ ]?[:,.]?$"
 )
+_VERB_AT_END = re.compile(r"\b(?:" + _SPEECH_VERBS + r")(?:[ ][\w’']+){0,3}:$")
 # Quotation marks: curly and straight doubles, doubled singles, curly singles (’ is also the apostrophe).
 _MARK = re.compile(r"''|[“”\"‘’]")
 _QUOTE_CHARS = ("“", "”", '"', "‘", "''")
@@ -280,7 +281,8 @@ class _Extractor:
         colon = rest.find(": ")
         if colon > 0 and not self.spans[i][-1:] or colon > 0 and consumed >= self.spans[i][-1].close_end:
             head, words = rest[: colon + 1], rest[colon + 2 :].strip()
-            if words and words[0].isupper() and _words(words) >= 6:
+            # Only right after the verb: "said there were three priorities: Housing ..." is reported speech.
+            if words and words[0].isupper() and _words(words) >= 6 and _VERB_AT_END.search(head):
                 speaker = _intro_speaker(head)
                 if speaker is not None:
                     start = consumed + colon + 2

@@ -237,6 +237,13 @@ def test_unmarked_words_after_said_colon_in_the_same_paragraph() -> None:
     ]
 
 
+def test_reported_speech_before_a_colon_is_not_a_quote() -> None:
+    assert (
+        quotes("Jane Smith said there were three priorities for the year: Housing comes first, then health.")
+        == []
+    )
+
+
 def test_later_references_resolve_to_the_full_name() -> None:
     found = quotes(
         "Education Secretary Ruth Kemp has announced new funding for schools.",
