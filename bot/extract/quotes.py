@@ -217,6 +217,11 @@ class _Extractor:
             return last, (span.close_end if span is not None else -1), False
         if _intro_speaker(block.text) is not None:
             return None  # two introductions in a row: the first one quoted nothing
+        intro = self.blocks[i - 1].text.rstrip()
+        if intro.endswith(":") and not _VERB_AT_END.search(intro):
+            # "said he was delighted to welcome the funding:" may introduce a quotation-marked quote,
+            # but unmarked words after it are the writer's.
+            return None
         return self._unmarked_chain(i, [block.text], pending, i), -1, True
 
     def _resumes(self, i: int) -> bool:

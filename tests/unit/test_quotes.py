@@ -242,6 +242,11 @@ def test_reported_speech_before_a_colon_is_not_a_quote() -> None:
         quotes("Jane Smith said there were three priorities for the year: Housing comes first, then health.")
         == []
     )
+    assert quotes("Jane Smith said the plan had three parts:", "Housing will come first, then health.") == []
+    found = quotes(
+        "Cllr Dee Lloyd said she was delighted with the funding:", "“No-one should be left behind.”"
+    )
+    assert [q.speaker for q in found] == ["Cllr Dee Lloyd"]
 
 
 def test_later_references_resolve_to_the_full_name() -> None:
