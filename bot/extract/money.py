@@ -264,9 +264,11 @@ def _merge_repeats(mentions: list[_Mention]) -> list[_Entry]:
 
 
 def _is_repeat(entry: _Entry, mention: _Mention) -> bool:
-    if any(m.sentence == mention.sentence for m in entry.mentions):
-        return False  # one sentence does not name the same figure twice ("£2.2 million, a decrease of £2.2m")
     new = mention.context
+    if any(m.sentence == mention.sentence for m in entry.mentions):
+        # one sentence names the same figure twice only to point back at it ("on top of the £650 payment");
+        # otherwise they are two ("totalled £2.2 million, a decrease of £2.2m")
+        return new.definite
     if new.definite or mention.in_title:
         return True
     # Two mentions that each say what they are for, and say different things, are two figures. The
@@ -617,17 +619,18 @@ def _sums(sentence: _Sentence, entries: list[_Entry]) -> None:
     parts = [
         m.entry
         for m in sentence.mentions
-        if not m.context.prior and entries[m.entry].part_of is None and entries[m.entry].is_funding
+        if not m.context.prior and entries[m.entry].part_of is None and entries[m.entry].equivalent_of is None
     ]
     parts = list(dict.fromkeys(parts))
     if len(parts) < 2 or len(parts) > 12:
         return
-    currency = entries[parts[0]].currency
-    if any(entries[p].currency != currency for p in parts):
-        return
+    currency, funding = entries[parts[0]].currency, entries[parts[0]].is_funding
+    if any(entries[p].currency != currency or entries[p].is_funding != funding for p in parts):
+        return  # instalments of a payment add up as well as grants of a fund, but not a mix
     total = sum((entries[p].amount for p in parts), Decimal(0))
     for i, entry in enumerate(entries):
-        if i not in parts and entry.currency == currency and abs(entry.amount - total) <= total / 200:
+        same_kind = entry.currency == currency and entry.is_funding == funding
+        if i not in parts and same_kind and abs(entry.amount - total) <= total / 200:
             for p in parts:
                 _set_part(entries, p, i)
             return

@@ -40,7 +40,7 @@ _NOT_FUNDING = _words(
     "borrow borrowed guarantee guarantees raise raised raising fundraising transferred bill bills tax "
     "taxes vat income sold bought sale sales fraud stolen bribe bribes profit profits mortgage mortgages rent "
     "rents economy damage average insurance claim claims need needs needed require requires required fare "
-    "fares ticket tickets"
+    "fares ticket tickets payment payments instalment instalments rebate rebates allowance allowances"
 )
 _NOT_FUNDING_PAIRS = frozenset(
     {("better", "off"), ("black", "hole"), ("pay", "rise"), ("increase", "of"), ("rise", "of"), ("fall", "of"),
@@ -164,6 +164,7 @@ _FUNDER_VERBS = _words(
     "agreed launched offer offers offered donate donates donated"
 )
 _FUNDER_NOUNS = _words("money funding funds investment support cash grant grants aid")
+_NAME_JOINERS = _words("of for and the on to at in")
 _ORG_WORDS = _words(
     "government office department ministry executive council fund agency trust foundation commission "
     "treasury bank authority board lottery service union assembly parliament administration partnership "
@@ -192,7 +193,7 @@ class Context:
 
 def read_context(left: str, right: str, amount: Decimal | None = None) -> Context:
     """`left` ends where the amount starts and `right` begins where it ends, both within one sentence."""
-    left_tokens, left_low = _tokens(left[-LEFT_WINDOW:], drop_first=len(left) > LEFT_WINDOW)
+    left_tokens, left_low = _tokens(_without_asides(left[-LEFT_WINDOW:]), drop_first=len(left) > LEFT_WINDOW)
     # A bracket right after the amount restates it ("£22 million ($27.6 million)") or breaks it down:
     # what the amount is for comes after it.
     if right[:2].lstrip().startswith("(") and (close := right.find(")", 0, 80)) > 0:
@@ -228,6 +229,16 @@ def read_context(left: str, right: str, amount: Decimal | None = None) -> Contex
         part_of_left=_part_of_left(left_low, right_low),
         head=head,
     )
+
+
+def _without_asides(left: str) -> str:
+    """Drop a finished aside before the amount: "the Fund – which helps with energy bills – with £421m"."""
+    for opener, closer in ((" – ", " – "), (" — ", " — "), ("(", ")")):
+        end = left.rfind(closer)
+        start = left.rfind(opener, 0, end) if end > 0 else -1
+        if start != -1 and end - start < 160 and (opener != "(" or left.count("(", start, end) == 1):
+            left = left[:start] + " " + left[end + len(closer) :]
+    return left
 
 
 def _tokens(text: str, drop_first: bool = False, drop_last: bool = False) -> tuple[list[str], list[str]]:
@@ -303,11 +314,14 @@ def _outside_names(tokens: list[str], low: list[str]) -> list[str]:
     """Lower-cased tokens with words of Title Case names blanked: "Special Educational Need support"."""
     if not any(t[:1].isupper() for t in tokens):
         return low
+    capital = [t[:1].isupper() for t in tokens]
+    # "Cost of Living", "Department for Transport": a joining word between capitals is in the name.
+    for i in range(1, len(tokens) - 1):
+        if not capital[i] and low[i] in _NAME_JOINERS and capital[i - 1] and capital[i + 1]:
+            capital[i] = True
     result = list(low)
-    for i, token in enumerate(tokens):
-        if token[:1].isupper() and (
-            i and tokens[i - 1][:1].isupper() or i + 1 < len(tokens) and tokens[i + 1][:1].isupper()
-        ):
+    for i, is_capital in enumerate(capital):
+        if is_capital and (i and capital[i - 1] or i + 1 < len(tokens) and capital[i + 1]):
             result[i] = ""
     return result
 
@@ -334,6 +348,10 @@ def _is_funding(
     if left[-1:] in (["every"], ["each"], ["per"]) or right[:2] in (["for", "every"], ["for", "each"]):
         return False
     near_left, near_right = left[-20:], right[:12]
+    for i, token in enumerate(near_right):
+        if token in _BREAKS:  # cues in the next clause ("...; the total value") are not about this amount
+            near_right, right_tokens = near_right[:i], right_tokens[:i]
+            break
     if (
         _CUE_WORDS.isdisjoint(near_left)
         and _CUE_WORDS.isdisjoint(near_right)
@@ -342,11 +360,11 @@ def _is_funding(
         return True
     near_left = _outside_names(left_tokens[-20:], near_left)
     near_right = _outside_names(right_tokens[:12], near_right)
+    if _small(amount) and not (_INDIVIDUALS.isdisjoint(left[-15:]) and _INDIVIDUALS.isdisjoint(right[:8])):
+        return False  # what a household, worker or driver gets, pays or saves
     # "The fund, worth £75 million", "The package is worth up to £1.5bn": a fund's size, not a value.
     if _VALUE_WORDS.intersection(near_left[-5:]) and not _FUNDING_NOUNS.isdisjoint(near_left[-7:]):
         return True
-    if _small(amount) and not (_INDIVIDUALS.isdisjoint(left[-15:]) and _INDIVIDUALS.isdisjoint(right[:8])):
-        return False  # what a household, worker or driver gets, pays or saves
     if _CUE_WORDS.isdisjoint(near_left) and _CUE_WORDS.isdisjoint(near_right):
         return True
     # The nearest cue on either side decides; at equal distance, the not-funding one.

@@ -376,7 +376,7 @@ def test_dev_corpus_scores_hold() -> None:
 def test_story_level_parts_and_referents() -> None:
     flood = by_surface(
         money(
-            "A new £28m flood defence scheme will protect 3,000 homes.",
+            "A new £28m flood defence package will protect 3,000 homes.",
             "The Environment Agency will contribute £20m, with £5m from the council and £3m from the committee.",
             "Flooding in 2015 caused damage estimated at £500 million. The average insurance claim was £30,000.",
         )
