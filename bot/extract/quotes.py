@@ -98,6 +98,7 @@ _MAX_CHAIN = 40  # paragraphs in one quote: a runaway guard for texts that never
 _MAX_SCAN = 20_000
 _MAX_MARKS = 400
 _MAX_QUOTES = 200
+_ATTRIBUTION_SPAN = 600  # characters before a quote or colon that can hold its attribution
 TITLE_INDEX = -2  # Quote.block_index of a headline quote (the money extractor's convention too)
 DESCRIPTION_INDEX = -1
 _MAX_BLOCKS = 2_000  # press releases have tens of paragraphs; a longer text is searched this far
@@ -658,6 +659,7 @@ def _clause_after(text: str, pos: int) -> str:
 
 def _attribution_before(before: str) -> Speaker | None:
     """ "Conor Murphy said: " / "Mrs Kelly said that the money would address " -> the speaker."""
+    before = before[-_ATTRIBUTION_SPAN:]
     if not before.strip():
         return None
     last = None
@@ -703,7 +705,10 @@ def _intro_speaker(text: str) -> Speaker | None:
     if not stripped:
         return None
     if stripped.endswith(":"):
-        sentence = stripped[_sentence_start(stripped, len(stripped), 0) :]
+        # The verb sits within a few words of the colon and a speaker within 250 characters of the verb.
+        sentence = stripped[
+            max(_sentence_start(stripped, len(stripped), 0), len(stripped) - _ATTRIBUTION_SPAN) :
+        ]
         last = None
         for match in _VERB.finditer(sentence):
             last = match
