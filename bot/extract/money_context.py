@@ -443,6 +443,13 @@ def _purpose(
         rest = right[1:]
         while rest and rest[0].lower() in ("new", "additional", "extra", "further"):
             rest = rest[1:]
+        # "of new Home Office money over 2 years" says who pays and when, not what for
+        org = _org_prefix(rest)
+        size = len(org.split()) if org else 0
+        if org and rest[size : size + 1] and rest[size].lower() in _FUNDER_NOUNS:
+            after = [t.lower() for t in rest[size + 1 :]]
+            if not after or after[0] in ("over", "this", "next", "a", "per", "each", "by", "from", "until"):
+                rest = []
         if text := _trim(rest):
             return text, False
     subject = _subject(left, left_low)
