@@ -451,7 +451,8 @@ def _inclusions(sentences: list[_Sentence], number: int, entries: list[_Entry], 
         return
     for trigger in _INCLUDES.finditer(text):
         at = sentence.start + trigger.start()
-        before = [m for m in sentence.mentions if m.found.end <= at and not m.context.prior]
+        # (a figure given before can still be the whole: "already ... £460m, including £280m from ...")
+        before = [m for m in sentence.mentions if m.found.end <= at]
         if before:
             whole: int | None = before[-1].entry
         elif _ANAPHOR.match(text):

@@ -507,6 +507,8 @@ def _subject(left: list[str], low: list[str]) -> str | None:
 def _is_duration(words: list[str]) -> bool:
     if words[:1] == ["the"]:
         words = words[1:]
+    if words[:1] and words[0][:2] in ("19", "20") and words[0][2:4].isdigit():
+        return True  # "for 2018/19"
     if words[:1] and words[0] in ("first", "next", "past", "last", "coming", "rest", "remainder"):
         return True
     return len(words) >= 2 and (words[0].isdigit() or words[0] in _COUNT_WORDS) and words[1] in _TIME_UNITS
