@@ -501,29 +501,41 @@ class _Resolver:
         yield from ((n, None) for n in self.title_names)
 
     def _reference(self, reference: str, index: int) -> tuple[str, str | None]:
+        """ "the Minister", "The PM", "the Home Secretary" -> the person who holds that title here."""
         ref = reference.lower().removeprefix("the ").strip()
         key = {"pm": "prime minister"}.get(ref, ref)
-        head = key.split()[-1] if key.split() else key
+
+        def holds(role: str | None) -> bool:
+            # "the Home Secretary" is not the Housing Secretary; "the Minister" may be any minister,
+            # and a Secretary of State or the Chancellor is one too.
+            if not role:
+                return False
+            lowered = role.lower()
+            return key in lowered or (key == "minister" and any(w in lowered for w in _MINISTERIAL))
+
         for name, role in reversed(self.spoken):
-            if role and (key in role.lower() or head in role.lower().split()):
+            if holds(role):
                 return name, role
         ordered = sorted(self.mentions, key=lambda m: (m[0] > index, abs(m[0] - index)))
         for _, name, role in ordered:
-            if role and key in role.lower():
+            if holds(role):
                 return name, role
         for name, role in self.people:
-            if role and (key in role.lower() or head in role.lower()):
+            if holds(role):
                 return name, role
         if len(self.people) == 1:  # the source lists one person: the reference can only be them
             return self.people[0][0], self.people[0][1] or _without_article(reference)
+        # "Conor Murphy said ..." then "The Minister continued": a named speaker whose title was not printed.
+        if self.spoken:
+            name, role = self.spoken[-1]
+            if role is None and not any(w.lower() in ROLE_WORDS for w in name.split()):
+                return name, _without_article(reference)
         if self.title_names:
             return self.title_names[0], _without_article(reference)
-        for _, name, role in ordered:
-            if role and head in role.lower().split():
-                return name, role
-        if self.spoken:
-            return self.spoken[-1]
         return reference[:1].upper() + reference[1:], None
+
+
+_MINISTERIAL = ("minister", "secretary", "chancellor", "paymaster", "whip")
 
 
 def _without_article(text: str) -> str:

@@ -271,6 +271,15 @@ def test_minister_surname_resolves_to_the_name_printed_earlier() -> None:
     assert found[1].role == "Minister"
 
 
+def test_a_title_resolves_only_to_someone_who_holds_it() -> None:
+    found = quotes(
+        "Angela Rowe, Deputy Prime Minister and Housing Secretary, said: “We are building the homes we need.”",
+        "“We will not rest until the job is done,” the Home Secretary added.",
+        "In a letter, the Chancellor said that the “golden rule” would be kept.",
+    )
+    assert [q.speaker for q in found] == ["Angela Rowe", "Home Secretary", "Chancellor"]
+
+
 def test_people_list_completes_a_surname() -> None:
     found = quotes(
         "Mr Johnson said: “We are determined to protect young people.”",
