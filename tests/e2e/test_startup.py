@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import io
 import logging
 
 import discord
 import pytest
+import yarl
 
-from bot.client import NewsBot, bot_intents
+from bot.client import NewsBot, RedactSecrets, bot_intents, serve
 from bot.config import Settings
 from bot.storage import Store
 from tests.e2e.conftest import Seeded, StartBot
@@ -103,3 +107,43 @@ async def test_the_token_is_never_logged(
     formatted = "\n".join(logging.Formatter().format(r) for r in caplog.records)
     assert len(caplog.records) > 20  # debug logging really was on
     assert fake.token not in formatted
+
+
+async def test_serve_runs_the_bot_python_run_py_starts(
+    fake: FakeDiscord, settings: Settings, seeded: Seeded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # bot.client.serve is what `python run.py` runs: it opens the store itself and starts NewsBot.
+    monkeypatch.setattr(discord.http.Route, "BASE", fake.api_base)
+    monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(fake.gateway_url))
+    running = asyncio.create_task(serve(settings))
+    try:
+        await fake.wait_until(lambda: fake.live_connection)
+        message = await fake.reply(await fake.slash("news story", story=seeded.cycling))
+        assert message["embeds"][0]["title"] == "Plans to double cycling by 2025"
+    finally:
+        running.cancel()  # Ctrl-C: asyncio.run cancels the task; serve closes the bot and the store
+        with contextlib.suppress(asyncio.CancelledError):
+            await running
+    await fake.wait_until(lambda: fake.connections[0].ws.closed)
+
+
+def test_log_records_never_show_the_token() -> None:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RedactSecrets(["secret-token-value"]))
+    logger = logging.getLogger("tests.redaction")
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        logger.warning("request with %s failed", "Bot secret-token-value")
+        try:
+            raise RuntimeError("header was Bot secret-token-value")
+        except RuntimeError:
+            logger.exception("boom")
+    finally:
+        logger.removeHandler(handler)
+    assert "secret-token-value" not in stream.getvalue()
+    assert (
+        "Bot [token] failed" in stream.getvalue()
+        and "RuntimeError: header was Bot [token]" in stream.getvalue()
+    )
