@@ -55,6 +55,9 @@ _ANAPHOR = re.compile(
 )
 _OF_THE = re.compile(r"\s*(?:Out\s+of|Of)\s+(?:the|this|these|that|its|our|their)\s+", re.IGNORECASE)
 _WHOLE_NOUN = re.compile(r"\b(?:funds?|funding|money|package|total|amount|sum|allocations?|budget|pot)\b")
+_COMPARED = re.compile(
+    r"\b(?:up|down|rising|falling|increased|decreased|compared)\s+(?:from|with|to)\s+$|\bfrom\s+$"
+)
 _OTHER_LIST = re.compile(r"^\s*(?:Other|Further|Remaining|The\s+other|The\s+remaining)\b", re.IGNORECASE)
 _INCLUDES = re.compile(
     r"\b(?:which|that)\s+(?:includes?|included|comprises|consists\s+of)\b|\bincluding\b|\bof\s+which\b"
@@ -151,6 +154,7 @@ def extract_money(story: Story) -> tuple[Money, ...]:
     if not mentions:
         return ()
     entries = _merge_repeats(mentions)
+    _link_comparisons(sentences, entries)
     _link_equivalents(sentences, entries)
     _link_parts(sentences, entries, mentions)
     _fund_containers(entries)
@@ -318,6 +322,16 @@ def _absorb(entry: _Entry, mention: _Mention, first: bool) -> None:
 
 
 # --- equivalents and parts -------------------------------------------------------------------
+
+
+def _link_comparisons(sentences: list[_Sentence], entries: list[_Entry]) -> None:
+    """ "£5,150 per pupil, up from £5,000": the earlier level is the same kind of money as the new one."""
+    for sentence in sentences:
+        for before, after in zip(sentence.mentions, sentence.mentions[1:], strict=False):
+            gap = sentence.text[before.found.end : after.found.start].lower()
+            target = entries[after.entry]
+            if len(gap) <= 60 and _COMPARED.search(gap) and target.first is after:
+                target.is_funding = entries[before.entry].is_funding
 
 
 def _link_equivalents(sentences: list[_Sentence], entries: list[_Entry]) -> None:

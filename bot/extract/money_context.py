@@ -24,7 +24,10 @@ def _words(text: str) -> frozenset[str]:
 # Tokens come from str.translate + str.split (C speed; a tokenising regex costs several times more):
 # punctuation that matters becomes its own token, quotation marks become spaces.
 # (str.replace of the few characters present beats str.translate with a table of strings.)
-_SPACED_PAIRS = tuple((c, f" {c} ") for c in "£$€;:,()–—!?") + tuple((c, " ") for c in '“”"‘')
+# A comma is spaced only when a space follows, so "1,000" stays one token.
+_SPACED_PAIRS = (
+    tuple((c, f" {c} ") for c in "£$€;:()–—!?") + ((", ", " , "),) + tuple((c, " ") for c in '“”"‘')
+)
 _EDGE = "’'.\u2019"
 _BREAKS = frozenset(";:()–—!?-")
 _SIGNS = frozenset("£$€")
@@ -326,6 +329,10 @@ def _outside_names(tokens: list[str], low: list[str]) -> list[str]:
     return result
 
 
+def _per_unit(tokens: list[str]) -> bool:
+    return any(w in ("per", "each") and nxt in _PER_UNIT for w, nxt in zip(tokens, tokens[1:], strict=False))
+
+
 def _small(amount: Decimal | None) -> bool:
     return amount is not None and amount < SMALL_AMOUNT
 
@@ -343,6 +350,9 @@ def _is_funding(
     if head in _FUNDING_NOUNS:
         return True
     if len(right) >= 2 and right[0] in ("a", "an", "per", "each") and right[1] in _PER_UNIT:
+        return False
+    # "£4,800 of funding per pupil", "average per pupil funding is £4,319": a rate, not an amount given
+    if _per_unit(right[:5]) or _per_unit(left[-6:]):
         return False
     # "£4 for every £1 spent": a ratio, not an amount given
     if left[-1:] in (["every"], ["each"], ["per"]) or right[:2] in (["for", "every"], ["for", "each"]):
@@ -491,6 +501,7 @@ def _subject(left: list[str], low: list[str]) -> str | None:
             start
             and low[start - 1] not in _BREAKS
             and low[start - 1] not in (",", "£", "$", "€")
+            and (start < 2 or low[start - 2] not in _SIGNS)  # not into an earlier amount
             and end - start < 10
         ):
             start -= 1

@@ -429,3 +429,24 @@ def test_of_the_allocated_funds_and_equivalents_in_brackets() -> None:
     assert ("£5 million", "GBP", "£61 million") in parts
     assert [m.surface for m in found].count("£5 million") == 2  # two allocations that print alike
     assert all(m.is_funding for m in found)
+
+
+def test_rates_and_the_levels_they_are_compared_with_are_not_funding() -> None:
+    found = by_surface(
+        money(
+            "Schools in England will be handed a £2.2billion funding boost.",
+            "Secondary schools will attract a minimum of £5,150 per pupil, up from £5,000 this year.",
+            "Average per pupil funding in the county is £4,319.",
+        )
+    )
+    assert found["£2.2billion"].is_funding
+    assert not any(found[s].is_funding for s in ("£5,150", "£5,000", "£4,319"))
+
+
+def test_an_earlier_figure_can_include_parts() -> None:
+    (total, part) = money(
+        "We have already provided a settlement that will increase police funding by £460m for 2018/19, "
+        "including £280m drawn from increased precept contributions."
+    )
+    assert part.part_of == total.surface == "£460m"
+    assert total.period == "for 2018/19" and total.purpose is None
