@@ -437,6 +437,13 @@ class _Resolver:
         return self._title_names
 
     @property
+    def title_speakers(self) -> list[str]:
+        """People a headline presents as speaking: "..., says Gordon Brown", "“…” – Gordon Brown"."""
+        title = self.story.title
+        speaking = bool(_VERB.search(title)) or "–" in title or "—" in title or ": " in title
+        return self.title_names if speaking else []
+
+    @property
     def mentions(self) -> list[tuple[int, str, str | None]]:
         """(block, name, role) of every person named in the story; found only when a reference needs it."""
         if self._mentions is None:
@@ -530,8 +537,8 @@ class _Resolver:
             name, role = self.spoken[-1]
             if role is None and not any(w.lower() in ROLE_WORDS for w in name.split()):
                 return name, _without_article(reference)
-        if self.title_names:
-            return self.title_names[0], _without_article(reference)
+        if self.title_speakers:
+            return self.title_speakers[0], _without_article(reference)
         return reference[:1].upper() + reference[1:], None
 
 
