@@ -265,6 +265,7 @@ class FakeDiscord:
         self.invalid: list[str] = []  # every message or choice list Discord would have refused
         self.synced: dict[str | None, list[dict[str, Any]]] = {}  # guild id (None: global) -> commands
         self.sync_count = 0
+        self.sync_error: tuple[int, dict[str, Any]] | None = None  # answer command syncs with this
         self.messages: dict[str, dict[str, Any]] = {}
         self.interactions: dict[str, Interaction] = {}
         self.connections: list[GatewayConnection] = []
@@ -475,6 +476,9 @@ class FakeDiscord:
 
     async def _put_commands(self, request: web.Request) -> web.Response:
         guild = request.match_info.get("guild")
+        if self.sync_error is not None:
+            status, error = self.sync_error
+            return json_response(error, status=status)
         if request.match_info["app"] != self.app_id:
             return json_response({"message": "Unknown Application", "code": 10002}, status=404)
         commands = []

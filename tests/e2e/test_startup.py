@@ -15,7 +15,7 @@ from bot.client import NewsBot, RedactSecrets, bot_intents, serve
 from bot.config import Settings
 from bot.storage import Store
 from tests.e2e.conftest import Seeded, StartBot
-from tests.e2e.fake_discord import PRIVILEGED_INTENTS, FakeDiscord
+from tests.e2e.fake_discord import PRIVILEGED_INTENTS, FakeDiscord, Interaction
 
 
 async def test_identifies_with_the_guilds_intent_only(fake: FakeDiscord, start_bot: StartBot) -> None:
@@ -72,6 +72,37 @@ async def test_dev_guild_sync_goes_to_the_guild_only(
         discord.Object(int(fake.guild_id))
     )
     assert await store.get_state(f"command_tree_hash:{fake.app_id}") is None
+
+
+async def test_a_refused_sync_does_not_stop_the_bot(
+    fake: FakeDiscord,
+    start_bot: StartBot,
+    settings: Settings,
+    store: Store,
+    seeded: Seeded,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # A dev guild the bot was invited to without the applications.commands scope.
+    fake.sync_error = (403, {"message": "Missing Access", "code": 50001})
+    dev = Settings(**{**settings.__dict__, "dev_guild_id": int(fake.guild_id)})
+    await start_bot(settings=dev)
+    assert any("command sync failed" in r.getMessage() and r.levelno == logging.ERROR for r in caplog.records)
+    assert await store.get_state(f"command_tree_hash:{fake.app_id}:guild:{fake.guild_id}") is None
+    # Commands Discord already knows (from an earlier sync) still work: they are resolved by name.
+    message = await fake.reply(await _slash_without_sync(fake, seeded))
+    assert message["embeds"][0]["title"] == "Plans to double cycling by 2025"
+
+
+async def _slash_without_sync(fake: FakeDiscord, seeded: Seeded) -> Interaction:
+    data = {
+        "id": fake.ids(),
+        "name": "news",
+        "type": 1,
+        "options": [
+            {"type": 1, "name": "story", "options": [{"type": 3, "name": "story", "value": seeded.cycling}]}
+        ],
+    }
+    return await fake.send_interaction(fake.interaction_payload(2, data, None))
 
 
 async def test_api_base_setting_routes_rest_only(
