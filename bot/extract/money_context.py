@@ -352,7 +352,7 @@ def _is_funding(
     if len(right) >= 2 and right[0] in ("a", "an", "per", "each") and right[1] in _PER_UNIT:
         return False
     # "£4,800 of funding per pupil", "average per pupil funding is £4,319": a rate, not an amount given
-    if _per_unit(right[:5]) or _per_unit(left[-6:]):
+    if _per_unit(right[:5]) or _per_unit(left[-8:]):
         return False
     # "£4 for every £1 spent": a ratio, not an amount given
     if left[-1:] in (["every"], ["each"], ["per"]) or right[:2] in (["for", "every"], ["for", "each"]):
