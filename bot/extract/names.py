@@ -71,6 +71,9 @@ _LEAD_IN_WORDS = _words(
     "additionally and but as while when with"
 )
 _ARTICLES = ("the ", "a ", "an ")
+_AUXILIARIES = _words(
+    "is was are were will would can could may might must shall should does did has have had"
+)
 _ROLE_PREPOSITIONS = _words("of for in at to on")
 _ROLE_OPENERS = _words("from of at for with in the a an on who")
 _NOISE_WORDS = _words(
@@ -248,6 +251,14 @@ def _drop_lead_in(segments: list[str]) -> list[str]:
     return segments
 
 
+def _is_verb_phrase(segment: str) -> bool:
+    """ "announced the plan in her Budget speech": what the speaker did, not what they are."""
+    first = segment.split()[0]
+    return first[0].islower() and (
+        first.endswith(("ed", "ing")) or first in _NOISE_WORDS or first in _AUXILIARIES
+    )
+
+
 def _strip_article(text: str) -> str:
     lowered = text.lower()
     for article in _ARTICLES:
@@ -303,7 +314,7 @@ def parse_attribution(subject: str) -> Speaker | None:
     segments = [_WHO_IS.sub("", s) or s for s in segments]
     for i, segment in enumerate(segments):
         if is_pure_name(segment):
-            others = [s for j, s in enumerate(segments) if j != i]
+            others = [s for j, s in enumerate(segments) if j != i and not _is_verb_phrase(s)]
             return Speaker(segment, ", ".join(others) or None, "name")
     for i in range(len(segments) - 1, -1, -1):
         split = _split_segment(segments[i])

@@ -412,6 +412,10 @@ def test_no_speaker_at_all() -> None:
         ("Director of Public Health Dr Jane Smith", ("Dr Jane Smith", "Director of Public Health")),
         ("Jane Smith welcomed the news,", ("Jane Smith", None)),
         ("Mr Grey went on to", ("Mr Grey", None)),
+        (
+            "The Chancellor, Rachel Reeves, announced the plan in her Budget speech,",
+            ("Rachel Reeves", "Chancellor"),
+        ),
     ],
 )
 def test_parse_attribution(subject: str, expected: tuple[str, str | None]) -> None:
