@@ -321,7 +321,7 @@ def parse_attribution(subject: str) -> Speaker | None:
         if split:
             name, role = split
             others = segments[:i] + ([role] if role else []) + segments[i + 1 :]
-            return Speaker(name, ", ".join(o for o in others if o) or None, "name")
+            return Speaker(name, ", ".join(o for o in others if o and not _is_verb_phrase(o)) or None, "name")
     last = segments[-1]
     words = last.split()
     if words and words[0].lower() in UNNAMED_HEADS and len(words) <= 10:
