@@ -155,8 +155,9 @@ class _Extractor:
                 while j < len(blocks) and blocks[j].blockquote:
                     j += 1
                 texts = [b.text for b in blocks[i:j]]
-                self._emit(_Found(pending or self._last_speaker(), _strip_marks(texts), i))
-                pending, i = None, j
+                signed = self._signature(j)
+                self._emit(_Found(pending or signed or self._last_speaker(), _strip_marks(texts), i))
+                pending, i = None, j + (1 if signed and not pending else 0)
                 continue
             if block.kind is not BlockKind.PARAGRAPH:
                 # A short "Jane Doe said" line without a colon reads as a heading to the text parser.
@@ -191,6 +192,16 @@ class _Extractor:
             Quote(speaker=name, role=role, text=_tidy("\n\n".join(f.texts)), block_index=f.block_index)
             for f, (name, role) in self.found
         )
+
+    def _signature(self, j: int) -> Speaker | None:
+        """ "– Jane Smith, chief executive" right after a blockquote: who the quote was from."""
+        if j >= len(self.blocks):
+            return None
+        text = self.blocks[j].text.strip()
+        if text[:1] not in "–—-" or len(text) > 200:
+            return None
+        speaker = parse_attribution(text[1:])
+        return speaker if speaker is not None and speaker.kind == "name" else None
 
     def _introduced(self, i: int, pending: Speaker) -> tuple[int, int, bool] | None:
         """The quote that block i starts after an attribution paragraph ("X said:").

@@ -130,6 +130,20 @@ def test_html_blockquotes() -> None:
     ]
 
 
+def test_blockquote_signed_below() -> None:
+    blocks = (
+        Block(BlockKind.PARAGRAPH, "The scheme has helped hundreds of families since it began."),
+        Block(
+            BlockKind.PARAGRAPH, "“This scheme changed our lives and we are so grateful.”", blockquote=True
+        ),
+        Block(BlockKind.PARAGRAPH, "– Amy Lee, parent from Leeds"),
+    )
+    found = extract_quotes(Story("T", blocks, "x", "content_api"))
+    assert [(q.speaker, q.role, q.text) for q in found] == [
+        ("Amy Lee", "parent from Leeds", "This scheme changed our lives and we are so grateful.")
+    ]
+
+
 def test_curly_quotes_reopened_on_each_paragraph_close_on_the_last() -> None:
     found = quotes(
         "UK Development Director, Matt Cole, said",
