@@ -156,7 +156,8 @@ class _Extractor:
                     j += 1
                 texts = [b.text for b in blocks[i:j]]
                 signed = self._signature(j)
-                self._emit(_Found(pending or signed or self._last_speaker(), _strip_marks(texts), i))
+                speaker = pending or signed or self._adjacent_speaker(i)
+                self._emit(_Found(speaker, _strip_marks(texts), i))
                 pending, i = None, j + (1 if signed and not pending else 0)
                 continue
             if block.kind is not BlockKind.PARAGRAPH:
