@@ -177,7 +177,7 @@ _ORG_JOINERS = _words("for of and & the on")
 _NOT_ORG = _words("This That These Those It The A An Our Their Its We He She They Funding Other In")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Context:
     """What the words around one amount say."""
 
