@@ -62,7 +62,7 @@ _INDIVIDUALS = _words(
     "household households family families person people individual individuals pensioner pensioners worker "
     "workers employee employees claimant claimants driver drivers motorist motorists student students "
     "patient patients resident residents taxpayer taxpayers consumer consumers customer customers homeowner "
-    "homeowners tenant tenants parent parents carer carers recipient recipients shopper shoppers"
+    "homeowners tenant tenants parent parents carer carers recipient recipients shopper shoppers farmer farmers"
 )
 _FUNDING_PAIRS = frozenset(
     {
@@ -75,7 +75,7 @@ _FUNDING_PAIRS = frozenset(
 )
 _PER_UNIT = _words(
     "hour week month head person household family worker employee ticket night day trip journey litre "
-    "unit bag item pupil child business farm firm company claim applicant"
+    "unit bag item pupil child business farm firm company claim applicant hectare acre tonne mile kilometre"
 )
 # Nouns an amount can stand in front of ("the £1.5 billion development"): the thing's value or cost.
 _VALUE_NOUNS = _words(
@@ -114,6 +114,7 @@ _SUBJECT_VERBS = _words(
 )
 _COUNT_WORDS = _words("a one two three four five six seven eight nine ten several many")
 _TIME_UNITS = _words("year years month months week weeks day days decade decades")
+_TIME_UNITS_TUPLE = tuple(_TIME_UNITS)
 _PARTICIPLES = _words("awarded given granted allocated")
 _PASSIVE = (["been"], ["be"], ["is"], ["are"], ["was"], ["were"], ["being"])
 _PREDICATE = _words(
@@ -560,6 +561,8 @@ def _qualifier(low: list[str]) -> str | None:
 
 
 def _period(left: list[str], left_low: list[str], right: list[str], right_low: list[str]) -> str | None:
+    if right_low[:1] and right_low[0].startswith(("-a-", "a-")) and right_low[0].endswith(_TIME_UNITS_TUPLE):
+        return right_low[0].lstrip("-").replace("-", " ")  # "£1.5m-a-year"
     right_low = right_low[: len(right)]
     if (index := _hint(right_low)) is not None and (match := _PERIOD.search(" ".join(right[: index + 4]))):
         return match[0]
