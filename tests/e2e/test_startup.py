@@ -13,6 +13,7 @@ import yarl
 
 from bot.client import NewsBot, RedactSecrets, bot_intents, serve
 from bot.config import Settings
+from bot.errors import ConfigError
 from bot.storage import Store
 from tests.e2e.conftest import Seeded, StartBot
 from tests.e2e.fake_discord import PRIVILEGED_INTENTS, FakeDiscord, Interaction
@@ -178,3 +179,13 @@ def test_log_records_never_show_the_token() -> None:
         "Bot [token] failed" in stream.getvalue()
         and "RuntimeError: header was Bot [token]" in stream.getvalue()
     )
+
+
+async def test_serve_with_a_refused_token_says_so(
+    fake: FakeDiscord, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(discord.http.Route, "BASE", fake.api_base)
+    wrong = Settings(**{**settings.__dict__, "discord_token": "not.the.token"})
+    with pytest.raises(ConfigError, match="Discord refused DISCORD_TOKEN"):
+        await serve(wrong)
+    assert not fake.connections
