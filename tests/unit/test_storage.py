@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import re
+import shutil
+import sqlite3
 from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
+import aiosqlite
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -504,3 +507,32 @@ async def test_listings_are_newest_story_first_in_reading_order(store: Store) ->
     biggest = await store.funding(min_amount=Decimal(0), limit=3)
     assert [h.money.surface for h in biggest] == ["£3 million", "£2 million", "£1 million"]
     assert sorted(await store.complete_speakers("")) == ["Jo Johnson", "Sam Khan"]
+
+
+async def test_a_single_letter_lists_the_latest_stories(store: Store) -> None:
+    await fill(store)
+    assert await store.complete_stories("m") == await store.complete_stories("")
+    assert [title for _, title in await store.complete_stories("n fr")] == [
+        "New FRANK adverts mark tenth anniversary"
+    ]
+
+
+async def test_later_migrations_carry_existing_stories_along(tmp_path: Path) -> None:
+    early = tmp_path / "early"
+    early.mkdir()
+    for name, _ in load_migrations():
+        if name < "0004":
+            shutil.copy(bot.storage.MIGRATIONS_DIR / name, early / name)
+    conn = await aiosqlite.connect(str(tmp_path / "old.db"), isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    try:
+        old = Store(conn)
+        await old.migrate(early)
+        saved = await old.save(make_story(title="Harbour walls rebuilt"), Extraction())
+        assert await old.migrate() == [name for name, _ in load_migrations() if name >= "0004"]
+        assert await old.complete_stories("harb") == [(saved.story_id, "Harbour walls rebuilt")]
+        assert (await old.find_story("harbour walls")).story.id == saved.story_id
+        await old.save(make_story(title="Harbour walls rebuilt", body="Changed."), Extraction())
+        assert await old.complete_stories("harb") == [(saved.story_id, "Harbour walls rebuilt")]
+    finally:
+        await conn.close()
