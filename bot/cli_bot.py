@@ -22,7 +22,8 @@ newsbot needs a Discord bot token, and DISCORD_TOKEN is not set.
   2. On its Bot page press Reset Token and copy the token (Discord shows it once).
   3. Put it in .env beside run.py:  DISCORD_TOKEN=<the token>   (.env.example lists every setting)
   4. Run `python run.py invite` and open the link it prints to add the bot to your server.
-No token yet? Try every command offline on the sample stories:  python run.py console
+No token yet? Try every command offline on the sample stories:
+  python run.py ingest data/samples && python run.py console
 """
 
 

@@ -92,7 +92,7 @@ async def start_bot(
             ready.cancel()
             if task in done:
                 task.result()  # raises why the bot stopped
-            raise TimeoutError("the bot did not become ready")
+            raise TimeoutError(f"the bot did not become ready; the fake noted: {fake.invalid}")
         return bot
 
     yield start

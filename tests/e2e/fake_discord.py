@@ -748,7 +748,8 @@ class FakeDiscord:
         compress = request.query.get("compress")
         if compress not in (None, "zlib-stream"):
             # discord.py asks for zstd-stream when a zstd module is importable; not modelled here.
-            await ws.close(code=4000, message=f"unsupported compress={compress}".encode())
+            self.invalid.append(f"gateway compress={compress} is not modelled by the fake (only zlib-stream)")
+            await ws.close(code=4000, message=b"unsupported compression")
             return ws
         compressor = zlib.compressobj() if compress == "zlib-stream" else None
         conn = GatewayConnection(request.path, dict(request.query), ws, request, compressor)
