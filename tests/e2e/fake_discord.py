@@ -608,6 +608,7 @@ class FakeDiscord:
     def _new_message(self, inter: Interaction, body: Mapping[str, Any]) -> dict[str, Any]:
         payload = inter.payload
         user = (payload.get("member") or {}).get("user") or payload.get("user") or {}
+        owners = {"0": self.guild_id} if payload.get("guild_id") else {"1": user.get("id")}
         message = self._message(
             str(payload["channel"]["id"]),
             body,
@@ -618,7 +619,7 @@ class FakeDiscord:
             "id": inter.id,
             "type": payload["type"],
             "user": user,
-            "authorizing_integration_owners": {"0": self.guild_id},
+            "authorizing_integration_owners": owners,
         }
         return message
 
@@ -1023,11 +1024,29 @@ class FakeDiscord:
         await self.dispatch("INTERACTION_CREATE", payload)
         return inter
 
-    async def slash(self, command: str, *, user: dict[str, Any] | None = None, **values: Any) -> Interaction:
+    def in_dm(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """The same interaction from the user's direct messages with the bot: no guild, no member."""
+        user = payload["member"]["user"]
+        dm = {"id": self.ids(), "type": 1, "last_message_id": None, "flags": 0, "recipients": [user]}
+        payload = {
+            k: v for k, v in payload.items() if k not in ("guild_id", "guild", "member", "guild_locale")
+        }
+        return {
+            **payload,
+            "user": user,
+            "channel_id": dm["id"],
+            "channel": dm,
+            "context": 1,
+            "authorizing_integration_owners": {"0": user["id"]},
+        }
+
+    async def slash(
+        self, command: str, *, user: dict[str, Any] | None = None, dm: bool = False, **values: Any
+    ) -> Interaction:
         """Run e.g. slash("news summary", story="abc", sentences=3) as a user would."""
         path = command.split()
         payload = self.interaction_payload(APPLICATION_COMMAND, self._options(path, values, None), user)
-        return await self.send_interaction(payload)
+        return await self.send_interaction(self.in_dm(payload) if dm else payload)
 
     async def autocomplete(
         self, command: str, focused: str, *, user: dict[str, Any] | None = None, **values: Any

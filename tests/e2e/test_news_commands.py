@@ -224,3 +224,10 @@ async def test_search_operators_and_quotes_are_plain_words(
     message = await fake.reply(inter)
     assert message["flags"] & EPHEMERAL
     assert message["content"].startswith("Nothing matches “cycling OR NOT”.")
+
+
+async def test_commands_work_in_direct_messages(fake: FakeDiscord, bot: NewsBot, seeded: Seeded) -> None:
+    message = await public_reply(fake, await fake.slash("news story", story=seeded.cycling, dm=True))
+    assert message["embeds"][0]["title"] == "Plans to double cycling by 2025"
+    text = (await fake.reply(await fake.slash("news story", story="no such thing", dm=True)))["content"]
+    assert text.startswith("No stored story matches")
