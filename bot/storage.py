@@ -50,9 +50,6 @@ MAX_TERM_CHARS = 64
 # bm25 over every match of a common word is slow at 100k stories: rank only the newest matches.
 SEARCH_CANDIDATES = 1000
 MIN_SEARCH_PREFIX = 3  # "a*" over the whole body index would walk thousands of terms
-# titles_fts indexes 2- and 3-letter prefixes only (0004): a 1-letter prefix index cost a third of
-# each save, and a 1-letter word prefix selects nearly every title anyway.
-TITLE_MIN_CHARS = 2
 TITLE_WEIGHT, DESCRIPTION_WEIGHT, BODY_WEIGHT = 10.0, 5.0, 1.0
 
 SaveStatus = Literal["new", "updated", "unchanged"]
@@ -235,11 +232,8 @@ class Store:
         return await self._read(_search, expression, limit)
 
     async def complete_stories(self, prefix: str, limit: int = 25) -> list[tuple[str, str]]:
-        """(short id, title) of stories whose title has words starting with what was typed.
-
-        Single letters are left out of the match (nearly every title has a word starting with
-        "m"), so "m" alone lists the latest stories, as an empty box does."""
-        expression = match_expression(prefix, prefix=True, join=" ", min_chars=TITLE_MIN_CHARS)
+        """(short id, title) of stories whose title has words starting with what was typed."""
+        expression = match_expression(prefix, prefix=True, join=" ")
         if not expression:
             rows = await self._conn.execute_fetchall(
                 "SELECT short_id, title FROM stories ORDER BY listed_at DESC, id DESC LIMIT ?", (limit,)
@@ -493,7 +487,7 @@ def _find_story(conn: sqlite3.Connection, query: str) -> StoredStory:
         ).fetchone()
     if row is not None:
         return _stored(conn, row)
-    every_word = match_expression(text, prefix=True, join=" ", min_chars=TITLE_MIN_CHARS)
+    every_word = match_expression(text, prefix=True, join=" ")
     if every_word:
         rows = conn.execute(
             f"SELECT {_SELECT_STORY} WHERE s.id IN"
@@ -503,7 +497,7 @@ def _find_story(conn: sqlite3.Connection, query: str) -> StoredStory:
         if len(rows) == 1:
             return _stored(conn, rows[0])
     suggestions: list[str] = []
-    any_word = match_expression(text, prefix=True, join=" OR ", min_chars=TITLE_MIN_CHARS)
+    any_word = match_expression(text, prefix=True, join=" OR ")
     if any_word:
         # rank only the newest matches, as search does, so a common word stays fast
         rows = conn.execute(
@@ -838,24 +832,23 @@ def slugify(text: str, limit: int = SHORT_ID_TARGET) -> str:
     return slug or "story"
 
 
-def match_expression(text: str, *, prefix: bool, join: str, min_prefix: int = 1, min_chars: int = 1) -> str:
+def match_expression(text: str, *, prefix: bool, join: str, min_prefix: int = 1) -> str:
     """An FTS5 MATCH expression in which everything the user typed is a quoted string.
 
     Each whitespace-separated token becomes a double-quoted phrase (inner quotes doubled), so
     `OR`, `NEAR(`, `*`, `:` and stray quotes are plain text. `prefix=True` makes every token a
     word prefix (autocomplete); otherwise only tokens the user ended with `*` are prefixes, and only
     when at least `min_prefix` characters long. Tokens with no letters or digits are dropped, as
-    FTS5 would ignore them anyway, and so are tokens shorter than `min_chars` letters and digits.
-    Returns "" when nothing usable remains.
+    FTS5 would ignore them anyway. Returns "" when nothing usable remains.
     """
     terms: list[str] = []
     for token in clean_text(text).split():
         starred = token.endswith("*")
         token = token.strip("*")[:MAX_TERM_CHARS]
-        word_chars = sum(1 for ch in token if _WORD.match(ch))
-        if word_chars < max(min_chars, 1):
+        if not _WORD.search(token):
             continue
         phrase = '"' + token.replace('"', '""') + '"'
+        word_chars = sum(1 for ch in token if _WORD.match(ch))
         if (prefix or starred) and word_chars >= min_prefix:
             phrase += "*"
         terms.append(phrase)
