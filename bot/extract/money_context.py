@@ -37,7 +37,7 @@ _SIGNS = frozenset("£$€")
 _NOT_FUNDING = _words(
     "valued value values worth cost costs costing priced price prices fee fees fined fine fines penalty "
     "penalties surcharge surcharges charge charges charged compensation damages arrears owed owes owing "
-    "underpaid underpaying repaid repay save saves saved saving savings wage wages salary salaries earn earns "
+    "underpaid underpaying repaid repay lent lend lends lending save saves saved saving savings wage wages salary salaries earn earns "
     "earning earnings rate pension pensions loss losses lost deficit debt debts overspend levy proceeds "
     "totalled decrease export exports import imports turnover revenue revenues gdp loan loans borrowing "
     "borrow borrowed guarantee guarantees raise raised raising fundraising transferred bill bills tax "
@@ -58,6 +58,10 @@ _FUNDING = _words(
     "receiving putting"
 )
 _VALUE_WORDS = _words("worth valued value totalling")
+# Below a pound no funder grants anything: pence are prices, rates and benefit steps.
+MIN_FUNDING = Decimal(1)
+_CHANGE_WORDS = _words("rise rises increase increases uplift hike cut cuts")
+_HOUSEHOLD_BENEFITS = _words("payment payments allowance allowances benefit benefits credit pension pensions")
 _INDIVIDUALS = _words(
     "household households family families person people individual individuals pensioner pensioners worker "
     "workers employee employees claimant claimants driver drivers motorist motorists student students "
@@ -338,6 +342,19 @@ def _small(amount: Decimal | None) -> bool:
     return amount is not None and amount < SMALL_AMOUNT
 
 
+def _benefit_change(right: list[str], amount: Decimal | None) -> bool:
+    """ "a 45p rise in the Winter Heating Payment": a change in what each household gets.
+
+    Benefit words count even inside a Title Case name: the name is the benefit's.
+    """
+    return (
+        _small(amount)
+        and bool(right)
+        and right[0] in _CHANGE_WORDS
+        and not _HOUSEHOLD_BENEFITS.isdisjoint(right[1:8])
+    )
+
+
 def _is_funding(
     left_tokens: list[str],
     left: list[str],
@@ -346,6 +363,8 @@ def _is_funding(
     head: str | None,
     amount: Decimal | None,
 ) -> bool:
+    if amount is not None and amount < MIN_FUNDING or _benefit_change(right, amount):
+        return False
     if head in _VALUE_NOUNS:
         return False  # lower-case only: "University Research & Development" is a name, not a building
     if head in _FUNDING_NOUNS:

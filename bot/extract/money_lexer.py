@@ -248,10 +248,18 @@ def _code_at(text: str, at: int) -> list[Found]:
 
 
 def _pence_at(text: str, at: int) -> list[Found]:
-    """ "50p": up to 3 digits right before the "p", nothing alphanumeric (or a decimal point) around it."""
+    """ "50p", "27.35p": up to 3 digits (and up to 3 decimals) right before the "p", nothing
+    alphanumeric (or another decimal point) around it."""
     start = at
     while start > at - 3 and start and text[start - 1].isdigit():
         start -= 1
+    # "27.35p" (a unit rate per kWh): the digits read so far are the decimals of the pence.
+    if start < at and start >= 2 and text[start - 1] == "." and text[start - 2].isdigit():
+        whole = start - 1
+        while whole > start - 4 and whole and text[whole - 1].isdigit():
+            whole -= 1
+        if not text[whole - 1 : whole].isdigit():
+            start = whole
     before = text[start - 1] if start else " "
     after = text[at + 1 : at + 2]
     if before.isalnum() or before in "_.,£$€" or after.isalnum() or after == "_":

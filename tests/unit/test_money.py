@@ -59,6 +59,8 @@ def by_surface(found: list[Money]) -> dict[str, Money]:
         ("5 million US dollars", [("5 million US dollars", "5000000", "USD")]),
         ("50p a bag", [("50p", "0.50", "GBP")]),
         ("20 pence", [("20 pence", "0.20", "GBP")]),
+        ("gas at 6.04p per kWh", [("6.04p", "0.0604", "GBP")]),
+        ("a 1.5p cut", [("1.5p", "0.015", "GBP")]),
         ("6 crores and 90 lacs taka", [("6 crores and 90 lacs taka", "69000000", "BDT")]),
         ("£40\u00a0million", [("£40\u00a0million", "40000000", "GBP")]),
         ("£40\nmillion", [("£40\nmillion", "40000000", "GBP")]),
@@ -252,6 +254,12 @@ def test_seed_story_gives_three_figures_with_parts() -> None:
         ("The new bridge, a £45m project, will open in 2026.", False),
         ("Overall, £6 billion of government-backed loans have been issued.", False),
         ("The museum's collection is valued at more than £1 billion.", False),
+        # loans made are not money granted, however large
+        ("The Regional Growth Loans scheme has lent £250 million to small firms since 2015.", False),
+        # a step in what each household gets, even when a minister announces it
+        ("Ministers announced a 35p rise in the Highland Carer Payment today.", False),
+        ("The minister confirmed a £12 increase in the Family Support Allowance.", False),
+        ("The council has confirmed a £10m rise in the roads budget.", True),
     ],
 )
 def test_funding_or_other_money(sentence: str, funding: bool) -> None:
