@@ -57,14 +57,34 @@ _SECOND_PERSON = re.compile(r"\b[Yy]ou(?:r|['’]re|['’]ll)?\b")
 _QUOTE_MARK = re.compile(r"[“”\"‘’']")
 _OPENING_MARKS = "“‘\"'"
 _QUOTE_CHARS = frozenset("“”\"‘’'")
-# Announcement verbs by prefix (announced, launches, allocating...) or as whole words; on lowercased text.
-_ANNOUNCE = re.compile(
-    r"\b(?:a(?:nnounc|llocat|ward|ppoint|pprov|gree)|launch|unveil|co(?:nfirm|mmit|nsult)|publish|invest|"
-    r"pledg|provid|receiv|introduc|fund|grant|boost|welcom|reveal|named\b|fined\b|sentenced\b|"
-    r"open(?:s|ed)?\b|beg[ai]n\b|start(?:s|ed)?\b|plan(?:s|ned)?\b|proposals?\b|sets?\s+out\b)"
+_CLOSING_CHARS = "”’\"')]"
+_SENTENCE_ENDS = frozenset(".!?…")
+# News told as happening now: an announcement in the present or perfect tense, or what someone
+# will receive. On lowercased text. Plain past tense counts only for verbs that rarely tell
+# history ("announced", "unveiled"); "today" is the release's own clock.
+_NEWS = re.compile(
+    r"\b(?:announc(?:es|ed|ing)|launch(?:es|ed|ing)|unveil(?:s|ed|ing)|confirm(?:s|ed|ing)|sets?\s+out|"
+    r"(?:has|have|is|are)\s+(?:been\s+)?(?:awarded|allocated|appointed|approved|agreed|committed|"
+    r"pledged|invested|provided|given|granted|made|set|published|launched)|"
+    r"(?:will|to|set\s+to)\s+(?:receive|get|benefit|be\s+(?:able|given|awarded|allocated|invested))|"
+    r"awards|allocates|appoints|invests|pledges|provides|publishes|receives?|today)\b"
 )
-_MONEY = re.compile(r"[£€$]\s?\d|\b\d[\d,.]*\s?(?:million|billion|bn|m)\b|\b(?:million|billion)\s+pounds\b")
-_MONEY_HINTS = ("£", "€", "$", "million", "billion", "bn", "m ")
+# History and statistics: what happened before the news, or numbers that describe the world.
+_BACKGROUND = re.compile(
+    r"\b(?:last\s+(?:year|month|summer|winter|spring|autumn)|(?:in|since|during|between)\s+"
+    r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\s+)?(?:19|20)\d\d\b(?![-/–]\d)|"
+    r"according\s+to|estimates?|estimated|(?:figures|data|statistics|research|surveys?)\s+(?:shows?|suggests?|"
+    r"published|from|by)|already|previously|to\s+date|so\s+far|per\s+cent|over\s+the\s+(?:past|last)\s+"
+    r"(?:decade|\w+\s+(?:years|decades))|(?:was|were)\s+(?:created|set\s+up|established|founded|launched|"
+    r"introduced))\b|%"
+)
+# Reported speech: "…, Grant Shapps said today." is someone's claim about the news, not the news.
+_REPORTED = re.compile(rf"\b{_SAY_VERBS}(?:\s+(?:today|yesterday|on\s+\w+|this\s+\w+))?\W*$")
+# A part of the news rather than the news: "This includes £11m", "of which", "A further £200,000".
+_PART = re.compile(
+    r"^(?:this|that|these|it)\s+(?:includes?|will\s+include|comprises)\b|\bof\s+which\b|"
+    r"\bincluding\s+[£€$\d]|^(?:a\s+further|another|the\s+remaining|the\s+rest)\b|\bwill\s+go\s+(?:to|towards)\b"
+)
 # Openings that lean on the previous sentence for their meaning ("This year", "This week" do not).
 _ANAPHORIC = re.compile(
     r"^(?!(?:this|that|these|next|last)\s+(?:year|week|month|morning|afternoon|evening|weekend|spring|summer|"
@@ -72,14 +92,6 @@ _ANAPHORIC = re.compile(
     r"(?:this|these|that|those|it|its|he|she|they|his|her|their|however|but|and|also|meanwhile|"
     r"in\s+addition|additionally|furthermore|moreover|as\s+well|the\s+(?:new\s+)?(?:scheme|funding|money|"
     r"project|programme|plan|move|announcement|change|changes|investment|package))\b"
-)
-# A capitalised subject (not a pronoun or connective) and, within a few words, a finite verb of action.
-_ACTOR_VERB = re.compile(
-    r"^(?!(?:This|These|That|Those|It|He|She|They|However|But|And|Also|In|On|At|As|For|With|By|From|After|If|"
-    r"When|While|Whilst|Since|Following|Over|Under|Around|More|Some|Many|Most|All)\b)[A-Z][\w’'-]*"
-    r"(?:\s+\S+){0,8}?\s+(?:has|have|had|will|is|are|was|were|today|announced|announces|launched|"
-    r"launches|confirmed|confirms|set|sets|unveiled|unveils|appointed|appoints|agreed|agrees|welcomed|"
-    r"welcomes|provided|provides|awarded|awards|pledged|pledges|spoke|visited|published|publishes)\b"
 )
 _TOKEN = re.compile(r"[a-z0-9]+")
 _STOPWORDS = frozenset(
@@ -90,13 +102,16 @@ _STOPWORDS = frozenset(
 )
 
 # Feature weights. Few and general (no feature names a story, a department or a word of one story);
-# chosen on the dev corpus as the middle of a plateau that holds on each file separately.
+# fitted by leave-one-file-out cross-validation on the two dev-corpus files (docs/quality.md).
 ORDER_DECAY = 0.88  # the n-th candidate sentence starts from ORDER_DECAY ** n: the lede weighs most
+LEAD = 0.15  # and the first candidate a little more: it wins unless another says the news clearly better
 WEIGHTS: dict[str, float] = {
-    "title": 0.15,  # share of the title's content words (crudely stemmed) the sentence carries
-    "money": 0.4,  # carries a money figure: usually the news in a government release
-    "announce": 0.3,  # an announcement verb: announced, launched, awarded, appointed, ...
-    "actor_verb": 0.15,  # opens with a named actor doing something: "Defra Ministers have appointed"
+    "title": 1.0,  # share of the title's content words (crudely stemmed): the title is what the news is
+    "news": 0.3,  # told as news: "announced", "has awarded", "will receive", "today"
+    "background": -0.3,  # history or statistics: "last year", "in 2019", "figures show", "per cent"
+    "part": -0.3,  # a part of the news: "This includes", "of which", "A further £200,000"
+    "reported": -0.3,  # reported speech: "…, the minister said today."
+    "first_person": -0.2,  # "we", "our", "I": a speaker's voice rather than the release's
     "anaphoric": -0.6,  # leans on the sentence before: "This", "He", "However", "The scheme"
     "length": -0.3,  # distance from the usual 12-40 words, capped at 1
 }
@@ -147,7 +162,8 @@ def summarise(story: Story, sentences: int = MAX_SUMMARY_SENTENCES) -> tuple[Sen
 def score(candidate: Candidate, title_words: frozenset[str]) -> float:
     """How well the sentence says what the story is about (higher is better)."""
     found = features(candidate, title_words)
-    return ORDER_DECAY**candidate.rank + sum(WEIGHTS[name] * value for name, value in found.items())
+    prior = ORDER_DECAY**candidate.rank + (LEAD if candidate.rank == 0 else 0.0)
+    return prior + sum(WEIGHTS[name] * value for name, value in found.items())
 
 
 def features(candidate: Candidate, title_words: frozenset[str]) -> dict[str, float]:
@@ -155,12 +171,13 @@ def features(candidate: Candidate, title_words: frozenset[str]) -> dict[str, flo
     text, words = candidate.text, candidate.words
     lowered = text.lower()
     n = len(words)
-    money = any(hint in lowered for hint in _MONEY_HINTS) and bool(_MONEY.search(lowered))
     return {
         "title": len(title_words & candidate.stems) / len(title_words) if title_words else 0.0,
-        "money": float(money),
-        "announce": float(bool(_ANNOUNCE.search(lowered))),
-        "actor_verb": float(bool(_ACTOR_VERB.match(text))),
+        "news": float(bool(_NEWS.search(lowered))),
+        "background": float(bool(_BACKGROUND.search(lowered))),
+        "part": float(bool(_PART.search(lowered))),
+        "reported": float(bool(_REPORTED.search(lowered))),
+        "first_person": float(bool(_FIRST_PERSON.search(text))),
         "anaphoric": float(bool(_ANAPHORIC.match(lowered))),
         "length": min(1.0, (12 - n if n < 12 else n - 40 if n > 40 else 0) / 12),
     }
@@ -296,7 +313,8 @@ def _quoted_spans(text: str) -> list[tuple[int, int]]:
 def _is_candidate(sentence: str, words: tuple[str, ...]) -> bool:
     if len(words) < 6:
         return False
-    if sentence.endswith((":", ";")) or sentence[0].islower():
+    # A sentence ends with a full stop (or ! ? …): a line without one is a heading, a link or a "said" line.
+    if sentence.rstrip(_CLOSING_CHARS)[-1:] not in _SENTENCE_ENDS or sentence[0].islower():
         return False
     if "@" in sentence or "©" in sentence or not _CHROME_WORDS.isdisjoint(words):
         lowered = sentence.lower()

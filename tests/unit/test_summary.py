@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.evaluate import load_records, rouge_l, story_for_summary
+from bot.evaluate import baseline_summary, load_records, rouge_l, story_for_summary
 from bot.extract.summary import summarise
 from bot.models import Block, BlockKind, Story
 from bot.parsing.text import parse_text
@@ -119,14 +119,17 @@ def test_story_with_nothing_to_summarise() -> None:
 
 
 @pytest.mark.skipif(not (SHARED / "corpus" / "dev").is_dir(), reason="../shared/corpus/dev is not present")
-def test_beats_the_lead_sentence_on_the_dev_corpus() -> None:
-    scores: list[float] = []
-    for path in sorted((SHARED / "corpus" / "dev").glob("*.jsonl")):
-        for record in load_records(path):
-            if record.get("description"):
-                chosen = summarise(story_for_summary(record), 1)
-                scores.append(rouge_l(chosen[0].text if chosen else "", record["description"]))
-    assert sum(scores) / len(scores) >= 0.26
+@pytest.mark.parametrize("name", ["stories.jsonl", "stories-2.jsonl"])
+def test_beats_the_lead_sentence_on_each_dev_file(name: str) -> None:
+    ours: list[float] = []
+    lead: list[float] = []
+    for record in load_records(SHARED / "corpus" / "dev" / name):
+        if record.get("description"):
+            story = story_for_summary(record)
+            chosen = summarise(story, 1)
+            ours.append(rouge_l(chosen[0].text if chosen else "", record["description"]))
+            lead.append(rouge_l(baseline_summary(story), record["description"]))
+    assert sum(ours) / len(ours) >= sum(lead) / len(lead) + 0.02
 
 
 _PIECES = [
