@@ -81,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
         "stories",
         help="list stored stories, newest first",
         description="List stored stories, newest first: short id, date first published, type and title. "
-        "The short id is what /news commands and `--help` examples accept.",
+        "The short id is what the /news commands accept as a story.",
     )
     stories.add_argument(
         "--limit", type=_positive_int, default=20, metavar="N", help="how many to show (default 20)"
