@@ -49,11 +49,17 @@ _MAX_SAME_AMOUNT = 8
 _SENTENCE_BREAK = re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9£$€•])")
 _ANAPHOR = re.compile(
     r"^\s*(?:(?:This|That|It|These|Those)\b(?!\s+(?:is|was)\s+(?:a|an|the)\s+\w+\s+(?:that|which|who)\b)"
-    r"|(?:The|This|That|These|Those|Other|Further|Remaining|The\s+other|Its|Our|Their)\s+(?:[\w-]+\s+){0,2}?"
-    r"(?:funding|money|investment|package|allocations?|grants?|boost|cash|donation|support|awards?|sum)\b)",
+    r"|(?:The|This|That|These|Those|Other|Further|Remaining|The\s+other|Its|Our|Their)\s+(?:[\w’'-]+\s+){0,2}?"
+    r"(?:funding|money|investment|package|allocations?|grants?|boost|cash|donation|support|awards?|sum"
+    r"|contributions?|pledges?|commitment)\b)",
     re.IGNORECASE,
 )
 _OF_THE = re.compile(r"\s*(?:Out\s+of|Of)\s+(?:the|this|these|that|its|our|their)\s+", re.IGNORECASE)
+_OF_THIS = re.compile(r"\s*(?:Out\s+of|Of)\s+(?:this|that|these|those|it|which)\s*,", re.IGNORECASE)
+# Rough pounds per unit, only to tell which of two figures in different currencies is the larger.
+_ROUGH_GBP = {"GBP": Decimal(1), "USD": Decimal("0.8"), "EUR": Decimal("0.85"), "AUD": Decimal("0.5"),
+              "CAD": Decimal("0.55"), "NZD": Decimal("0.45"), "JPY": Decimal("0.005"), "INR": Decimal("0.01")}  # fmt: skip
+_MULTI_YEAR = re.compile(r"\b(?:years|decade)\b", re.IGNORECASE)
 _WHOLE_NOUN = re.compile(r"\b(?:funds?|funding|money|package|total|amount|sum|allocations?|budget|pot)\b")
 _COMPARED = re.compile(
     r"\b(?:up|down|rising|falling|increased|decreased|compared)\s+(?:from|with|to)\s+$|\bfrom\s+$"
@@ -156,7 +162,8 @@ def extract_money(story: Story) -> tuple[Money, ...]:
     entries = _merge_repeats(mentions)
     _link_comparisons(sentences, entries)
     _link_equivalents(sentences, entries)
-    _link_parts(sentences, entries, mentions)
+    headings = frozenset(i for i, block in enumerate(story.blocks) if block.kind is BlockKind.HEADING)
+    _link_parts(sentences, entries, mentions, headings)
     _fund_containers(entries)
     return tuple(_money(entry, entries) for entry in entries)
 
@@ -349,7 +356,9 @@ def _link_equivalents(sentences: list[_Sentence], entries: list[_Entry]) -> None
                     target.purpose = target.purpose or source.purpose
 
 
-def _link_parts(sentences: list[_Sentence], entries: list[_Entry], mentions: list[_Mention]) -> None:
+def _link_parts(
+    sentences: list[_Sentence], entries: list[_Entry], mentions: list[_Mention], headings: frozenset[int]
+) -> None:
     headline = _headline(entries)
     for number, sentence in enumerate(sentences):
         if sentence.block_index < 0 or not sentence.mentions and not _ends_with_colon(sentence):
@@ -366,6 +375,8 @@ def _link_parts(sentences: list[_Sentence], entries: list[_Entry], mentions: lis
         _part_of_phrases(sentence, entries)
         _totals(sentence, entries)
         _sums(sentence, entries)
+        _shares_and_years(sentences, number, entries, headline)
+    _introduced_lists(sentences, entries, headline, headings)
 
 
 def _ends_with_colon(sentence: _Sentence) -> bool:
@@ -394,11 +405,24 @@ def _close(a: _Entry, b: _Entry) -> bool:
     return a.currency == b.currency and abs(a.amount - b.amount) <= b.amount / 20
 
 
-def _set_part(entries: list[_Entry], part: int, whole: int | None) -> bool:
+def _set_part(entries: list[_Entry], part: int, whole: int | None, across_currencies: bool = False) -> bool:
+    """Make `part` a part of `whole` when it can be: smaller, and not money of another kind.
+
+    A fine is not part of an enforcement drive's funding. Another currency only where the text says
+    the figure counts towards a total ("brings the total pledged to $2 billion"), compared roughly.
+    """
     if whole is None or part == whole:
         return False
     p, w = entries[part], entries[whole]
-    if p.part_of is not None or p.currency != w.currency or p.amount >= w.amount or w.part_of == part:
+    if p.part_of is not None or w.part_of == part or w.is_funding and not p.is_funding:
+        return False
+    if p.currency == w.currency:
+        smaller = p.amount < w.amount
+    elif across_currencies and p.currency in _ROUGH_GBP and w.currency in _ROUGH_GBP:
+        smaller = p.amount * _ROUGH_GBP[p.currency] < w.amount * _ROUGH_GBP[w.currency]
+    else:
+        return False
+    if not smaller:
         return False
     p.part_of = whole
     return True
@@ -492,6 +516,11 @@ def _of_the_whole(
     """ "Of the £80 million, £33 million ..." and "Out of the allocated funds, £22 million ..."."""
     sentence = sentences[number]
     text = sentence.text[sentence.start : sentence.end]
+    if _OF_THIS.match(text):  # "Of this, £150,000 ...": parts of the figure just named
+        for m in sentence.mentions:
+            if not _inside_parentheses(sentence, m) and not m.context.prior:
+                _set_part(entries, m.entry, _resolve(sentences, number, entries, headline))
+        return
     opening = _OF_THE.match(text)
     if not opening or not sentence.mentions:
         return
@@ -595,20 +624,22 @@ def _totals(sentence: _Sentence, entries: list[_Entry]) -> None:
         if not whole.context.total:
             continue
         for m in sentence.mentions[:index]:
-            _set_part(entries, m.entry, whole.entry)
-        _set_referent_part(sentence, entries, whole.entry)
+            _set_part(entries, m.entry, whole.entry, across_currencies=True)
+        _set_referent_part(sentence, entries, whole.entry, across_currencies=True)
 
 
-def _set_referent_part(sentence: _Sentence, entries: list[_Entry], whole: int) -> None:
+def _set_referent_part(
+    sentence: _Sentence, entries: list[_Entry], whole: int, across_currencies: bool = False
+) -> None:
     """ "The funding is part of a £5.5 million plan": "The funding" is the part.
 
     When the headline cannot be the part (it is the whole, or larger), "The funding" is the figure of
     the sentence before after all ("secured £2.5 million ... The funding is part of a £5.5 million plan").
     """
-    if sentence.referent is None or _set_part(entries, sentence.referent, whole):
+    if sentence.referent is None or _set_part(entries, sentence.referent, whole, across_currencies):
         return
     if sentence.previous is not None and entries[sentence.previous].part_of is None:
-        _set_part(entries, sentence.previous, whole)
+        _set_part(entries, sentence.previous, whole, across_currencies)
 
 
 def _sums(sentence: _Sentence, entries: list[_Entry]) -> None:
@@ -649,6 +680,73 @@ def _sums(sentence: _Sentence, entries: list[_Entry]) -> None:
             for p in parts:
                 _set_part(entries, p, i)
             return
+
+
+def _shares_and_years(
+    sentences: list[_Sentence], number: int, entries: list[_Entry], headline: int | None
+) -> None:
+    """Shares and single years of a figure named before.
+
+    "The five hubs will each receive up to £15m": each share is part of the total they share.
+    "£1.5bn over 3 years, with the budget for 2024-25 rising to £500m" and, later, "In the first
+    year, £13m ...": one year's money is part of the multi-year total (same sentence, else the
+    figure the sentence follows on from).
+    """
+    sentence = sentences[number]
+    for index, m in enumerate(sentence.mentions):
+        entry = entries[m.entry]
+        if entry.first is not m or entry.part_of is not None or m.context.prior:
+            continue
+        if m.context.sub_period:
+            earlier = [
+                e.entry
+                for e in sentence.mentions[:index]
+                if _MULTI_YEAR.search(entries[e.entry].period or "")
+            ]
+            whole = earlier[-1] if earlier else _resolve(sentences, number, entries, headline)
+            if whole is not None and _MULTI_YEAR.search(entries[whole].period or ""):
+                _set_part(entries, m.entry, whole)
+        elif m.context.share and index == 0:
+            _set_part(entries, m.entry, _resolve(sentences, number, entries, headline))
+
+
+def _introduced_lists(
+    sentences: list[_Sentence], entries: list[_Entry], headline: int | None, headings: frozenset[int]
+) -> None:
+    """Items listed under a heading ("What the money will pay for") or a lead-in ending ":" with no
+    figure of its own ("The funding will cover:") are parts of the figure the list follows on from,
+    when they fit inside it."""
+    for number, sentence in enumerate(sentences):
+        if sentence.block_index < 0 or sentence.mentions:
+            continue
+        if sentence.block_index not in headings and not _ends_with_colon(sentence):
+            continue
+        if number + 1 >= len(sentences) or not _is_item(sentences[number + 1]):
+            continue
+        items: list[_Mention] = []
+        block = None
+        for item in sentences[number + 1 :]:
+            if not _is_item(item):
+                break
+            if item.block_index != block and item.mentions:
+                items.append(item.mentions[0])
+            block = item.block_index
+        whole = (
+            sentence.referent
+            if sentence.referent is not None
+            else _resolve(sentences, number, entries, headline)
+        )
+        if not items or whole is None or any(entries[m.entry].part_of is not None for m in items):
+            continue
+        w = entries[whole]
+        same = all(entries[m.entry].currency == w.currency for m in items)
+        if same and sum((entries[m.entry].amount for m in items), Decimal(0)) <= w.amount:
+            for m in items:
+                _set_part(entries, m.entry, whole)
+
+
+def _is_item(sentence: _Sentence) -> bool:
+    return sentence.list_item or _reads_as_item(sentence)
 
 
 def _fund_containers(entries: list[_Entry]) -> None:

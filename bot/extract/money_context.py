@@ -142,6 +142,10 @@ _PRIOR_PAIRS = frozenset(
 )  # fmt: skip
 _TOTAL = _words("total totals totalling totaling totalled altogether")
 _TOTAL_PAIRS = frozenset({("in", "all"), ("contributed", "towards")})
+_TAKEN_TO = _words("taking takes took bringing brings brought")
+_PER_WORDS = _words("for per")
+_ORDINALS = _words("first second third fourth fifth final opening")
+_FINANCIAL_YEAR = re.compile(r"(?:19|20)\d\d[/–-](?:19|20)?\d\d")
 _PART_WORDS = _words("part parts share portion")
 _CONTAINER_NOUNS = _words("fund pot package budget programme allocation settlement envelope")
 _PERIOD_HINTS = _words(
@@ -197,6 +201,8 @@ class Context:
     definite: bool  # "the/this £2 million": refers back to an amount already named
     part_of_left: bool  # "is part of a £5 million package", "from the £10m fund"
     head: str | None  # noun the amount stands in front of ("fund", "development")
+    share: bool  # one of several equal shares: "will each receive £15m", "£2m each"
+    sub_period: bool  # for one year of a longer total: "in the first year", "the budget for 2024-25"
 
 
 def read_context(left: str, right: str, amount: Decimal | None = None) -> Context:
@@ -231,12 +237,37 @@ def read_context(left: str, right: str, amount: Decimal | None = None) -> Contex
         qualifier=_qualifier(left_low),
         funder=_funder(left_tokens, left_low, right_tokens[:clause_end], right_low) if funding else None,
         prior=_has(recent, _PRIOR, _PRIOR_PAIRS) or _prior_right(right_low),
-        total=_has(left_low[max(since_money, len(left_low) - 30) :], _TOTAL, _TOTAL_PAIRS),
+        total=_has(left_low[max(since_money, len(left_low) - 30) :], _TOTAL, _TOTAL_PAIRS)
+        or _taken_to(left_low),
         definite=any(t in _DETERMINERS for t in left_low[-3:])
         and not any(t in _BREAKS for t in left_low[-3:]),
         part_of_left=_part_of_left(left_low, right_low),
         head=head,
+        share="each" in left_low[-4:]
+        and not _PER_WORDS.intersection(left_low[-4:])
+        or right_low[:1] == ["each"],
+        sub_period=_sub_period(left_low[since_money:], since_money > 0, right_low[:clause_end]),
     )
+
+
+def _taken_to(left: list[str]) -> bool:
+    """ "..., taking its maintenance budget to £40m": the amount is the total the others add to."""
+    return left[-1:] == ["to"] and not _TAKEN_TO.isdisjoint(left[-6:-1])
+
+
+def _sub_period(left: list[str], after_money: bool, right: list[str]) -> bool:
+    """ "In the first year, £13 million ...", "with the budget for 2024-25 rising to £500 million"."""
+    if after_money and "," in left:
+        left = left[len(left) - left[::-1].index(",") :]  # only this amount's clause
+    for words in (left, right):
+        for i, word in enumerate(words):
+            if word == "year" and words[i - 1 : i] and words[i - 1] in _ORDINALS:
+                return True
+            if word in ("for", "in") and _FINANCIAL_YEAR.fullmatch(
+                words[i + 1] if i + 1 < len(words) else ""
+            ):
+                return True
+    return False
 
 
 def _without_asides(left: str) -> str:

@@ -458,3 +458,100 @@ def test_an_earlier_figure_can_include_parts() -> None:
     )
     assert part.part_of == total.surface == "£460m"
     assert total.period == "for 2018/19" and total.purpose is None
+
+
+def test_list_under_a_heading_or_a_lead_in_without_a_figure() -> None:
+    blocks = (
+        Block(BlockKind.PARAGRAPH, "Hospitals will get £50 million to cut waiting lists."),
+        Block(BlockKind.HEADING, "Where the funding will go"),
+        Block(BlockKind.LIST_ITEM, "£20 million for new operating theatres"),
+        Block(BlockKind.LIST_ITEM, "£18 million for diagnostic scanners"),
+        Block(BlockKind.PARAGRAPH, "The money will also cover:"),
+        Block(BlockKind.LIST_ITEM, "£7 million for weekend clinics"),
+        Block(BlockKind.PARAGRAPH, "A hip operation costs the NHS about £7,000."),
+    )
+    found = by_surface(
+        extract_money(
+            Story(title="£50 million to cut waiting lists", blocks=blocks, source="t", source_format="text")
+        )
+    )
+    assert [found[s].part_of for s in ("£20 million", "£18 million", "£7 million")] == ["£50 million"] * 3
+    assert found["£7,000"].part_of is None
+
+
+def test_a_list_larger_than_the_figure_before_it_is_not_its_parts() -> None:
+    blocks = (
+        Block(BlockKind.PARAGRAPH, "The college has received £2 million for a new library."),
+        Block(BlockKind.HEADING, "Earlier awards"),
+        Block(BlockKind.LIST_ITEM, "£3 million for a science block in 2019"),
+        Block(BlockKind.LIST_ITEM, "£1 million for sports pitches in 2021"),
+    )
+    found = extract_money(Story(title="Library", blocks=blocks, source="t", source_format="text"))
+    assert all(m.part_of is None for m in found)
+
+
+def test_one_year_of_a_multi_year_total_is_part_of_it() -> None:
+    (total, year) = money(
+        "Ministers have confirmed £900 million for the scheme over the next 3 years, with the budget for "
+        "2025-26 rising to £350 million."
+    )
+    assert year.part_of == total.surface
+    found = by_surface(
+        money(
+            "Ministers have pledged 60 million pounds over the next four years for coastal towns.",
+            "Council leaders welcomed the announcement.",
+            "In the first year, £12 million will go to seafront repairs.",
+            title="Ministers pledge 60 million pounds for coastal towns",
+        )
+    )
+    assert found["£12 million"].part_of == "60 million pounds"
+
+
+def test_a_part_in_another_currency_counts_towards_a_stated_total() -> None:
+    (part, total) = money(
+        "The Foundation will give £10m to the Global Ocean Fund.",
+        "The Foundation's pledge brings the total raised by the fund to $300 million.",
+        title="Foundation gives £10m to ocean fund",
+    )
+    assert part.part_of == total.surface == "$300 million"
+    # without a total, amounts in two currencies are never parts of each other
+    assert all(m.part_of is None for m in money("The UK gave £10m and Canada gave $300 million."))
+
+
+def test_of_this_and_totals_named_after_the_part() -> None:
+    found = by_surface(
+        money(
+            "Councils will share at least £90 million in 2025-26 to run bus routes.",
+            "The department said the money would protect rural services.",
+            "Of this, each council will receive a flat £200,000 grant, with the rest shared by need.",
+            title="At least £90 million for local bus services",
+        )
+    )
+    assert found["£200,000"].part_of == "£90 million"
+    (part, total) = money(
+        "The Trust will spend an extra £3m on wards this year, taking its maintenance budget to £25m."
+    )
+    assert part.part_of == total.surface == "£25m"
+
+
+def test_equal_shares_are_parts_of_the_total_they_share() -> None:
+    # the corpus README's part_of is "explicitly included in": five hubs sharing £60m each get a part of it
+    found = by_surface(
+        money(
+            "Four flood research centres will be set up with £60 million from the research council.",
+            "The centres will each receive up to £15 million over 4 years.",
+            title="£60 million for new flood research centres",
+        )
+    )
+    assert found["£15 million"].part_of == "£60 million"
+
+
+def test_a_fine_is_never_part_of_funding() -> None:
+    found = by_surface(
+        money(
+            "Firms that dump waste illegally will face penalties of up to £30,000, as part of a £2 million "
+            "crackdown funded by the Environment Agency."
+        )
+    )
+    assert not found["£30,000"].is_funding and found["£30,000"].part_of is None
+    assert found["£2 million"].is_funding
