@@ -1,11 +1,11 @@
-"""Benchmarks: `python -m bench ingest`, `queries` and `extract` (see docs/benchmarks.md, docs/quality.md)."""
+"""Benchmarks: `python -m bench ingest`, `queries`, `extract` and `startup` (see docs/benchmarks.md, docs/quality.md)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from bench import extract, ingest
+from bench import extract, ingest, startup
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -13,6 +13,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", metavar="BENCHMARK", required=True)
     ingest.add_commands(commands)
     extract.add_commands(commands)
+    startup.add_commands(commands)
     args = parser.parse_args(argv)
     return int(args.handler(args))
 

@@ -40,6 +40,10 @@ INVITE_PERMISSIONS = discord.Permissions(
 )
 INVITE_SCOPES = ("bot", "applications.commands")
 TREE_HASH_KEY = "command_tree_hash"
+# discord.py declares ready only after this long with no further GUILD_CREATE (default 2 s). A bot
+# in a handful of servers gets them all within milliseconds of READY, and a late one is still
+# handled (as guild_available); commands are answered before ready anyway.
+GUILD_READY_TIMEOUT = 0.5
 TOKEN_REFUSED = (
     "Discord refused DISCORD_TOKEN. Reset the token on the application's Bot page and update .env."
 )
@@ -72,6 +76,7 @@ class NewsBot(commands.Bot):
         view_timeout: float = 180.0,
         **options: Any,
     ) -> None:
+        options.setdefault("guild_ready_timeout", GUILD_READY_TIMEOUT)
         super().__init__(
             command_prefix=commands.when_mentioned,  # no prefix commands; when_mentioned needs no intent
             help_command=None,

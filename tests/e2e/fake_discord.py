@@ -474,6 +474,26 @@ class FakeDiscord:
 
     # --- application commands --------------------------------------------------------------------
 
+    def remember_commands(
+        self, commands: list[dict[str, Any]], guild: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Store command definitions as Discord would after a sync (a sync in an earlier run)."""
+        stored = [
+            {
+                "id": self.ids(),
+                "application_id": self.app_id,
+                "version": self.ids(),
+                "type": cmd.get("type", 1),
+                "default_member_permissions": cmd.get("default_member_permissions"),
+                "nsfw": cmd.get("nsfw", False),
+                **({"guild_id": guild} if guild else {}),
+                **cmd,
+            }
+            for cmd in commands
+        ]
+        self.synced[guild] = stored
+        return stored
+
     async def _put_commands(self, request: web.Request) -> web.Response:
         guild = request.match_info.get("guild")
         if self.sync_error is not None:
@@ -481,21 +501,7 @@ class FakeDiscord:
             return json_response(error, status=status)
         if request.match_info["app"] != self.app_id:
             return json_response({"message": "Unknown Application", "code": 10002}, status=404)
-        commands = []
-        for cmd in request[JSON_BODY] or []:
-            commands.append(
-                {
-                    "id": self.ids(),
-                    "application_id": self.app_id,
-                    "version": self.ids(),
-                    "type": cmd.get("type", 1),
-                    "default_member_permissions": cmd.get("default_member_permissions"),
-                    "nsfw": cmd.get("nsfw", False),
-                    **({"guild_id": guild} if guild else {}),
-                    **cmd,
-                }
-            )
-        self.synced[guild] = commands
+        commands = self.remember_commands(list(request[JSON_BODY] or []), guild)
         self.sync_count += 1
         return json_response(commands)
 
