@@ -109,6 +109,10 @@ async def start_bot(
     assert fake.invalid == [], "the bot sent messages Discord would refuse with a 400"
     slow = {i.id: i.latency for i in fake.interactions.values() if i.latency is not None and i.latency >= 3.0}
     assert not slow, f"first responses later than Discord's 3 seconds: {slow}"
+    unanswered = [i.id for i in fake.interactions.values() if i.payload["type"] == 2 and not i.callbacks]
+    assert not unanswered, (
+        "slash commands the bot never answered (Discord: 'The application did not respond')"
+    )
     pinging = [
         m["id"]
         for m in fake.messages.values()
