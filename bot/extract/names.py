@@ -419,9 +419,24 @@ def name_runs(text: str) -> list[tuple[int, str, str | None]]:
         if len(real) >= 2 or (real and name_tokens[0] in HONORIFICS):
             name = _name_from_run(name_tokens, False)
             role_tokens = tokens[: len(tokens) - len(name)] if titled else []
-            role = " ".join(role_tokens) or apposed
+            role = " ".join(role_tokens) or apposed or _apposed_after(text, match.end())
             found.append((match.start(), _POSSESSIVE.sub("", " ".join(name)), role))
     return found
+
+
+def _apposed_after(text: str, end: int) -> str | None:
+    """ "Amina Yusuf, Regional Director for Eastern Africa at the World Bank, welcomed ...": a job
+    title between commas right after the name (a title word among its first three words)."""
+    if not text.startswith(", ", end):
+        return None
+    close = text.find(",", end + 2, end + 160)
+    if close == -1:
+        return None
+    segment = text[end + 2 : close].strip()
+    words = segment.split()
+    if not 1 <= len(words) <= 14 or not any(w.lower() in TITLE_WORDS for w in words[:3]):
+        return None
+    return _strip_article(segment)
 
 
 # A run of capitalised words (apostrophes and hyphens inside, particles between). Each step consumes at

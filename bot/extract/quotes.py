@@ -503,15 +503,23 @@ class _Resolver:
                 role = next((r for _, n, r in self.mentions if r and n == name), None)
             return name, role
         # "Mrs Kelly", "Sir Martin", "Minister Murphy": the full name printed or listed elsewhere.
-        role = role or _role_word(name)
+        title = _role_word(name)
+        role = role or title
+        same_name_role: str | None = None  # "Justice Minister Lord Carrow ..." earlier, "Lord Carrow said:"
         for full, full_role in self._candidates(index):
             full_tokens = full.split()
-            if real[0] in full_tokens and len(full_tokens) > 1 and full != name:
+            if full == name:
+                same_name_role = same_name_role or full_role
+            elif real[0] in full_tokens and len(full_tokens) > 1:
                 kept = [t for t in tokens if t in HONORIFICS and t not in _PLAIN_HONORIFICS]
                 if kept and full_tokens[0] not in HONORIFICS:
                     full = " ".join(kept + full_tokens)
+                # "Minister Lewis" after "Housing Minister Rachel Lewis": the title printed in full
+                if role and full_role and _bare_title(role) and role.lower() in full_role.lower():
+                    role = full_role
                 return full, role or full_role
-        return (real[0], role) if _role_word(name) else (name, role)
+        role = role or same_name_role
+        return (real[0], role) if title else (name, role)
 
     def _candidates(self, index: int) -> Iterator[tuple[str, str | None]]:
         yield from self.people
@@ -559,6 +567,12 @@ _MINISTERIAL = ("minister", "secretary", "chancellor", "paymaster", "whip")
 
 def _without_article(text: str) -> str:
     return text.removeprefix("The ").removeprefix("the ")
+
+
+def _bare_title(role: str) -> bool:
+    """ "Minister", "Deputy Minister": a title with nothing saying of what."""
+    words = role.lower().split()
+    return len(words) <= 2 and all(w in ROLE_WORDS for w in words)
 
 
 def _role_word(name: str) -> str | None:

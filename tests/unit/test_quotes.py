@@ -523,3 +523,34 @@ def test_any_text_gives_well_formed_quotes(raw: list[tuple[str, BlockKind, bool]
             assert (
                 first.rstrip("”'\"") in blocks[quote.block_index].text or blocks[quote.block_index].blockquote
             )
+
+
+def test_role_printed_in_an_earlier_sentence_is_carried_to_the_quote() -> None:
+    found = quotes(
+        "Farming Minister Lady Pennard said the rules would protect hedgerows for decades.",
+        "Visiting a farm in Devon at 10.30am, Lady Pennard said: “Hedgerows are the backbone of our "
+        "countryside and we will protect them.”",
+    )
+    assert [(q.speaker, q.role) for q in found] == [("Lady Pennard", "Farming Minister")]
+
+
+def test_a_title_before_a_surname_takes_the_full_title_printed_earlier() -> None:
+    found = quotes(
+        "Opening the summit in Leeds, Transport Minister Ffion Rees MS said: “Buses are a lifeline for "
+        "people in every town we serve.”",
+        "Minister Rees added: “We will keep fares down for young people.”",
+    )
+    assert [(q.speaker, q.role) for q in found] == [
+        ("Ffion Rees", "Transport Minister"),
+        ("Ffion Rees", "Transport Minister"),
+    ]
+
+
+def test_a_title_between_commas_after_a_name_is_their_role() -> None:
+    found = quotes(
+        "Tomas Berg, Head of Programmes at the Nordic Water Trust, welcomed the grant. “This will change "
+        "lives across the region,” Mr Berg said.",
+    )
+    assert [(q.speaker, q.role) for q in found] == [
+        ("Tomas Berg", "Head of Programmes at the Nordic Water Trust")
+    ]
