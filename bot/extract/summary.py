@@ -43,10 +43,12 @@ _CHROME_WORDS = frozenset(
     {"www", "http", "https", "tel", "telephone", "phone", "fax", "email", "mail", "office", "enquiries",
      "editors", "image", "photo", "picture", "photograph", "via", "credit", "wire"}
 )  # fmt: skip
-_SAY_VERBS = (
-    r"(?:said|says|say|added|adds|commented|comments|explained|explains|continued|continues|stated|"
-    r"states|remarked|noted|concluded|concludes|told|tells|declared|urged|responded|replied)"
-)
+_SAY_WORDS = frozenset(
+    {"said", "says", "say", "added", "adds", "commented", "comments", "explained", "explains", "continued",
+     "continues", "stated", "states", "remarked", "noted", "concluded", "concludes", "told", "tells", "declared",
+     "urged", "responded", "replied"}
+)  # fmt: skip
+_SAY_VERBS = "(?:" + "|".join(sorted(_SAY_WORDS)) + ")"
 _SAID = re.compile(rf"\b{_SAY_VERBS}\b")  # on lowercased text
 # "X said: “…" or "…,” said X" inside a sentence: attribution of a quote, not narrative.
 _ATTRIBUTION = re.compile(rf"[”\"’'],?\s+(?:\w+\s+){{0,6}}?{_SAY_VERBS}\b|\b{_SAY_VERBS}\s*:")
@@ -60,14 +62,14 @@ _QUOTE_CHARS = frozenset("“”\"‘’'")
 _CLOSING_CHARS = "”’\"')]"
 _SENTENCE_ENDS = frozenset(".!?…")
 # News told as happening now: an announcement in the present or perfect tense, or what someone
-# will receive. On lowercased text. Plain past tense counts only for verbs that rarely tell
-# history ("announced", "unveiled"); "today" is the release's own clock.
+# will receive; plain past tense only for verbs that rarely tell history ("announced", "unveiled").
+# On lowercased text. "today" is left out: it marks the lede, which the position prior already favours.
 _NEWS = re.compile(
     r"\b(?:announc(?:es|ed|ing)|launch(?:es|ed|ing)|unveil(?:s|ed|ing)|confirm(?:s|ed|ing)|sets?\s+out|"
     r"(?:has|have|is|are)\s+(?:been\s+)?(?:awarded|allocated|appointed|approved|agreed|committed|"
     r"pledged|invested|provided|given|granted|made|set|published|launched)|"
     r"(?:will|to|set\s+to)\s+(?:receive|get|benefit|be\s+(?:able|given|awarded|allocated|invested))|"
-    r"awards|allocates|appoints|invests|pledges|provides|publishes|receives?|today)\b"
+    r"awards|allocates|appoints|invests|pledges|provides|publishes|receives?)\b"
 )
 # History and statistics: what happened before the news, or numbers that describe the world.
 _BACKGROUND = re.compile(
@@ -80,11 +82,27 @@ _BACKGROUND = re.compile(
 )
 # Reported speech: "…, Grant Shapps said today." is someone's claim about the news, not the news.
 _REPORTED = re.compile(rf"\b{_SAY_VERBS}(?:\s+(?:today|yesterday|on\s+\w+|this\s+\w+))?\W*$")
-# A part of the news rather than the news: "This includes £11m", "of which", "A further £200,000".
-_PART = re.compile(
-    r"^(?:this|that|these|it)\s+(?:includes?|will\s+include|comprises)\b|\bof\s+which\b|"
-    r"\bincluding\s+[£€$\d]|^(?:a\s+further|another|the\s+remaining|the\s+rest)\b|\bwill\s+go\s+(?:to|towards)\b"
+# A part of the news rather than the news: "This includes £11m", "A further £200,000", "of which".
+_PART_OPENING = re.compile(
+    r"(?:this|that|these|it)\s+(?:includes?|will\s+include|comprises)\b|(?:a\s+further|another|the\s+remaining|"
+    r"the\s+rest)\b"
 )
+_PART = re.compile(r"\bof\s+which\b|\bincluding\s+[£€$\d]|\bwill\s+go\s+(?:to|towards)\b")
+# Words without which each expression above cannot match: a set test spares most sentences the search.
+_NEWS_WORDS = frozenset(
+    {"announces", "announced", "announcing", "launches", "launched", "launching", "unveils", "unveiled",
+     "unveiling", "confirms", "confirmed", "confirming", "set", "sets", "awarded", "allocated", "appointed",
+     "approved", "agreed", "committed", "pledged", "invested", "provided", "given", "granted", "made",
+     "published", "receive", "get", "benefit", "able", "awards", "allocates", "appoints", "invests",
+     "pledges", "provides", "publishes", "receives"}
+)  # fmt: skip
+_BACKGROUND_WORDS = frozenset(
+    {"last", "according", "estimate", "estimates", "estimated", "figures", "data", "statistics", "research",
+     "survey", "surveys", "already", "previously", "date", "far", "cent", "past", "created", "set",
+     "established", "founded", "launched", "introduced"}
+)  # fmt: skip
+_PART_WORDS = frozenset({"which", "including", "go"})
+_FIRST_PERSON_WORDS = frozenset({"i", "me", "my", "we", "our", "us", "ours"})
 # Openings that lean on the previous sentence for their meaning ("This year", "This week" do not).
 _ANAPHORIC = re.compile(
     r"^(?!(?:this|that|these|next|last)\s+(?:year|week|month|morning|afternoon|evening|weekend|spring|summer|"
@@ -107,7 +125,7 @@ ORDER_DECAY = 0.88  # the n-th candidate sentence starts from ORDER_DECAY ** n: 
 LEAD = 0.15  # and the first candidate a little more: it wins unless another says the news clearly better
 WEIGHTS: dict[str, float] = {
     "title": 1.0,  # share of the title's content words (crudely stemmed): the title is what the news is
-    "news": 0.3,  # told as news: "announced", "has awarded", "will receive", "today"
+    "news": 0.3,  # told as news: "announced", "has awarded", "will receive"
     "background": -0.3,  # history or statistics: "last year", "in 2019", "figures show", "per cent"
     "part": -0.3,  # a part of the news: "This includes", "of which", "A further £200,000"
     "reported": -0.3,  # reported speech: "…, the minister said today."
@@ -171,13 +189,19 @@ def features(candidate: Candidate, title_words: frozenset[str]) -> dict[str, flo
     text, words = candidate.text, candidate.words
     lowered = text.lower()
     n = len(words)
+    background = (
+        "%" in text or "19" in text or "20" in text or not _BACKGROUND_WORDS.isdisjoint(words)
+    ) and bool(_BACKGROUND.search(lowered))
+    part = bool(_PART_OPENING.match(lowered)) or (
+        not _PART_WORDS.isdisjoint(words) and bool(_PART.search(lowered))
+    )
     return {
         "title": len(title_words & candidate.stems) / len(title_words) if title_words else 0.0,
-        "news": float(bool(_NEWS.search(lowered))),
-        "background": float(bool(_BACKGROUND.search(lowered))),
-        "part": float(bool(_PART.search(lowered))),
-        "reported": float(bool(_REPORTED.search(lowered))),
-        "first_person": float(bool(_FIRST_PERSON.search(text))),
+        "news": float(not _NEWS_WORDS.isdisjoint(words) and bool(_NEWS.search(lowered))),
+        "background": float(background),
+        "part": float(part),
+        "reported": float(not _SAY_WORDS.isdisjoint(words[-4:]) and bool(_REPORTED.search(lowered))),
+        "first_person": float(not _FIRST_PERSON_WORDS.isdisjoint(words) and bool(_FIRST_PERSON.search(text))),
         "anaphoric": float(bool(_ANAPHORIC.match(lowered))),
         "length": min(1.0, (12 - n if n < 12 else n - 40 if n > 40 else 0) / 12),
     }
@@ -267,10 +291,7 @@ def _quoted_sentences(text: str) -> list[tuple[str, bool]]:
             starts_quoted = starts_quoted or span_start <= start
             inside += min(end, span_end) - max(start, span_start)
             j += 1
-        attributed = (":" in sentence or not _QUOTE_CHARS.isdisjoint(sentence)) and bool(
-            _ATTRIBUTION.search(sentence.lower())
-        )
-        result.append((sentence, starts_quoted or inside > 0.4 * len(sentence) or attributed))
+        result.append((sentence, starts_quoted or inside > 0.4 * len(sentence)))
     return result
 
 
@@ -320,7 +341,12 @@ def _is_candidate(sentence: str, words: tuple[str, ...]) -> bool:
         lowered = sentence.lower()
         if _CONTACT.search(lowered) or _CREDIT.search(lowered):
             return False
-    return not ("0" in sentence and _PHONE.search(sentence))
+    if "0" in sentence and _PHONE.search(sentence):
+        return False
+    # An attribution ("X said: “…" or "…,” said X") introduces or closes a quote: not narrative.
+    if (":" in sentence or not _QUOTE_CHARS.isdisjoint(sentence)) and not _SAY_WORDS.isdisjoint(words):
+        return not _ATTRIBUTION.search(sentence.lower())
+    return True
 
 
 def _content_words(text: str) -> frozenset[str]:
