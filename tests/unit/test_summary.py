@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.evaluate import baseline_summary, load_records, rouge_l, story_for_summary
-from bot.extract.summary import summarise
+from bot.extract.summary import candidate_sentences, features, summarise
 from bot.models import Block, BlockKind, Story
 from bot.parsing.text import parse_text
 
@@ -167,3 +167,91 @@ def test_any_blocks_give_at_most_five_sentences_taken_from_the_blocks(
     assert len(chosen) <= max(1, min(n, 5))
     for sentence in chosen:
         assert sentence.text and sentence.text in blocks[sentence.block_index].text
+
+
+def _story(title: str, *paragraphs: str) -> Story:
+    return Story(title, tuple(Block(BlockKind.PARAGRAPH, p) for p in paragraphs), "s.txt", "text")
+
+
+def test_background_and_statistics_with_money_do_not_beat_the_announcement() -> None:
+    # A money figure alone is not the news: here the figures are history and an estimate.
+    story = _story(
+        "Rural bridges to be repaired across England",
+        "Rural councils across England will repair hundreds of ageing bridges over the next five years.",
+        "Last year councils spent £3.4 million on emergency bridge closures after floods.",
+        "The RAC estimates that a closed bridge costs drivers £250 a year in extra fuel.",
+    )
+    assert _texts(story, 1) == [story.blocks[0].text]
+
+
+def test_a_sub_allocation_does_not_beat_the_announcement() -> None:
+    story = _story(
+        "Seafronts and piers in coastal towns to be restored",
+        "Coastal towns in England will see their seafronts and piers restored under a new government programme.",
+        "A further £2 million will go to coastal towns in Cornwall for new seafront shelters and lighting.",
+    )
+    assert _texts(story, 1) == [story.blocks[0].text]
+
+
+def test_announcement_beats_a_reported_speech_lede() -> None:
+    story = _story(
+        "Tidal power projects in Wales get £30 million",
+        "A new era for clean energy along the coast has begun, the Energy Secretary said today.",
+        "The Energy Secretary has announced £30 million for three tidal power projects in north Wales.",
+    )
+    assert _texts(story, 1) == [story.blocks[1].text]
+
+
+def test_headings_links_and_said_lines_without_a_full_stop_are_not_candidates() -> None:
+    story = _story(
+        "Library opening hours extended across the county",
+        "Plans to put the library at the heart of every town in the county",
+        "The county council's head of libraries, Dr Jane Smith, said",
+        "Read the full statement on opening hours on the council website here",
+        "Libraries across the county will open for longer on weekday evenings from next month.",
+    )
+    assert _texts(story) == [
+        "Libraries across the county will open for longer on weekday evenings from next month."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The minister has announced new funding for rural schools across the north.", {"news"}),
+        (
+            "In 2019 the fund paid out less than half of what it had been promised by ministers.",
+            {"background"},
+        ),
+        ("Figures show that 45% of households in the region used the service at least once.", {"background"}),
+        ("Of this, £2 million will go to projects in Wales and Northern Ireland over two years.", {"part"}),
+        (
+            "This includes support for families who have lost their homes to flooding this winter.",
+            {"part", "anaphoric"},
+        ),
+        (
+            "Coastal communities will see a real difference from the new ferries, the minister said.",
+            {"reported"},
+        ),
+        (
+            "We are determined to make sure that every child in the region has a warm school.",
+            {"first_person"},
+        ),
+        ("The US and the UK will hold talks on the trade agreement in Washington next month.", set()),
+    ],
+)
+def test_features_detect_their_kind_of_sentence(sentence: str, expected: set[str]) -> None:
+    story = _story("Unrelated words", sentence)
+    (candidate,) = candidate_sentences(story)
+    found = features(candidate, frozenset())
+    assert {name for name, value in found.items() if value and name not in ("title", "length")} == expected
+
+
+def test_title_overlap_is_the_share_of_title_words_in_the_sentence() -> None:
+    story = _story(
+        "Ferry link for harbour towns", "A new ferry link will join three harbour towns on the east coast."
+    )
+    (candidate,) = candidate_sentences(story)
+    title_words = frozenset({"ferry", "link", "harbo", "towns"})
+    assert features(candidate, title_words)["title"] == 1.0
+    assert features(candidate, frozenset({"ferry", "bridg"}))["title"] == 0.5
