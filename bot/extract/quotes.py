@@ -60,9 +60,22 @@ _ALNUM = re.compile(r"[^\W_]")
 _WORD = re.compile(r"[\w’'-]+")
 # Voice of an unmarked paragraph: first person is the speaker's; "said" and descriptions are the writer's.
 # Contractions need no listing: "I’m" and "We’re" start with the word "I" / "We" before the apostrophe.
-_FIRST_PERSON = re.compile(r"\b(?:I|me|my|myself|[Ww]e|us|[Oo]urs?|[Oo]urselves|[Ll]et’s)\b")
+# "Grade I listed", "Phase I", "World War I": a Roman numeral, not the speaker.
+_NUMERAL_I = "".join(
+    f"(?<!{word} )"
+    for word in ("Grade", "Phase", "Part", "Stage", "Class", "Category", "Type", "Tier", "War")
+)
+_FIRST_PERSON = re.compile(
+    r"\b(?:" + _NUMERAL_I + r"I|me|my|myself|[Ww]e|us|[Oo]urs?|[Oo]urselves|[Ll]et’s)\b"
+)
 # A department writes "we" and "our" in its own narrative; only a person says "I".
-_SINGULAR_FIRST_PERSON = re.compile(r"\b(?:I|me|my|myself)\b")
+_SINGULAR_FIRST_PERSON = re.compile(r"\b(?:" + _NUMERAL_I + r"I|me|my|myself)\b")
+# "The pier, which opened in 1869, is ...", "The hubs will work with more than 100 partners": a thing
+# described in the third person with figures or its history is the writer's, whatever words it uses.
+_DEFINITE_SUBJECT = re.compile(r"^The[ ]")
+_FACTUAL = re.compile(
+    r"\d|\b(?:was|were|opened|built|founded|established|began|closed|launched|created|set[ ]up)\b"
+)
 _OPINION = re.compile(
     r"\b(?:need to|vital|important|delighted|pleased|proud|great|ridiculous|seems|hope|believe|"
     r"determined|fantastic|welcome|excited|encourage|urge|look forward|thank|committed|fascinating)\b",
@@ -788,6 +801,8 @@ def _voice(text: str, speaker: str | None) -> int:
     score = 0
     if _FIRST_PERSON.search(text):
         score += 3
+    elif _DEFINITE_SUBJECT.match(text) and _FACTUAL.search(text):
+        score -= 3
     score += min(2, len(_OPINION.findall(text)))
     if _CONNECTIVE_START.match(text):
         score += 1

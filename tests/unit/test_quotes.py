@@ -554,3 +554,33 @@ def test_a_title_between_commas_after_a_name_is_their_role() -> None:
     assert [(q.speaker, q.role) for q in found] == [
         ("Tomas Berg", "Head of Programmes at the Nordic Water Trust")
     ]
+
+
+def test_a_described_thing_with_figures_or_history_ends_an_unmarked_quote() -> None:
+    found = quotes(
+        "Museum director Priya Nair said:",
+        "This is a wonderful day for everyone who loves this building.",
+        "The lighthouse, which was built in 1791, is one of only three Grade I listed lighthouses in Wales.",
+        "Visitors will be able to climb the tower from next summer.",
+    )
+    assert said(found) == [("Priya Nair", "This is a wonderful day for everyone who loves this building.")]
+    found = quotes(
+        "Skills Minister Owen Pryce said:",
+        "These colleges will give young people the skills employers are crying out for.",
+        "The colleges will work with more than 60 employers, which have committed places for apprentices.",
+    )
+    assert said(found) == [
+        ("Owen Pryce", "These colleges will give young people the skills employers are crying out for.")
+    ]
+
+
+def test_a_roman_numeral_is_not_the_speaker_talking() -> None:
+    found = quotes(
+        "Heritage Minister Carys Lloyd said:",
+        "Restoring the chapel has been a labour of love for the whole village.",
+        "Grade I buildings are protected by law, and repairs must follow strict rules.",
+        "Work starts in May.",
+    )
+    assert said(found) == [
+        ("Carys Lloyd", "Restoring the chapel has been a labour of love for the whole village.")
+    ]
