@@ -80,45 +80,62 @@ class IngestionService:
         return await asyncio.to_thread(_expand, list(inputs))
 
     async def ingest(self, inputs: Iterable[str]) -> AsyncIterator[InputResult]:
-        """One result per input (per entry for feeds), in order; never raises for a bad input."""
+        """One result per input (per entry for feeds); never raises for a bad input.
+
+        Inputs are handled in order, except that feed entries wait until every other input of the
+        batch is stored, then come feed by feed in input order: an entry that needs its body from
+        the Content API then finds it already stored when the batch supplied it too (a Content API
+        JSON file beside the feed) instead of fetching it. A feed that cannot be read at all still
+        gets its line in its turn.
+        """
+        deferred: list[tuple[str, FeedEntry]] = []
         for name in await self.plan(inputs):
             try:
                 if _is_url(name):
-                    async for result in self._ingest_url(name):
+                    async for result in self._ingest_url(name, deferred):
                         yield result
                 else:
-                    async for result in self._ingest_path(name):
+                    async for result in self._ingest_path(name, deferred):
                         yield result
             except Exception:
                 # A bug in a parser or extractor must not lose the rest of the batch.
                 log.exception("ingesting %s failed unexpectedly", name)
                 yield InputResult(name, "failed", "Unexpected error (details in the log).")
+        for source, entry in deferred:
+            yield await self._entry(source, entry)
 
     async def ingest_bytes(self, data: bytes, source: str) -> AsyncIterator[InputResult]:
         """Ingest a document already in memory (an upload, a fetched page)."""
         async for result in self._ingest_document(data, source):
             yield result
 
-    async def _ingest_url(self, url: str) -> AsyncIterator[InputResult]:
+    async def _ingest_url(
+        self, url: str, deferred: list[tuple[str, FeedEntry]] | None = None
+    ) -> AsyncIterator[InputResult]:
         try:
             fetched = await self.fetcher.get(url)
         except FetchError as error:
             yield InputResult(url, "failed", error.user_message)
             return
-        async for result in self._ingest_document(fetched.body, url):
+        async for result in self._ingest_document(fetched.body, url, deferred):
             yield result
 
-    async def _ingest_path(self, name: str) -> AsyncIterator[InputResult]:
+    async def _ingest_path(
+        self, name: str, deferred: list[tuple[str, FeedEntry]] | None = None
+    ) -> AsyncIterator[InputResult]:
         path = Path(name)
         try:
             data = await asyncio.to_thread(_read_file, path, self.max_file_bytes)
         except InputError as error:
             yield InputResult(name, "failed", error.user_message)
             return
-        async for result in self._ingest_document(data, name):
+        async for result in self._ingest_document(data, name, deferred):
             yield result
 
-    async def _ingest_document(self, data: bytes, source: str) -> AsyncIterator[InputResult]:
+    async def _ingest_document(
+        self, data: bytes, source: str, deferred: list[tuple[str, FeedEntry]] | None = None
+    ) -> AsyncIterator[InputResult]:
+        """The document's stories, then its feed entries (or, given `deferred`, add them to it)."""
         try:
             expected = "feed" if _looks_like_feed(source) else None
             if len(data) > THREAD_PARSE_BYTES:
@@ -136,9 +153,15 @@ class IngestionService:
             return
         for story in document.stories:
             yield await self._guarded(source, self._save(story, source))
+        if deferred is not None:
+            deferred.extend((source, entry) for entry in document.feed_entries)
+            return
         for entry in document.feed_entries:
-            name = f"{source} » {entry.base_path or entry.story.url or entry.story.title}"
-            yield await self._guarded(name, self._ingest_entry(entry, name))
+            yield await self._entry(source, entry)
+
+    async def _entry(self, source: str, entry: FeedEntry) -> InputResult:
+        name = f"{source} » {entry.base_path or entry.story.url or entry.story.title}"
+        return await self._guarded(name, self._ingest_entry(entry, name))
 
     async def _guarded(self, name: str, work: Awaitable[InputResult]) -> InputResult:
         """One story's result; a bug while handling it fails that story, not the feed it came in."""

@@ -19,6 +19,7 @@ from bot.ingest import IngestionService, InputResult
 from bot.models import Extraction, Quote, Story
 from bot.storage import Store
 
+SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
 SAMPLE_TEXT = """News story: Ministers open new cycle paths in Leeds
 
 The Department for Transport has opened 12 miles of cycle paths.
@@ -191,6 +192,37 @@ async def test_http_errors_fail_the_url_only(service: IngestionService, govuk: t
     results = await collect(service, [f"{base}/gone", f"{base}/government/organisations/home-office.atom"])
     assert results[0] == InputResult(f"{base}/gone", "failed", f"HTTP 404 from {base}/gone.")
     assert len(results) == 5
+
+
+async def test_bodies_supplied_in_the_batch_are_used_instead_of_fetched(
+    store: Store, fetcher: Fetcher
+) -> None:
+    # data/samples holds feeds whose entries point at Content API items that are also there as JSON
+    # files, and the feeds sort first: no entry may go to the network for a body the batch holds.
+    requests: list[str] = []
+
+    async def record(request: web.Request) -> web.Response:
+        requests.append(request.path)
+        raise web.HTTPServiceUnavailable()
+
+    app = web.Application()
+    app.router.add_get("/{tail:.*}", record)
+    server = TestServer(app, host="127.0.0.1", port=0)
+    await server.start_server()
+    try:
+        base = str(server.make_url("")).rstrip("/")
+        service = IngestionService(store, fetcher, base, extractor=no_extraction)
+        results = await collect(service, [str(SAMPLES)])
+    finally:
+        await server.close()
+    assert requests == []
+    assert not any(r.failed or "not fetched" in (r.reason or "") for r in results), results
+    # Every other input first, then each feed's entries, feed by feed in input order.
+    entries = [i for i, r in enumerate(results) if " » " in r.input]
+    assert entries == list(range(len(results) - len(entries), len(results)))
+    feeds = [r.input.split(" » ")[0] for r in results[entries[0] :]]
+    assert feeds == sorted(feeds)
+    assert all(s.story.complete for s in await store.latest(100) if s.story.content_id)
 
 
 # --- files and folders ----------------------------------------------------------------------------
