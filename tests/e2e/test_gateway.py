@@ -11,14 +11,13 @@ from bot.client import NewsBot
 from bot.commands import NewsCommands
 from bot.presenting import Answer
 from tests.e2e.conftest import Seeded
-from tests.e2e.fake_discord import OP_HEARTBEAT_ACK, FakeDiscord
+from tests.e2e.fake_discord import FakeDiscord
 
 
 async def test_heartbeats_are_sent_and_acknowledged(fake: FakeDiscord, bot: NewsBot) -> None:
     # discord.py beats once at HELLO, then every heartbeat_interval; the fake ACKs each.
     await fake.wait_until(lambda: fake.connections[0].heartbeats >= 1)
-    assert OP_HEARTBEAT_ACK == 11
-    await fake.wait_until(lambda: bot.latency != float("inf") or None)
+    await fake.wait_until(lambda: bot.latency != float("inf") or None)  # measured from the ACK
 
 
 @pytest.mark.parametrize("abrupt", [True, False], ids=["dead-tcp", "close-4000"])
