@@ -243,11 +243,17 @@ def read_context(left: str, right: str, amount: Decimal | None = None) -> Contex
         and not any(t in _BREAKS for t in left_low[-3:]),
         part_of_left=_part_of_left(left_low, right_low),
         head=head,
-        share="each" in left_low[-4:]
-        and not _PER_WORDS.intersection(left_low[-4:])
-        or right_low[:1] == ["each"],
+        share=_share(left_low[-4:]) or right_low[:1] == ["each"],
         sub_period=_sub_period(left_low[since_money:], since_money > 0, right_low[:clause_end]),
     )
+
+
+def _share(left: list[str]) -> bool:
+    """ "will each receive up to", "each council gets": not "each year" or "£65,000 for each school"."""
+    if "each" not in left or not _PER_WORDS.isdisjoint(left):
+        return False
+    after = left[left.index("each") + 1 : left.index("each") + 2]
+    return not after or after[0] not in _TIME_UNITS and after[0] != ","
 
 
 def _taken_to(left: list[str]) -> bool:

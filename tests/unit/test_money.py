@@ -540,10 +540,12 @@ def test_equal_shares_are_parts_of_the_total_they_share() -> None:
         money(
             "Four flood research centres will be set up with £60 million from the research council.",
             "The centres will each receive up to £15 million over 4 years.",
+            "Each year, £2 million will be invested in shared equipment.",
             title="£60 million for new flood research centres",
         )
     )
     assert found["£15 million"].part_of == "£60 million"
+    assert found["£2 million"].part_of is None  # "each year" says when, not whose share
 
 
 def test_a_fine_is_never_part_of_funding() -> None:
