@@ -36,7 +36,11 @@ settings (environment variables, or a .env file beside run.py; see .env.example)
   NEWSBOT_CONTENT_API_BASE   where feed entries' bodies are fetched from (default https://www.gov.uk)
   NEWSBOT_LOG_LEVEL          DEBUG, INFO, WARNING... (default INFO)
   NEWSBOT_DEV_GUILD_ID       sync commands to this one server while developing
+  NEWSBOT_DISCORD_API_BASE   REST base incl. /api/v10, e.g. a rate-limit proxy (unset: discord.py's own)
   NEWSBOT_POLL_MINUTES       how often followed feeds are polled (default 10)
+  NEWSBOT_FEEDS              comma-separated Atom/RSS feeds to follow (default: GOV.UK news and press releases)
+  NEWSBOT_DIGEST_TIME        when daily and weekly digests are posted (default 08:30)
+  NEWSBOT_TIMEZONE           the IANA time zone of NEWSBOT_DIGEST_TIME (default Europe/London)
 """
 
 INGEST_HELP = """\

@@ -26,7 +26,7 @@ _CLOCK_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 @dataclass(frozen=True)
 class Settings:
-    discord_token: str | None = None
+    discord_token: str | None = field(default=None, repr=False)  # never printed or logged
     db_path: Path = DEFAULT_DB_PATH
     log_level: str = "INFO"
     dev_guild_id: int | None = None
