@@ -7,6 +7,7 @@ invite URL. The core (`bot/`) stays importable without discord; cogs turn its an
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -21,6 +22,7 @@ from discord.ext import commands
 from bot.commands import NewsCommands
 from bot.config import Settings
 from bot.errors import ConfigError, NewsBotError
+from bot.extract import reextract_stored
 from bot.storage import Store, open_store
 from cogs._common import NewsTree
 
@@ -153,8 +155,14 @@ async def serve(settings: Settings) -> None:
     token = _token(settings)
     settings.db_path.parent.mkdir(parents=True, exist_ok=True)
     async with open_store(settings.db_path) as store, NewsBot(settings, store) as bot:
-        with _discord_errors(settings):
-            await bot.start(token)
+        # Stories extracted by an older extractor version are brought up to date in the background:
+        # at 100,000 stories that takes minutes, and the bot should answer meanwhile.
+        refresh = asyncio.create_task(reextract_stored(store), name="newsbot-reextract")
+        try:
+            with _discord_errors(settings):
+                await bot.start(token)
+        finally:
+            refresh.cancel()
 
 
 async def sync_now(settings: Settings) -> None:

@@ -352,7 +352,9 @@ def cmd_console(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _open_and_run(settings: Settings) -> int:
+    from bot.extract import reextract_stored
     from bot.storage import open_store
 
     async with open_store(settings.db_path) as store:
+        await reextract_stored(store)  # answers from the current extractors, not an older version's
         return await run_console(store, sys.stdin, sys.stdout)
