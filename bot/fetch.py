@@ -2,8 +2,10 @@
 
 Every fetch has a total deadline (a server trickling bytes cannot hold us), a per-read timeout, a
 size cap, a redirect cap with loop detection, a User-Agent naming the project, a minimum gap
-between requests to one host, and an in-process cache that honours Cache-Control and revalidates
-with ETag / Last-Modified.
+between requests to one host, and an in-process cache that honours Cache-Control (max-age less the
+response's Age, no-cache, no-store) and revalidates with ETag / Last-Modified. Callers that keep
+validators of their own (the feed poller stores them in its database, so they survive a restart)
+pass them to `get()` and get a 304 result with an empty body when their copy is still current.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import logging
 import re
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from types import TracebackType
 from urllib.parse import urljoin, urlsplit
@@ -35,13 +37,14 @@ CACHE_ENTRIES = 256
 CACHE_BYTES = 32 * 1024 * 1024  # the whole cache, so a long-running bot's memory stays bounded
 CACHE_MAX_BODY = 2 * 1024 * 1024  # bigger bodies are fetched again rather than held in memory
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-_MAX_AGE = re.compile(r"(?:^|,)\s*(?:s-maxage|max-age)\s*=\s*\"?(\d+)", re.IGNORECASE)
+# Only max-age: s-maxage is for shared caches, and this one is private to the process.
+_MAX_AGE = re.compile(r"(?:^|,)\s*max-age\s*=\s*\"?(\d+)", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
 class FetchResult:
     url: str  # the final URL, after redirects
-    status: int
+    status: int  # 200, or 304 (empty body) for a conditional get() whose copy is still current
     body: bytes
     headers: Mapping[str, str]
 
@@ -57,6 +60,12 @@ class _CacheEntry:
     etag: str | None
     last_modified: str | None
 
+    def is_version(self, etag: str | None, last_modified: str | None) -> bool:
+        """Whether a caller holding these validators holds this entry's version."""
+        if etag is not None:
+            return etag == self.etag
+        return last_modified is not None and last_modified == self.last_modified
+
 
 class Fetcher:
     """An aiohttp session with limits. Use `async with Fetcher() as fetcher:` or call `close()`."""
@@ -71,6 +80,7 @@ class Fetcher:
         host_interval: float = HOST_INTERVAL,
         user_agent: str = USER_AGENT,
         clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
     ) -> None:
         self.total_timeout = total_timeout
         self.read_timeout = read_timeout
@@ -79,6 +89,7 @@ class Fetcher:
         self.host_interval = host_interval
         self.user_agent = user_agent
         self._clock = clock
+        self._sleep = sleep
         self._session: aiohttp.ClientSession | None = None
         self._cache: OrderedDict[str, _CacheEntry] = OrderedDict()
         self._host_locks: dict[str, asyncio.Lock] = {}
@@ -107,12 +118,25 @@ class Fetcher:
             )
         return self._session
 
-    async def get(self, url: str, accept: str | None = None) -> FetchResult:
-        """GET `url`, following up to `max_redirects` redirects; FetchError on any failure."""
+    async def get(
+        self,
+        url: str,
+        accept: str | None = None,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+    ) -> FetchResult:
+        """GET `url`, following up to `max_redirects` redirects; FetchError on any failure.
+
+        Given `etag` and/or `last_modified` (validators from an earlier response), the request is
+        conditional, and a result with status 304 and an empty body means the caller's copy is
+        still current. Without them a 304 never reaches the caller: the cache revalidates its own
+        copy and returns that.
+        """
         current = url
         seen = {url}
         for _ in range(self.max_redirects + 1):
-            result = await self._get_one(current, accept)
+            result = await self._get_one(current, accept, etag, last_modified)
             if result.status not in REDIRECT_STATUSES:
                 return result
             location = result.headers.get("Location")
@@ -124,24 +148,32 @@ class Fetcher:
             seen.add(current)
         raise FetchError(f"Too many redirects (more than {self.max_redirects}) fetching {url}.")
 
-    async def _get_one(self, url: str, accept: str | None) -> FetchResult:
+    async def _get_one(
+        self, url: str, accept: str | None, etag: str | None, last_modified: str | None
+    ) -> FetchResult:
         """One request (no redirect following), through the cache and the per-host gate."""
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise FetchError(f"Cannot fetch {url}: only http and https URLs are supported.")
+        conditional = bool(etag or last_modified)
         cached = self._cache.get(url)
         if cached is not None and cached.fresh_until > self._clock():
             self._cache.move_to_end(url)
             log.debug("cache hit url=%s", url)
+            if conditional and cached.is_version(etag, last_modified):
+                return FetchResult(url=url, status=304, body=b"", headers=cached.result.headers)
             return cached.result
         headers: dict[str, str] = {}
         if accept:
             headers["Accept"] = accept
-        if cached is not None:
-            if cached.etag:
-                headers["If-None-Match"] = cached.etag
-            if cached.last_modified:
-                headers["If-Modified-Since"] = cached.last_modified
+        # The caller's validators win: a 304 must mean "your copy", not the cache's.
+        validators = (etag, last_modified) if conditional else (None, None)
+        if not conditional and cached is not None:
+            validators = (cached.etag, cached.last_modified)
+        if validators[0]:
+            headers["If-None-Match"] = validators[0]
+        if validators[1]:
+            headers["If-Modified-Since"] = validators[1]
         await self._wait_for_host(parts.hostname.lower(), parts.port)
         try:
             async with asyncio.timeout(self.total_timeout):
@@ -153,8 +185,12 @@ class Fetcher:
             raise FetchError(f"Timed out after {self.total_timeout:g} s fetching {url}.") from None
         except aiohttp.ClientError as error:
             raise FetchError(f"Could not fetch {url}: {_describe(error)}.") from None
+        if status == 304 and conditional:
+            if cached is not None and cached.is_version(etag, last_modified):
+                self._remember(url, cached.result, response_headers, revalidated=cached)
+            return FetchResult(url=url, status=304, body=b"", headers=response_headers)
         if status == 304 and cached is not None:
-            self._remember(url, cached.result, response_headers)
+            self._remember(url, cached.result, response_headers, revalidated=cached)
             return cached.result
         if status >= 400 or (status >= 300 and status not in REDIRECT_STATUSES):
             raise FetchError(f"HTTP {status} from {url}.")
@@ -188,31 +224,57 @@ class Fetcher:
         async with lock:
             wait = self._host_next.get(key, 0.0) - self._clock()
             if wait > 0:
-                await asyncio.sleep(wait)
+                await self._sleep(wait)
             self._host_next[key] = self._clock() + self.host_interval
 
-    def _remember(self, url: str, result: FetchResult, headers: CIMultiDictProxy[str]) -> None:
-        control = ",".join(headers.getall("Cache-Control", []))
+    def _remember(
+        self,
+        url: str,
+        result: FetchResult,
+        headers: Mapping[str, str],
+        *,
+        revalidated: _CacheEntry | None = None,
+    ) -> None:
+        """Cache `result` as `headers` allow. After a 304, `revalidated` is the entry it confirmed:
+        what the 304 does not restate (validators, Cache-Control) carries over from it. A fresh
+        200 carries nothing over, so a body served without validators is never paired with the
+        previous body's ETag and later handed out on a 304."""
+        source = headers
+        if revalidated is not None and "Cache-Control" not in headers:
+            source = revalidated.result.headers
+        control = ",".join(_all(source, "Cache-Control"))
         lowered = control.lower()
         if "no-store" in lowered or len(result.body) > CACHE_MAX_BODY:
             self._cache.pop(url, None)
             return
         match = _MAX_AGE.search(control)
         max_age = 0 if "no-cache" in lowered or match is None else int(match.group(1))
-        etag = headers.get("ETag") or (self._cache[url].etag if url in self._cache else None)
-        last_modified = headers.get("Last-Modified") or (
-            self._cache[url].last_modified if url in self._cache else None
-        )
+        # Age: how long the response already sat in caches upstream (GOV.UK's CDN) counts too.
+        age = headers.get("Age", "")
+        max_age -= int(age) if age.isdigit() else 0
+        etag = headers.get("ETag")
+        last_modified = headers.get("Last-Modified")
+        if revalidated is not None:
+            etag = etag or revalidated.etag
+            last_modified = last_modified or revalidated.last_modified
         if max_age <= 0 and not etag and not last_modified:
             self._cache.pop(url, None)  # nothing to reuse it with
             return
-        self._cache[url] = _CacheEntry(result, self._clock() + max_age, etag, last_modified)
+        self._cache[url] = _CacheEntry(result, self._clock() + max(max_age, 0), etag, last_modified)
         self._cache.move_to_end(url)
         while len(self._cache) > CACHE_ENTRIES or self._cached_bytes() > CACHE_BYTES:
             self._cache.popitem(last=False)
 
     def _cached_bytes(self) -> int:
         return sum(len(entry.result.body) for entry in self._cache.values())
+
+
+def _all(headers: Mapping[str, str], name: str) -> list[str]:
+    """Every value of a header that may be repeated (aiohttp's multidict), or the one there is."""
+    if isinstance(headers, CIMultiDictProxy):
+        return headers.getall(name, [])
+    value = headers.get(name)
+    return [value] if value is not None else []
 
 
 def _too_large(url: str, limit: int) -> str:
