@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,12 @@ FEED_SUFFIXES = (".atom", ".rss", ".xml")
 NOT_STORIES = (".db", ".db-wal", ".db-shm", ".db-journal", ".sqlite", ".sqlite3", ".pyc")
 NOT_STORY_NAMES = ("README", "LICENSE", "LICENCE")  # a folder's notes about its stories
 
+# Stories are committed in batches (one SAVEPOINT each, see Store.save_many): at most this many,
+# or this long after the first one waits, and always before anything that waits on the network and
+# before ingest() ends. A result is yielded only once its story is committed.
+BATCH_STORIES = 200
+BATCH_SECONDS = 0.1
+
 Extractor = Callable[[Story], Extraction]
 
 
@@ -50,6 +57,66 @@ class InputResult:
     @property
     def failed(self) -> bool:
         return self.status == "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    """A parsed and extracted story waiting for its batch to be committed."""
+
+    name: str
+    story: Story
+    extraction: Extraction
+    reason: str | None
+
+
+class _Flush:
+    """Yielded by the inner steps before they wait on the network or read what was saved."""
+
+
+FLUSH = _Flush()
+_Step = InputResult | _Pending | _Flush
+
+
+class _Batch:
+    """Results in input order; pending saves are committed together by `flush`."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.queue: list[InputResult | _Pending] = []
+        self.pending = 0
+        self.first_pending_at = 0.0
+
+    def add(self, step: InputResult | _Pending) -> None:
+        if isinstance(step, _Pending):
+            if not self.pending:
+                self.first_pending_at = time.monotonic()
+            self.pending += 1
+        self.queue.append(step)
+
+    def due(self) -> bool:
+        return self.pending >= BATCH_STORIES or (
+            self.pending > 0 and time.monotonic() - self.first_pending_at >= BATCH_SECONDS
+        )
+
+    async def flush(self) -> list[InputResult]:
+        """Commit the pending stories and return every queued result, in order."""
+        waiting = [step for step in self.queue if isinstance(step, _Pending)]
+        saved = iter(await self.store.save_many([(p.story, p.extraction) for p in waiting]))
+        results: list[InputResult] = []
+        for step in self.queue:
+            if isinstance(step, InputResult):
+                results.append(step)
+                continue
+            outcome = next(saved)
+            if isinstance(outcome, Exception):
+                log.error("storing %s failed unexpectedly", step.name, exc_info=outcome)
+                results.append(InputResult(step.name, "failed", "Unexpected error (details in the log)."))
+            else:
+                results.append(
+                    InputResult(step.name, outcome.status, step.reason, outcome.story_id, step.story.title)
+                )
+        self.queue, self.pending = [], 0
+        return results
 
 
 class IngestionService:
@@ -87,31 +154,42 @@ class IngestionService:
         the Content API then finds it already stored when the batch supplied it too (a Content API
         JSON file beside the feed) instead of fetching it. A feed that cannot be read at all still
         gets its line in its turn.
+
+        Each result comes once its story is committed: stories are committed in small batches
+        (BATCH_STORIES, BATCH_SECONDS), each story in its own savepoint.
         """
+        batch = _Batch(self.store)
         deferred: list[tuple[str, FeedEntry]] = []
         for name in await self.plan(inputs):
+            steps = self._ingest_url(name, deferred) if _is_url(name) else self._ingest_path(name, deferred)
             try:
-                if _is_url(name):
-                    async for result in self._ingest_url(name, deferred):
-                        yield result
-                else:
-                    async for result in self._ingest_path(name, deferred):
+                async for step in steps:
+                    for result in await _take(batch, step):
                         yield result
             except Exception:
                 # A bug in a parser or extractor must not lose the rest of the batch.
                 log.exception("ingesting %s failed unexpectedly", name)
-                yield InputResult(name, "failed", "Unexpected error (details in the log).")
+                batch.add(InputResult(name, "failed", "Unexpected error (details in the log)."))
         for source, entry in deferred:
-            yield await self._entry(source, entry)
+            async for step in self._entry(source, entry):
+                for result in await _take(batch, step):
+                    yield result
+        for result in await batch.flush():
+            yield result
 
     async def ingest_bytes(self, data: bytes, source: str) -> AsyncIterator[InputResult]:
         """Ingest a document already in memory (an upload, a fetched page)."""
-        async for result in self._ingest_document(data, source):
+        batch = _Batch(self.store)
+        async for step in self._ingest_document(data, source):
+            for result in await _take(batch, step):
+                yield result
+        for result in await batch.flush():
             yield result
 
     async def _ingest_url(
         self, url: str, deferred: list[tuple[str, FeedEntry]] | None = None
-    ) -> AsyncIterator[InputResult]:
+    ) -> AsyncIterator[_Step]:
+        yield FLUSH  # commit and report what came before while the network is awaited
         try:
             fetched = await self.fetcher.get(url)
         except FetchError as error:
@@ -122,7 +200,7 @@ class IngestionService:
 
     async def _ingest_path(
         self, name: str, deferred: list[tuple[str, FeedEntry]] | None = None
-    ) -> AsyncIterator[InputResult]:
+    ) -> AsyncIterator[_Step]:
         path = Path(name)
         try:
             data = await asyncio.to_thread(_read_file, path, self.max_file_bytes)
@@ -134,7 +212,7 @@ class IngestionService:
 
     async def _ingest_document(
         self, data: bytes, source: str, deferred: list[tuple[str, FeedEntry]] | None = None
-    ) -> AsyncIterator[InputResult]:
+    ) -> AsyncIterator[_Step]:
         """The document's stories, then its feed entries (or, given `deferred`, add them to it)."""
         try:
             expected = "feed" if _looks_like_feed(source) else None
@@ -152,16 +230,23 @@ class IngestionService:
             yield InputResult(source, "failed", f"No news stories found in {source}.")
             return
         for story in document.stories:
-            yield await self._guarded(source, self._save(story, source))
+            yield self._pending(story, source)
         if deferred is not None:
             deferred.extend((source, entry) for entry in document.feed_entries)
             return
         for entry in document.feed_entries:
-            yield await self._entry(source, entry)
+            async for step in self._entry(source, entry):
+                yield step
 
-    async def _entry(self, source: str, entry: FeedEntry) -> InputResult:
+    async def _entry(self, source: str, entry: FeedEntry) -> AsyncIterator[_Step]:
         name = f"{source} » {entry.base_path or entry.story.url or entry.story.title}"
-        return await self._guarded(name, self._ingest_entry(entry, name))
+        if entry.skip_reason:
+            yield InputResult(name, "skipped", entry.skip_reason, title=entry.story.title)
+        elif not entry.needs_body or not entry.base_path:
+            yield self._pending(entry.story, name)
+        else:
+            yield FLUSH  # it reads what was stored before it, and may wait on the Content API
+            yield await self._guarded(name, self._ingest_entry(entry, name))
 
     async def _guarded(self, name: str, work: Awaitable[InputResult]) -> InputResult:
         """One story's result; a bug while handling it fails that story, not the feed it came in."""
@@ -172,10 +257,7 @@ class IngestionService:
             return InputResult(name, "failed", "Unexpected error (details in the log).")
 
     async def _ingest_entry(self, entry: FeedEntry, name: str) -> InputResult:
-        if entry.skip_reason:
-            return InputResult(name, "skipped", entry.skip_reason, title=entry.story.title)
-        if not entry.needs_body or not entry.base_path:
-            return await self._save(entry.story, name)
+        """A feed entry whose body comes from the Content API (saved on its own, at once)."""
         known = await self.store.lookup(entry.story)
         if (
             known is not None
@@ -204,7 +286,7 @@ class IngestionService:
         result = await self._save(document.stories[0], name)
         return _with_reason(result, "completed from the Content API") if completed else result
 
-    async def _save(self, story: Story, name: str) -> InputResult:
+    def _pending(self, story: Story, name: str) -> _Pending:
         reason = None
         try:
             extraction = self.extractor(story)
@@ -213,8 +295,21 @@ class IngestionService:
             log.exception("extraction failed for %s", name)
             extraction = Extraction()
             reason = "extraction failed (details in the log); stored without quotes, money or summary"
-        saved = await self.store.save(story, extraction)
-        return InputResult(name, saved.status, reason, saved.story_id, story.title)
+        return _Pending(name, story, extraction, reason)
+
+    async def _save(self, story: Story, name: str) -> InputResult:
+        pending = self._pending(story, name)
+        saved = await self.store.save(story, pending.extraction)
+        return InputResult(name, saved.status, pending.reason, saved.story_id, story.title)
+
+
+async def _take(batch: _Batch, step: _Step) -> list[InputResult]:
+    """Queue one step; returns the results ready to yield (after a commit, when one was due)."""
+    if not isinstance(step, _Flush):
+        batch.add(step)
+        if not batch.due() and batch.pending:
+            return []  # wait for more stories to commit with this one
+    return await batch.flush()
 
 
 def _with_reason(result: InputResult, reason: str) -> InputResult:

@@ -367,3 +367,33 @@ def test_default_extractor_is_bot_extract(store: Store, fetcher: Fetcher) -> Non
     if extract is None:
         pytest.skip("bot.extract.extract has not landed yet")
     assert IngestionService(store, fetcher).extractor is extract
+
+
+async def test_stories_commit_in_batches_in_order_and_a_failing_save_fails_alone(
+    service: IngestionService, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "inputs"
+    folder.mkdir()
+    towns = [f"Town{i}" for i in range(7)]
+    for i, town in enumerate(towns):
+        (folder / f"{i}.txt").write_text(SAMPLE_TEXT.replace("Leeds", town), encoding="utf-8")
+    (folder / "3b.txt").write_text("", encoding="utf-8")  # a bad input among them
+    monkeypatch.setattr(bot.ingest, "BATCH_STORIES", 3)
+    calls: list[int] = []
+    real = store.save_many
+
+    async def save_many(items: list[tuple[Story, Extraction]]) -> list[object]:
+        calls.append(len(items))
+        if any("Town5" in story.title for story, _ in items):
+            # a story that fails inside the batch: the others of that batch are still saved
+            kept = await real([item for item in items if "Town5" not in item[0].title])
+            index = next(i for i, (story, _) in enumerate(items) if "Town5" in story.title)
+            return [*kept[:index], RuntimeError("boom"), *kept[index:]]
+        return await real(items)
+
+    monkeypatch.setattr(store, "save_many", save_many)
+    results = await collect(service, [str(folder)])
+    assert [Path(r.input).name for r in results] == sorted(p.name for p in folder.iterdir())
+    assert [r.status for r in results] == ["new"] * 4 + ["failed"] + ["new", "failed", "new"]
+    assert calls and max(calls) <= 3 and sum(calls) == 7
+    assert await store.count() == 6

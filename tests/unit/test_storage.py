@@ -528,3 +528,25 @@ async def test_later_migrations_carry_existing_stories_along(tmp_path: Path) -> 
         ]
     finally:
         await conn.close()
+
+
+async def test_save_many_rolls_back_only_the_failing_story(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = bot.storage._write_children
+
+    def fail_for_roads(conn: sqlite3.Connection, rowid: int, story: Story, *args: object, **kw: bool) -> None:
+        real(conn, rowid, story, *args, **kw)  # type: ignore[arg-type]
+        if story.title == "Roads":
+            raise RuntimeError("boom")  # after its row and children were written
+
+    monkeypatch.setattr(bot.storage, "_write_children", fail_for_roads)
+    results = await store.save_many([(make_story(title), EXTRACTION) for title in ("Parks", "Roads", "Rail")])
+    assert [getattr(r, "status", None) for r in results] == ["new", None, "new"]
+    assert isinstance(results[1], RuntimeError)
+    assert await store.count() == 2
+    with pytest.raises(StoryNotFound):
+        await store.get("roads")
+    stored = await store.get("rail")
+    assert stored.extraction.quotes == EXTRACTION.quotes  # the one after the failure is whole
+    assert await store.save_many([]) == []
