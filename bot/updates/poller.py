@@ -44,7 +44,14 @@ FEED_ACCEPT = "application/atom+xml, application/rss+xml;q=0.9, application/xml;
 
 
 class FeedFetcher(Protocol):
-    async def get(self, url: str, accept: str | None = None) -> FetchResult: ...
+    async def get(
+        self,
+        url: str,
+        accept: str | None = None,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+    ) -> FetchResult: ...
 
 
 class FeedIngester(Protocol):
@@ -142,13 +149,25 @@ class FeedPoller:
         url = state.url
         now = self.clock.now()
         interval = poll_interval(url, self.poll_minutes)
+        # The stored validators make the GET conditional, across restarts too; only for a settled
+        # feed, since one with a failed or incomplete entry must be read again even if unchanged.
+        conditional = state.baselined and state.body_hash is not None
         try:
-            fetched = await self.fetcher.get(url, accept=FEED_ACCEPT)
+            fetched = await self.fetcher.get(
+                url,
+                accept=FEED_ACCEPT,
+                etag=state.etag if conditional else None,
+                last_modified=state.last_modified if conditional else None,
+            )
         except FetchError as error:
             return await self._failed(state, now, interval, error.user_message)
-        body_hash = hashlib.sha256(fetched.body).hexdigest()
-        etag = fetched.headers.get("ETag") or state.etag
-        last_modified = fetched.headers.get("Last-Modified") or state.last_modified
+        not_modified = fetched.status == 304
+        body_hash = state.body_hash if not_modified else hashlib.sha256(fetched.body).hexdigest()
+        etag = fetched.headers.get("ETag")
+        last_modified = fetched.headers.get("Last-Modified")
+        if not_modified:  # a 304 need not restate them; a 200 without them has none
+            etag = etag or state.etag
+            last_modified = last_modified or state.last_modified
         recovered = state.announced_failure
         succeeded = replace(
             state,
@@ -162,8 +181,8 @@ class FeedPoller:
             announced_failure=False,
             next_poll_at=self._next_poll(now, interval),
         )
-        if state.baselined and body_hash == state.body_hash:
-            # A 304 (the fetcher hands back its cached copy) or the same bytes again: nothing new.
+        if not_modified or (state.baselined and body_hash == state.body_hash):
+            # A 304, or the same bytes again (the fetcher's cached copy, or no validators): nothing new.
             await self.updates.save_feed(succeeded)
             log.debug("feed=%s not modified", url)
             return PollReport(url, ok=True, not_modified=True, recovered=recovered)

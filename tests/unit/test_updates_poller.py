@@ -329,6 +329,20 @@ async def test_conditional_get_304_skips_ingest(harness: Harness) -> None:
     assert state is not None and state.etag == requests[1] and state.failures == 0
 
 
+async def test_stored_validators_make_the_poll_after_a_restart_conditional(harness: Harness) -> None:
+    await harness.poller.poll_due()
+    async with Fetcher(host_interval=0) as fresh:  # a restarted bot: nothing cached in memory
+        ingest = IngestionService(harness.store, fresh, harness.server.base, extractor=extract_millions)
+        restarted = FeedPoller(
+            harness.poller.urls, fresh, ingest, harness.updates, harness.clock, POLL_MINUTES, random.Random(5)
+        )
+        harness.clock.advance(INTERVAL * 1.2)
+        [report] = await restarted.poll_due()
+    assert report.ok and report.not_modified and report.results == ()
+    first, second = harness.server.feed_requests()
+    assert first is None and second is not None  # the stored ETag was sent
+
+
 async def test_failure_backs_off_is_announced_once_then_recovers(harness: Harness) -> None:
     await harness.subscribe(GUILD_A, CHANNEL_A1)
     await harness.poller.poll_due()
