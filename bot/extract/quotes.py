@@ -61,15 +61,15 @@ _WORD = re.compile(r"[\w’'-]+")
 # Voice of an unmarked paragraph: first person is the speaker's; "said" and descriptions are the writer's.
 # Contractions need no listing: "I’m" and "We’re" start with the word "I" / "We" before the apostrophe.
 # "Grade I listed", "Phase I", "World War I": a Roman numeral, not the speaker.
-_NUMERAL_I = "".join(
-    f"(?<!{word} )"
+_NUMERAL_I = "I" + "".join(
+    f"(?<!{word} I)"
     for word in ("Grade", "Phase", "Part", "Stage", "Class", "Category", "Type", "Tier", "War")
 )
 _FIRST_PERSON = re.compile(
-    r"\b(?:" + _NUMERAL_I + r"I|me|my|myself|[Ww]e|us|[Oo]urs?|[Oo]urselves|[Ll]et’s)\b"
+    r"\b(?:" + _NUMERAL_I + r"|me|my|myself|[Ww]e|us|[Oo]urs?|[Oo]urselves|[Ll]et’s)\b"
 )
 # A department writes "we" and "our" in its own narrative; only a person says "I".
-_SINGULAR_FIRST_PERSON = re.compile(r"\b(?:" + _NUMERAL_I + r"I|me|my|myself)\b")
+_SINGULAR_FIRST_PERSON = re.compile(r"\b(?:" + _NUMERAL_I + r"|me|my|myself)\b")
 # "The pier, which opened in 1869, is ...", "The hubs will work with more than 100 partners": a thing
 # described in the third person with figures or its history is the writer's, whatever words it uses.
 _DEFINITE_SUBJECT = re.compile(r"^The[ ]")
