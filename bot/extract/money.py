@@ -59,6 +59,7 @@ _OF_THIS = re.compile(r"\s*(?:Out\s+of|Of)\s+(?:this|that|these|those|it|which)\
 # Rough pounds per unit, only to tell which of two figures in different currencies is the larger.
 _ROUGH_GBP = {"GBP": Decimal(1), "USD": Decimal("0.8"), "EUR": Decimal("0.85"), "AUD": Decimal("0.5"),
               "CAD": Decimal("0.55"), "NZD": Decimal("0.45"), "JPY": Decimal("0.005"), "INR": Decimal("0.01")}  # fmt: skip
+_EARLIER = re.compile(r"\b(?:previous|previously|earlier|already|past|last)\b", re.IGNORECASE)
 _MULTI_YEAR = re.compile(r"\b(?:years|decade)\b", re.IGNORECASE)
 _WHOLE_NOUN = re.compile(r"\b(?:funds?|funding|money|package|total|amount|sum|allocations?|budget|pot)\b")
 _COMPARED = re.compile(
@@ -721,6 +722,8 @@ def _introduced_lists(
             continue
         if sentence.block_index not in headings and not _ends_with_colon(sentence):
             continue
+        if _EARLIER.search(sentence.text, sentence.start, sentence.end):
+            continue  # "Previous rounds funded:" lists other money, not this figure's parts
         if number + 1 >= len(sentences) or not _is_item(sentences[number + 1]):
             continue
         items: list[_Mention] = []

@@ -479,6 +479,17 @@ def test_list_under_a_heading_or_a_lead_in_without_a_figure() -> None:
     assert found["£7,000"].part_of is None
 
 
+def test_a_list_of_earlier_money_is_not_parts_of_the_new_figure() -> None:
+    found = money(
+        "Communities will share £20 million for local energy schemes.",
+        "Previous rounds funded:",
+        "• £3 million for solar roofs in 2019",
+        "• £2 million for heat networks in 2021",
+        title="£20 million for community energy",
+    )
+    assert all(m.part_of is None for m in found)
+
+
 def test_a_list_larger_than_the_figure_before_it_is_not_its_parts() -> None:
     blocks = (
         Block(BlockKind.PARAGRAPH, "The college has received £2 million for a new library."),
