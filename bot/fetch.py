@@ -166,14 +166,17 @@ class Fetcher:
         headers: dict[str, str] = {}
         if accept:
             headers["Accept"] = accept
-        # The caller's validators win: a 304 must mean "your copy", not the cache's.
-        validators = (etag, last_modified) if conditional else (None, None)
-        if not conditional and cached is not None:
-            validators = (cached.etag, cached.last_modified)
-        if validators[0]:
-            headers["If-None-Match"] = validators[0]
-        if validators[1]:
-            headers["If-Modified-Since"] = validators[1]
+        if conditional:
+            # The caller's validators, not the cache's: a 304 must mean "your copy is current".
+            sent_etag, sent_modified = etag, last_modified
+        elif cached is not None:
+            sent_etag, sent_modified = cached.etag, cached.last_modified
+        else:
+            sent_etag = sent_modified = None
+        if sent_etag:
+            headers["If-None-Match"] = sent_etag
+        if sent_modified:
+            headers["If-Modified-Since"] = sent_modified
         await self._wait_for_host(parts.hostname.lower(), parts.port)
         try:
             async with asyncio.timeout(self.total_timeout):
