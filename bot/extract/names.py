@@ -82,6 +82,7 @@ _NOISE_WORDS = _words(
 )
 _PLURAL_TITLES = frozenset(("ministers", "officials", "spokespeople", "leaders"))
 _TERRITORIAL = frozenset(("Lord", "Baroness", "Baron", "Lady", "Viscount", "Earl"))
+_CLAUSE_OPENERS = _words("who whose which where when and but or said says")
 _WHO_IS = re.compile(r"^who (?:is|was|are) (?:the |a |an )?")
 _EDGE_PUNCTUATION = " ,:;-\u2013\u2014"
 _POSSESSIVE = re.compile(r"[’']s$")
@@ -436,6 +437,8 @@ def _apposed_after(text: str, end: int) -> str | None:
     words = segment.split()
     if not 1 <= len(words) <= 14 or not any(w.lower() in TITLE_WORDS for w in words[:3]):
         return None
+    if words[0].lower() in _CLAUSE_OPENERS:
+        return None  # "Sarah Jones, who chairs the committee,": what she does, not a title
     return _strip_article(segment)
 
 

@@ -584,3 +584,11 @@ def test_a_roman_numeral_is_not_the_speaker_talking() -> None:
     assert said(found) == [
         ("Carys Lloyd", "Restoring the chapel has been a labour of love for the whole village.")
     ]
+
+
+def test_a_clause_between_commas_after_a_name_is_not_a_role() -> None:
+    found = quotes(
+        "Sarah Jones, who chairs the parish council, met residents. “We have waited long enough for this,” "
+        "Mrs Jones said.",
+    )
+    assert [(q.speaker, q.role) for q in found] == [("Sarah Jones", None)]
