@@ -144,8 +144,9 @@ _TOTAL = _words("total totals totalling totaling totalled altogether")
 _TOTAL_PAIRS = frozenset({("in", "all"), ("contributed", "towards")})
 _TAKEN_TO = _words("taking takes took bringing brings brought")
 _PER_WORDS = _words("for per")
-_ORDINALS = _words("first second third fourth fifth final opening")
-_FINANCIAL_YEAR = re.compile(r"(?:19|20)\d\d[/–-](?:19|20)?\d\d")
+_ONE_YEAR = re.compile(
+    r"\b(?:first|second|third|fourth|fifth|final|opening)[ ]year\b|\b(?:for|in)[ ](?:19|20)\d\d[/–-](?:19|20)?\d\d\b"
+)
 _PART_WORDS = _words("part parts share portion")
 _CONTAINER_NOUNS = _words("fund pot package budget programme allocation settlement envelope")
 _PERIOD_HINTS = _words(
@@ -265,15 +266,10 @@ def _sub_period(left: list[str], after_money: bool, right: list[str]) -> bool:
     """ "In the first year, £13 million ...", "with the budget for 2024-25 rising to £500 million"."""
     if after_money and "," in left:
         left = left[len(left) - left[::-1].index(",") :]  # only this amount's clause
-    for words in (left, right):
-        for i, word in enumerate(words):
-            if word == "year" and words[i - 1 : i] and words[i - 1] in _ORDINALS:
-                return True
-            if word in ("for", "in") and _FINANCIAL_YEAR.fullmatch(
-                words[i + 1] if i + 1 < len(words) else ""
-            ):
-                return True
-    return False
+    return any(
+        ("year" in words or "for" in words or "in" in words) and _ONE_YEAR.search(" ".join(words))
+        for words in (left, right)
+    )
 
 
 def _without_asides(left: str) -> str:
