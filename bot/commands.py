@@ -215,7 +215,9 @@ class NewsCommands:
                 _title(hit.title),
                 # One line of context: the snippet's paragraph breaks would only spread it out.
                 escape_highlighted(" ".join(hit.snippet.split()))
-                + f"\n{_date(hit.published_at)} · `{hit.story_id}`",
+                + f"\n{_date(hit.published_at)} · "
+                + (f"{link('Read on GOV.UK', safe_url(hit.url))} · " if safe_url(hit.url) else "")
+                + f"`{hit.story_id}`",
             )
             for hit in hits
         ]

@@ -51,6 +51,7 @@ MAX_TERM_CHARS = 64
 SEARCH_CANDIDATES = 1000
 MIN_SEARCH_PREFIX = 3  # "a*" over the whole body index would walk thousands of terms
 TITLE_WEIGHT, DESCRIPTION_WEIGHT, BODY_WEIGHT = 10.0, 5.0, 1.0
+GOVUK = "https://www.gov.uk"
 
 SaveStatus = Literal["new", "updated", "unchanged"]
 T = TypeVar("T")
@@ -68,6 +69,7 @@ class SearchHit:
     title: str
     snippet: str  # matched words wrapped in ** for Markdown
     published_at: datetime | None
+    url: str | None = None  # the story's public page (GOV.UK), when it has one
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,7 +297,7 @@ class Store:
     async def quotes(
         self, story_id: str | None = None, speaker: str | None = None, limit: int = 25
     ) -> list[QuoteHit]:
-        """Quotes, newest (latest ingested) stories first; `speaker` matches the whole name in any case."""
+        """Quotes, newest stories (by publication) first; `speaker` matches the whole name in any case."""
         return await self._read(_quotes, story_id, speaker, limit)
 
     async def funding(
@@ -387,7 +389,9 @@ def _save_many(
 
 
 def _save_extraction(conn: sqlite3.Connection, story_id: str, extraction: Extraction) -> None:
-    _write_extraction(conn, _rowid(conn, story_id), extraction, new=False)
+    rowid = _rowid(conn, story_id)
+    listed_at = conn.execute("SELECT listed_at FROM stories WHERE id = ?", (rowid,)).fetchone()[0]
+    _write_extraction(conn, rowid, extraction, listed_at, new=False)
 
 
 def _find_existing(conn: sqlite3.Connection, story: Story) -> sqlite3.Row | None:
@@ -430,10 +434,12 @@ def _write_children(
             " SELECT ?, id, ?, ? FROM organisations WHERE slug = ?",
             [(rowid, position, listed_at, org.slug) for position, org in enumerate(orgs)],
         )
-    _write_extraction(conn, rowid, extraction, new=new)
+    _write_extraction(conn, rowid, extraction, listed_at, new=new)
 
 
-def _write_extraction(conn: sqlite3.Connection, rowid: int, extraction: Extraction, *, new: bool) -> None:
+def _write_extraction(
+    conn: sqlite3.Connection, rowid: int, extraction: Extraction, listed_at: str, *, new: bool
+) -> None:
     if not new:
         for table in ("quotes", "money", "summary_sentences"):
             conn.execute(f"DELETE FROM {table} WHERE story_id = ?", (rowid,))
@@ -443,8 +449,12 @@ def _write_extraction(conn: sqlite3.Connection, rowid: int, extraction: Extracti
             "INSERT OR IGNORE INTO speakers (name) VALUES (?)", [(name,) for name in sorted(speakers)]
         )
         conn.executemany(
-            "INSERT INTO quotes (story_id, position, speaker, role, text, block_index) VALUES (?, ?, ?, ?, ?, ?)",
-            [(rowid, i, q.speaker, q.role, q.text, q.block_index) for i, q in enumerate(extraction.quotes)],
+            "INSERT INTO quotes (story_id, position, speaker, role, text, block_index, listed_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (rowid, i, q.speaker, q.role, q.text, q.block_index, listed_at)
+                for i, q in enumerate(extraction.quotes)
+            ],
         )
     if extraction.money:
         conn.executemany(
@@ -553,39 +563,50 @@ def _latest(conn: sqlite3.Connection, limit: int, organisation: str | None) -> l
 
 
 def _search(conn: sqlite3.Connection, expression: str, limit: int) -> list[SearchHit]:
-    # Newest matches first is cheap (rowid order); bm25 then ranks only that bounded set.
-    floor = conn.execute(
-        "SELECT min(rowid) FROM (SELECT rowid FROM stories_fts WHERE stories_fts MATCH ?"
-        " ORDER BY rowid DESC LIMIT ?)",
-        (expression, SEARCH_CANDIDATES),
-    ).fetchone()[0]
-    if floor is None:
+    # The newest matches come cheaply in rowid order; bm25 then ranks only that bounded set (the
+    # inner LIMIT stops FTS5 after SEARCH_CANDIDATES rows, so bm25 runs for those alone).
+    ranked = [
+        row[0]
+        for row in conn.execute(
+            "SELECT rowid FROM (SELECT rowid, bm25(stories_fts, ?, ?, ?) AS score FROM stories_fts"
+            " WHERE stories_fts MATCH ? ORDER BY rowid DESC LIMIT ?) ORDER BY score LIMIT ?",
+            (TITLE_WEIGHT, DESCRIPTION_WEIGHT, BODY_WEIGHT, expression, SEARCH_CANDIDATES, limit),
+        )
+    ]
+    if not ranked:
         return []
-    ranked = conn.execute(
-        "SELECT rowid FROM stories_fts WHERE stories_fts MATCH ? AND rowid >= ?"
-        " ORDER BY bm25(stories_fts, ?, ?, ?) LIMIT ?",
-        (expression, floor, TITLE_WEIGHT, DESCRIPTION_WEIGHT, BODY_WEIGHT, limit),
-    ).fetchall()
-    hits: list[SearchHit] = []
-    for (rowid,) in ranked:
-        # snippet() per hit, after ranking, so it runs for `limit` rows rather than every candidate
-        short_id, title, published_at, description, snippet = conn.execute(
-            "SELECT s.short_id, s.title, s.published_at, s.description,"
+    # snippet() for the ranked rows only, in one more MATCH: "+rowid" keeps the IN list a filter
+    # rather than one FTS5 lookup per id (each of which would expand a prefix word again).
+    marks = ", ".join("?" for _ in ranked)
+    found = {
+        row[0]: row[1:]
+        for row in conn.execute(
+            "SELECT f.rowid, s.short_id, s.title, s.published_at, s.description, s.url, s.base_path, s.source,"
             " snippet(stories_fts, 2, '**', '**', '…', 16)"
-            " FROM stories_fts JOIN stories s ON s.id = stories_fts.rowid"
-            " WHERE stories_fts MATCH ? AND stories_fts.rowid = ?",
-            (expression, rowid),
-        ).fetchone()
+            " FROM stories_fts f JOIN stories s ON s.id = f.rowid"
+            f" WHERE stories_fts MATCH ? AND f.rowid BETWEEN ? AND ? AND +f.rowid IN ({marks})",
+            (expression, min(ranked), max(ranked), *ranked),
+        )
+    }
+    hits: list[SearchHit] = []
+    for rowid in ranked:
+        short_id, title, published_at, description, url, base_path, source, snippet = found[rowid]
         if "**" not in snippet and description:
             snippet = description  # the words matched only the title or description
-        hits.append(SearchHit(short_id, title, snippet, _dt(published_at)))
+        hits.append(
+            SearchHit(short_id, title, snippet, _dt(published_at), _public_url(url, base_path, source))
+        )
     return hits
 
 
 def _quotes(
     conn: sqlite3.Connection, story_id: str | None, speaker: str | None, limit: int
 ) -> list[QuoteHit]:
-    """Newest story first (the latest ingested), each story's quotes in reading order."""
+    """Newest story first by publication (listed_at), each story's quotes in reading order.
+
+    Each listing is one range of an index in that order (quotes_latest, quotes_speaker), so the
+    first `limit` rows come without sorting every quote.
+    """
     where, params = ["1"], []
     if story_id is not None:
         where.append("q.story_id = ?")
@@ -593,14 +614,10 @@ def _quotes(
     if speaker is not None:
         where.append("q.speaker = ? COLLATE NOCASE")
         params.append(clean_text(speaker))
-    if story_id is None and speaker is None:
-        # take the newest stories first, so the index gives the order instead of a sort of every quote
-        where.append("q.story_id IN (SELECT DISTINCT story_id FROM quotes ORDER BY story_id DESC LIMIT ?)")
-        params.append(limit)
     rows = conn.execute(
         "SELECT s.short_id, s.title, q.speaker, q.role, q.text, q.block_index"
         " FROM quotes q JOIN stories s ON s.id = q.story_id"
-        f" WHERE {' AND '.join(where)} ORDER BY q.story_id DESC, q.position LIMIT ?",
+        f" WHERE {' AND '.join(where)} ORDER BY q.listed_at DESC, q.story_id DESC, q.position LIMIT ?",
         (*params, limit),
     ).fetchall()
     return [QuoteHit(row[0], row[1], Quote(row[2], row[3], row[4], row[5])) for row in rows]
@@ -808,6 +825,15 @@ def _unique_organisations(orgs: Iterable[Organisation]) -> list[Organisation]:
 def _key_rank(identity_key: str) -> int:
     """content_id keys beat path keys beat text keys: a stored key is only ever upgraded."""
     return {"content_id": 3, "path": 2}.get(identity_key.split(":", 1)[0], 1)
+
+
+def _public_url(url: str | None, base_path: str | None, source: str) -> str | None:
+    """The story's own URL, else its GOV.UK path, else the web address it was ingested from."""
+    if url:
+        return url
+    if base_path:
+        return GOVUK + base_path
+    return source if source.startswith(("https://", "http://")) else None
 
 
 def _listed_at(story: Story, fallback: str) -> str:

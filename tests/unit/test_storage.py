@@ -326,6 +326,7 @@ async def test_search_ranks_and_highlights(store: Store) -> None:
     assert {hit.story_id for hit in hits} == {ids["drugs"], ids["frank"]}
     assert "**drugs**" in hits[0].snippet
     assert hits[0].published_at == datetime(2014, 3, 27, tzinfo=UTC)
+    assert hits[0].url == "https://www.gov.uk/government/news/public-approval-for-driving-limits"
     assert [hit.story_id for hit in await store.search("gang crime")] == [ids["gangs"]]
     assert [hit.story_id for hit in await store.search("offic*")] == [ids["gangs"]]
 
@@ -513,12 +514,21 @@ async def test_later_migrations_carry_existing_stories_along(tmp_path: Path) -> 
     first = tmp_path / "first"
     first.mkdir()
     shutil.copy(bot.storage.MIGRATIONS_DIR / "0001_init.sql", first / "0001_init.sql")
+    async with open_store(tmp_path / "new.db") as new:
+        saved = await new.save(make_story(title="Harbour walls rebuilt"), EXTRACTION)
     conn = await aiosqlite.connect(str(tmp_path / "old.db"), isolation_level=None)
     conn.row_factory = sqlite3.Row
     try:
         old = Store(conn)
         await old.migrate(first)
-        saved = await old.save(make_story(title="Harbour walls rebuilt"), EXTRACTION)
+        # the rows as 0001's schema held them: the columns it has, copied from a current database
+        await conn.execute("ATTACH DATABASE ? AS new", (str(tmp_path / "new.db"),))
+        for table in ("stories", "organisations", "story_organisations", "speakers", "quotes", "money"):
+            columns = ", ".join(
+                row[1] for row in await conn.execute_fetchall(f"PRAGMA main.table_info({table})")
+            )
+            await conn.execute(f"INSERT INTO main.{table} ({columns}) SELECT {columns} FROM new.{table}")
+        await conn.execute("DETACH DATABASE new")
         assert await old.migrate() == [name for name, _ in load_migrations()][1:]
         assert await old.complete_stories("harb") == [(saved.story_id, "Harbour walls rebuilt")]
         assert [h.quote.speaker for h in await old.quotes(speaker="jo johnson")] == ["Jo Johnson"]
@@ -550,3 +560,45 @@ async def test_save_many_rolls_back_only_the_failing_story(
     stored = await store.get("rail")
     assert stored.extraction.quotes == EXTRACTION.quotes  # the one after the failure is whole
     assert await store.save_many([]) == []
+
+
+async def test_search_hits_link_to_the_story_when_it_has_a_page(store: Store) -> None:
+    await store.save(make_story("Harbour walls rebuilt", url="https://www.gov.uk/news/harbour"), Extraction())
+    await store.save(make_story("Harbour lights fixed", source="notes.txt"), Extraction())
+    await store.save(make_story("Harbour fees cut", source="https://example.org/fees"), Extraction())
+    urls = {hit.title: hit.url for hit in await store.search("harbour")}
+    assert urls == {
+        "Harbour walls rebuilt": "https://www.gov.uk/news/harbour",
+        "Harbour lights fixed": None,
+        "Harbour fees cut": "https://example.org/fees",
+    }
+
+
+async def test_latest_quotes_go_by_publication_date_not_ingest_order(store: Store) -> None:
+    quote = Extraction(
+        quotes=(Quote("Jo Johnson", None, "Old words.", 0), Quote("Sam Khan", None, "More.", 1))
+    )
+    await store.save(news("archive", title="Archive", published_at=datetime(2012, 1, 1, tzinfo=UTC)), quote)
+    await store.save(news("recent", title="Recent", published_at=datetime(2026, 1, 1, tzinfo=UTC)), quote)
+    await store.save(news("middle", title="Middle", published_at=datetime(2019, 1, 1, tzinfo=UTC)), quote)
+    order = ["Recent", "Recent", "Middle", "Middle", "Archive", "Archive"]
+    assert [h.story_title for h in await store.quotes()] == order
+    assert [h.quote.text for h in await store.quotes(limit=2)] == ["Old words.", "More."]  # reading order
+    assert [h.story_title for h in await store.quotes(speaker="jo johnson")] == order[::2]
+    # a story re-dated by an update moves with its quotes
+    moved = news("archive", title="Archive", published_at=datetime(2027, 1, 1, tzinfo=UTC), body="New.")
+    assert (await store.save(moved, quote)).status == "updated"
+    assert [h.story_title for h in await store.quotes(limit=1)] == ["Archive"]
+
+
+async def test_listings_use_an_index_not_a_sort(store: Store) -> None:
+    conn = store.connection
+    for speaker in (None, "Jo Johnson"):
+        where = "WHERE q.speaker = ? COLLATE NOCASE" if speaker else ""
+        plan = await conn.execute_fetchall(
+            "EXPLAIN QUERY PLAN SELECT s.short_id FROM quotes q JOIN stories s ON s.id = q.story_id"
+            f" {where} ORDER BY q.listed_at DESC, q.story_id DESC, q.position LIMIT 25",
+            (speaker,) if speaker else (),
+        )
+        details = " ".join(row[3] for row in plan)
+        assert "TEMP B-TREE" not in details, details
