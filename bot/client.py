@@ -23,7 +23,13 @@ from bot.commands import NewsCommands
 from bot.config import Settings
 from bot.errors import ConfigError, NewsBotError
 from bot.extract import reextract_stored
+from bot.fetch import Fetcher
+from bot.ingest import IngestionService
 from bot.storage import Store, open_store
+from bot.updates.clock import Clock, SystemClock
+from bot.updates.commands import UpdatesCommands
+from bot.updates.poller import FeedPoller
+from bot.updates_store import UpdatesStore
 from cogs._common import NewsTree
 
 log = logging.getLogger(__name__)
@@ -32,7 +38,9 @@ log = logging.getLogger(__name__)
 discord.VoiceClient.warn_nacl = False
 discord.VoiceClient.warn_dave = False
 
-EXTENSIONS: tuple[str, ...] = ("cogs.news",)
+EXTENSIONS: tuple[str, ...] = ("cogs.news", "cogs.updates")
+# How often the poster polls the feeds that are due and sends the outbox: a cheap query when idle.
+POSTER_SECONDS = 5.0
 
 # Only what the bot does in a channel: see it, post, post in threads, and show embeds. Interaction
 # replies need no permissions at all (they go through the interaction's webhook); these are for
@@ -76,6 +84,9 @@ class NewsBot(commands.Bot):
         *,
         force_sync: bool = False,
         view_timeout: float = 180.0,
+        poller: FeedPoller | None = None,
+        clock: Clock | None = None,
+        poster_seconds: float | None = POSTER_SECONDS,
         **options: Any,
     ) -> None:
         options.setdefault("guild_ready_timeout", GUILD_READY_TIMEOUT)
@@ -92,6 +103,11 @@ class NewsBot(commands.Bot):
         self.news = NewsCommands(store)  # Bot.commands is taken (prefix commands)
         self.force_sync = force_sync
         self.view_timeout = view_timeout  # seconds before pagination buttons go (tests shorten it)
+        self.clock = clock or SystemClock()
+        self.updates = UpdatesStore(store, self.clock)
+        self.updates_commands = UpdatesCommands(self.updates, self.news)
+        self.poller = poller  # None: no feeds are polled (the outbox is still sent)
+        self.poster_seconds = poster_seconds  # None: the poster runs only when called (tests)
         apply_api_base(settings)
 
     async def setup_hook(self) -> None:
@@ -154,10 +170,20 @@ async def serve(settings: Settings) -> None:
     """Open the store and run the bot until it is stopped."""
     token = _token(settings)
     settings.db_path.parent.mkdir(parents=True, exist_ok=True)
-    async with open_store(settings.db_path) as store, NewsBot(settings, store) as bot:
+    async with open_store(settings.db_path) as store, Fetcher() as fetcher:
+        clock = SystemClock()
+        ingest = IngestionService(store, fetcher, settings.content_api_base)
+        poller = FeedPoller(
+            settings.feeds, fetcher, ingest, UpdatesStore(store, clock), clock, settings.poll_minutes
+        )
+        await _run(settings, token, NewsBot(settings, store, poller=poller, clock=clock))
+
+
+async def _run(settings: Settings, token: str, bot: NewsBot) -> None:
+    async with bot:
         # Stories extracted by an older extractor version are brought up to date in the background:
         # at 100,000 stories that takes minutes, and the bot should answer meanwhile.
-        refresh = asyncio.create_task(reextract_stored(store), name="newsbot-reextract")
+        refresh = asyncio.create_task(reextract_stored(bot.store), name="newsbot-reextract")
         try:
             with _discord_errors(settings):
                 await bot.start(token)

@@ -49,6 +49,10 @@ OP_INVALID_SESSION, OP_HELLO, OP_HEARTBEAT_ACK = 9, 10, 11
 JSON_BODY = web.RequestKey("json_body", object)  # the request's parsed JSON, read once by the middleware
 
 EVERYONE_PERMISSIONS = "2248473465835073"  # what a member of a fresh guild gets
+MANAGE_GUILD = 1 << 5
+MODERATOR_PERMISSIONS = str(int(EVERYONE_PERMISSIONS) | MANAGE_GUILD)  # what /updates needs
+VIEW_CHANNEL, SEND_MESSAGES, EMBED_LINKS = 1 << 10, 1 << 11, 1 << 14
+OPTION_CHANNEL, OPTION_ROLE = 7, 8
 APP_PERMISSIONS = str((1 << 10) | (1 << 11) | (1 << 14) | (1 << 16) | (1 << 38))
 
 
@@ -258,6 +262,16 @@ class FakeDiscord:
         self.guild_id = self.ids()
         self.channel_id = self.ids()
         self.other_channel_id = self.ids()
+        # Every guild the bot is in (id -> name) and every channel (id -> payload); tests add more
+        # with add_guild() / add_channel() before the bot starts.
+        self.guild_names: dict[str, str] = {self.guild_id: "Test Guild"}
+        self.channels: dict[str, dict[str, Any]] = {
+            self.channel_id: self.channel(self.channel_id, "news"),
+            self.other_channel_id: self.channel(self.other_channel_id, "general"),
+        }
+        self.roles: dict[str, dict[str, Any]] = {}  # role id -> payload, beside each guild's @everyone
+        # Channels whose message sends fail: channel id -> (status, Discord error code).
+        self.refuse_posts: dict[str, tuple[int, int]] = {}
         self.user_a = self.user(self.ids(), "alice")
         self.user_b = self.user(self.ids(), "bob")
 
@@ -614,7 +628,7 @@ class FakeDiscord:
     def _new_message(self, inter: Interaction, body: Mapping[str, Any]) -> dict[str, Any]:
         payload = inter.payload
         user = (payload.get("member") or {}).get("user") or payload.get("user") or {}
-        owners = {"0": self.guild_id} if payload.get("guild_id") else {"1": user.get("id")}
+        owners = {"0": payload["guild_id"]} if payload.get("guild_id") else {"1": user.get("id")}
         message = self._message(
             str(payload["channel"]["id"]),
             body,
@@ -676,11 +690,16 @@ class FakeDiscord:
 
     # --- channels --------------------------------------------------------------------------------
 
-    def channel(self, channel_id: str, name: str) -> dict[str, Any]:
+    def channel(
+        self, channel_id: str, name: str, *, guild_id: str | None = None, deny: int = 0, kind: int = 0
+    ) -> dict[str, Any]:
+        guild_id = guild_id or self.guild_id
+        # `deny` is taken from @everyone (whose role id is the guild's id), so from the bot too.
+        overwrites = [{"id": guild_id, "type": 0, "allow": "0", "deny": str(deny)}] if deny else []
         return {
             "id": channel_id,
-            "type": 0,
-            "guild_id": self.guild_id,
+            "type": kind,
+            "guild_id": guild_id,
             "name": name,
             "position": 0,
             "parent_id": None,
@@ -688,21 +707,63 @@ class FakeDiscord:
             "nsfw": False,
             "last_message_id": None,
             "rate_limit_per_user": 0,
-            "permission_overwrites": [],
+            "permission_overwrites": overwrites,
             "flags": 0,
         }
 
+    def add_guild(self, name: str) -> tuple[str, str]:
+        """Another server with the bot in it and one text channel: (guild id, channel id)."""
+        guild_id = self.ids()
+        self.guild_names[guild_id] = name
+        return guild_id, self.add_channel("news", guild_id=guild_id)
+
+    def add_channel(self, name: str, *, guild_id: str | None = None, deny: int = 0, kind: int = 0) -> str:
+        """A channel (kind 0 text, 5 announcement) where @everyone is denied the `deny` bits."""
+        channel_id = self.ids()
+        self.channels[channel_id] = self.channel(channel_id, name, guild_id=guild_id, deny=deny, kind=kind)
+        return channel_id
+
+    def add_role(self, name: str, *, guild_id: str | None = None) -> str:
+        role_id = self.ids()
+        self.roles[role_id] = {
+            "id": role_id,
+            "guild_id": guild_id or self.guild_id,
+            "name": name,
+            "permissions": "0",
+            "position": 1,
+            "color": 0,
+            "colors": {"primary_color": 0, "secondary_color": None, "tertiary_color": None},
+            "hoist": False,
+            "managed": False,
+            "mentionable": True,
+            "flags": 0,
+            "icon": None,
+            "unicode_emoji": None,
+        }
+        return role_id
+
+    def channel_messages(self, channel_id: str) -> list[dict[str, Any]]:
+        """Messages posted in a channel (not interaction responses), oldest first."""
+        return [
+            m
+            for m in self.messages.values()
+            if m["channel_id"] == channel_id and "interaction_metadata" not in m and not m.get("deleted")
+        ]
+
     async def _get_channel(self, request: web.Request) -> web.Response:
         cid = request.match_info["channel"]
-        names = {self.channel_id: "news", self.other_channel_id: "general"}
-        if cid not in names:
+        if cid not in self.channels:
             return json_response({"message": "Unknown Channel", "code": 10003}, status=404)
-        return json_response(self.channel(cid, names[cid]))
+        return json_response(self.channels[cid])
 
     async def _post_channel_message(self, request: web.Request) -> web.Response:
         cid = request.match_info["channel"]
-        if cid not in (self.channel_id, self.other_channel_id):
+        if cid not in self.channels:
             return json_response({"message": "Unknown Channel", "code": 10003}, status=404)
+        if cid in self.refuse_posts:
+            status, code = self.refuse_posts[cid]
+            reason = "Missing Access" if status == 403 else "Unknown Channel"
+            return json_response({"message": reason, "code": code}, status=status)
         body = request[JSON_BODY] or {}
         problems = message_problems(body)
         if problems:
@@ -801,7 +862,8 @@ class FakeDiscord:
             self._seq = 0
             self._sent_dispatches.clear()
             await self._dispatch_on(conn, "READY", self._ready_payload())
-            await self._dispatch_on(conn, "GUILD_CREATE", self._guild_payload())
+            for guild_id in self.guild_names:
+                await self._dispatch_on(conn, "GUILD_CREATE", self._guild_payload(guild_id))
         elif op == OP_RESUME:
             self.resume_payloads.append(data)
             if data.get("token") != self.token or data.get("session_id") != self.session_id:
@@ -853,7 +915,7 @@ class FakeDiscord:
             "session_type": "normal",
             "session_id": self.session_id,
             "resume_gateway_url": f"ws://127.0.0.1:{self.port}/resume-gateway",
-            "guilds": [{"id": self.guild_id, "unavailable": True}],
+            "guilds": [{"id": guild_id, "unavailable": True} for guild_id in self.guild_names],
             "private_channels": [],
             "relationships": [],
             "presences": [],
@@ -864,9 +926,11 @@ class FakeDiscord:
             "_trace": ["fake"],
         }
 
-    def _guild_payload(self) -> dict[str, Any]:
+    def _guild_payload(self, guild_id: str | None = None) -> dict[str, Any]:
+        guild_id = guild_id or self.guild_id
+        channels = [c for c in self.channels.values() if c["guild_id"] == guild_id]
         everyone = {
-            "id": self.guild_id,
+            "id": guild_id,
             "name": "@everyone",
             "permissions": EVERYONE_PERMISSIONS,
             "position": 0,
@@ -880,9 +944,10 @@ class FakeDiscord:
             "unicode_emoji": None,
         }
         me = self.member(self.bot_user)
+        roles = [everyone, *(r for r in self.roles.values() if r["guild_id"] == guild_id)]
         return {
-            "id": self.guild_id,
-            "name": "Test Guild",
+            "id": guild_id,
+            "name": self.guild_names[guild_id],
             "icon": None,
             "splash": None,
             "discovery_splash": None,
@@ -893,12 +958,12 @@ class FakeDiscord:
             "verification_level": 0,
             "default_message_notifications": 1,
             "explicit_content_filter": 0,
-            "roles": [everyone],
+            "roles": [{k: v for k, v in r.items() if k != "guild_id"} for r in roles],
             "emojis": [],
             "stickers": [],
             "features": [],
             "mfa_level": 0,
-            "system_channel_id": self.channel_id,
+            "system_channel_id": channels[0]["id"] if channels else None,
             "system_channel_flags": 0,
             "rules_channel_id": None,
             "public_updates_channel_id": None,
@@ -918,10 +983,7 @@ class FakeDiscord:
             "member_count": 3,
             "voice_states": [],
             "members": [me],
-            "channels": [
-                self.channel(self.channel_id, "news"),
-                self.channel(self.other_channel_id, "general"),
-            ],
+            "channels": channels,
             "threads": [],
             "presences": [],
             "stage_instances": [],
@@ -967,25 +1029,38 @@ class FakeDiscord:
         }
 
     def interaction_payload(
-        self, kind: int, data: dict[str, Any], user: dict[str, Any] | None
+        self,
+        kind: int,
+        data: dict[str, Any],
+        user: dict[str, Any] | None,
+        *,
+        guild: str | None = None,
+        permissions: str = EVERYONE_PERMISSIONS,
     ) -> dict[str, Any]:
+        """An interaction typed in `guild` (default: the first), in its first channel, by a member
+        with `permissions` there."""
+        guild_id = guild or self.guild_id
+        channel = next(c for c in self.channels.values() if c["guild_id"] == guild_id)
+        for key, option in (data.get("resolved") or {}).get("channels", {}).items():
+            option["permissions"] = permissions  # resolved channels carry the member's permissions
+            option["guild_id"] = self.channels.get(key, {}).get("guild_id", guild_id)
         return {
             "id": self.ids(),
             "application_id": self.app_id,
             "type": kind,
             "data": data,
-            "guild_id": self.guild_id,
-            "guild": {"id": self.guild_id, "locale": "en-GB", "features": []},
-            "channel_id": self.channel_id,
-            "channel": {**self.channel(self.channel_id, "news"), "permissions": EVERYONE_PERMISSIONS},
-            "member": self.member(user or self.user_a),
+            "guild_id": guild_id,
+            "guild": {"id": guild_id, "locale": "en-GB", "features": []},
+            "channel_id": channel["id"],
+            "channel": {**channel, "permissions": permissions},
+            "member": self.member(user or self.user_a, permissions),
             "token": "itoken-" + secrets.token_urlsafe(24),
             "version": 1,
             "app_permissions": APP_PERMISSIONS,
             "locale": "en-GB",
             "guild_locale": "en-GB",
             "entitlements": [],
-            "authorizing_integration_owners": {"0": self.guild_id},
+            "authorizing_integration_owners": {"0": guild_id},
             "context": 0,
             "attachment_size_limit": 10485760,
         }
@@ -1020,7 +1095,21 @@ class FakeDiscord:
             if key == focused:
                 option["focused"] = True
             options.append(option)
+            self._resolve(data, spec["type"], str(value))
         return data
+
+    def _resolve(self, data: dict[str, Any], kind: int, value: str) -> None:
+        """Discord sends the channels and roles that options name in `resolved`."""
+        if kind not in (OPTION_CHANNEL, OPTION_ROLE):
+            return
+        resolved = data.setdefault("resolved", {})
+        if kind == OPTION_CHANNEL:
+            known = self.channels.get(value) or self.channel(value, "unknown")
+            keys = ("id", "name", "type", "parent_id", "flags")
+            resolved.setdefault("channels", {})[value] = {k: known[k] for k in keys}
+        elif kind == OPTION_ROLE:
+            role = self.roles.get(value) or {"id": value, "name": "role", "permissions": "0"}
+            resolved.setdefault("roles", {})[value] = {k: v for k, v in role.items() if k != "guild_id"}
 
     async def send_interaction(self, payload: dict[str, Any]) -> Interaction:
         inter = Interaction(payload=payload, dispatched_at=asyncio.get_running_loop().time())
@@ -1047,20 +1136,38 @@ class FakeDiscord:
         }
 
     async def slash(
-        self, command: str, *, user: dict[str, Any] | None = None, dm: bool = False, **values: Any
+        self,
+        command: str,
+        *,
+        user: dict[str, Any] | None = None,
+        dm: bool = False,
+        guild: str | None = None,
+        permissions: str = EVERYONE_PERMISSIONS,
+        **values: Any,
     ) -> Interaction:
-        """Run e.g. slash("news summary", story="abc", sentences=3) as a user would."""
+        """Run e.g. slash("news summary", story="abc", sentences=3) as a user would (in `guild`,
+        with `permissions`: MODERATOR_PERMISSIONS for Manage Server)."""
         path = command.split()
-        payload = self.interaction_payload(APPLICATION_COMMAND, self._options(path, values, None), user)
+        data = self._options(path, values, None)
+        payload = self.interaction_payload(
+            APPLICATION_COMMAND, data, user, guild=guild, permissions=permissions
+        )
         return await self.send_interaction(self.in_dm(payload) if dm else payload)
 
     async def autocomplete(
-        self, command: str, focused: str, *, user: dict[str, Any] | None = None, **values: Any
+        self,
+        command: str,
+        focused: str,
+        *,
+        user: dict[str, Any] | None = None,
+        permissions: str = EVERYONE_PERMISSIONS,
+        **values: Any,
     ) -> Interaction:
         """The user typing into option `focused` (its current text among `values`)."""
         path = command.split()
         values.setdefault(focused, "")
-        payload = self.interaction_payload(AUTOCOMPLETE, self._options(path, values, focused), user)
+        data = self._options(path, values, focused)
+        payload = self.interaction_payload(AUTOCOMPLETE, data, user, permissions=permissions)
         return await self.send_interaction(payload)
 
     async def press(

@@ -76,5 +76,5 @@ async def test_sync_forces_a_sync_every_time(fake: FakeDiscord, tmp_path: Path) 
         assert "Synced the slash commands" in out
         assert fake.sync_count == expected
         assert fake.token not in out + err
-    assert [c["name"] for c in fake.synced[None]] == ["news"]
+    assert [c["name"] for c in fake.synced[None]] == ["news", "updates"]
     assert not fake.connections, "sync needs no gateway connection"

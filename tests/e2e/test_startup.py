@@ -33,7 +33,7 @@ async def test_identifies_with_the_guilds_intent_only(fake: FakeDiscord, start_b
 async def test_first_start_syncs_and_the_next_does_not(fake: FakeDiscord, start_bot: StartBot) -> None:
     first = await start_bot()
     assert fake.sync_count == 1
-    assert [c["name"] for c in fake.synced[None]] == ["news"]
+    assert [c["name"] for c in fake.synced[None]] == ["news", "updates"]
     await first.close()
 
     await start_bot()
@@ -68,7 +68,7 @@ async def test_dev_guild_sync_goes_to_the_guild_only(
     dev = Settings(**{**settings.__dict__, "dev_guild_id": int(fake.guild_id)})
     bot = await start_bot(settings=dev)
     assert None not in fake.synced, "a dev-guild start must not touch the global commands"
-    assert [c["name"] for c in fake.synced[fake.guild_id]] == ["news"]
+    assert [c["name"] for c in fake.synced[fake.guild_id]] == ["news", "updates"]
     assert await store.get_state(f"command_tree_hash:{fake.app_id}:guild:{fake.guild_id}") == bot.tree_hash(
         discord.Object(int(fake.guild_id))
     )
