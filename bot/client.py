@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 discord.VoiceClient.warn_nacl = False
 discord.VoiceClient.warn_dave = False
 
-EXTENSIONS: tuple[str, ...] = ("cogs.news", "cogs.updates")
+EXTENSIONS: tuple[str, ...] = ("cogs.news", "cogs.updates", "cogs.poster")
 # How often the poster polls the feeds that are due and sends the outbox: a cheap query when idle.
 POSTER_SECONDS = 5.0
 

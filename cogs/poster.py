@@ -1,0 +1,177 @@
+"""The poster: polls the feeds and sends the outbox's posts to their channels.
+
+Each round (`run_once`) polls the feeds that are due, then sends every pending post: the outbox row
+is already written, and its nonce (sent with `enforce_nonce`) makes Discord hand back the message it
+created earlier instead of a second one, so a send repeated after a crash never duplicates. A 403 or
+404 pauses that channel's subscriptions and tells the server's moderators once; any other failure is
+recorded on the post and retried next round, and the other channels carry on either way.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord.ext import commands, tasks
+
+from bot.presenting import fit
+from bot.updates.commands import lost_channel_notice, post_card, post_content
+from bot.updates.models import PAUSED_FORBIDDEN, PAUSED_NOT_FOUND, Post, Subscription
+from cogs._common import NO_MENTIONS, card_to_embed
+
+if TYPE_CHECKING:
+    from bot.client import NewsBot
+
+log = logging.getLogger(__name__)
+
+
+class Poster(commands.Cog):
+    """Runs `run_once` every `bot.poster_seconds` (None: only when called, as tests do)."""
+
+    def __init__(self, bot: NewsBot) -> None:
+        self.bot = bot
+        self.updates = bot.updates
+
+    async def cog_load(self) -> None:
+        if self.bot.poster_seconds is not None:
+            self.loop.change_interval(seconds=self.bot.poster_seconds)
+            self.loop.start()
+
+    async def cog_unload(self) -> None:
+        # cancel(), not stop(): a round in flight stops at its next await and the outbox keeps
+        # whatever it had not marked sent, to be resumed (without duplicates) on the next start.
+        self.loop.cancel()
+
+    @tasks.loop(seconds=5.0)
+    async def loop(self) -> None:
+        try:
+            await self.run_once()
+        except Exception:
+            # One bad round must not end the loop: log it and try again next time.
+            log.exception("poster round failed")
+
+    @loop.before_loop
+    async def before_loop(self) -> None:
+        await self.bot.wait_until_ready()
+
+    async def run_once(self) -> int:
+        """Poll the feeds that are due, then send pending posts. Returns how many were sent."""
+        if self.bot.poller is not None:
+            await self.bot.poller.poll_due()
+        sent = await self.send_pending()
+        await self.edit_updated()
+        return sent
+
+    async def send_pending(self) -> int:
+        sent = 0
+        failed_channels: set[int] = set()
+        for post in await self.updates.pending_posts():
+            if post.channel_id in failed_channels:
+                continue  # this channel already failed this round: leave its posts queued
+            if await self._send(post):
+                sent += 1
+            else:
+                failed_channels.add(post.channel_id)
+        return sent
+
+    async def edit_updated(self) -> int:
+        """Edit the posts whose story changed since: the card again, with "Updated: <note>"."""
+        edited = 0
+        for post in await self.updates.pending_edits():
+            assert post.message_id is not None  # pending_edits() returns sent posts only
+            stored = await self.updates.stored_story(post.story_id)
+            embed = card_to_embed(fit(post_card(stored, update_note=stored.story.change_note))[0])
+            channel = self.bot.get_partial_messageable(post.channel_id, guild_id=post.guild_id)
+            try:
+                # Only the embed changes: the role mention in the content is not sent again.
+                await channel.get_partial_message(post.message_id).edit(embed=embed)
+            except discord.NotFound:
+                log.info("post=%s: message %s is gone, nothing to edit", post.id, post.message_id)
+            except discord.HTTPException as error:
+                log.warning("editing post=%s in channel=%s failed: %s", post.id, post.channel_id, error)
+                await self.updates.record_attempt_failed(post.id, str(error))
+                continue
+            else:
+                edited += 1
+            await self.updates.mark_edited(post.id)
+        return edited
+
+    async def _send(self, post: Post) -> bool:
+        stored = await self.updates.stored_story(post.story_id)
+        embed = card_to_embed(fit(post_card(stored))[0])  # the card is sized to fit one embed
+        mentions = discord.AllowedMentions(
+            everyone=False, users=False, roles=[discord.Object(r) for r in post.role_ids]
+        )
+        channel = self.bot.get_partial_messageable(post.channel_id, guild_id=post.guild_id)
+        try:
+            message = await channel.send(
+                content=post_content(post.role_ids),
+                embed=embed,
+                allowed_mentions=mentions,
+                nonce=post.nonce,  # discord.py sends enforce_nonce with it
+            )
+        except discord.Forbidden as error:
+            await self._lost(post, PAUSED_FORBIDDEN, error)
+            return False
+        except discord.NotFound as error:
+            await self._lost(post, PAUSED_NOT_FOUND, error)
+            return False
+        except discord.HTTPException as error:
+            log.warning("post=%s to channel=%s failed: %s", post.id, post.channel_id, error)
+            await self.updates.record_attempt_failed(post.id, str(error))
+            return False
+        await self.updates.mark_sent(post.id, message.id)
+        log.info("posted story=%s to channel=%s message=%s", post.story_id, post.channel_id, message.id)
+        return True
+
+    async def _lost(self, post: Post, reason: str, error: discord.HTTPException) -> None:
+        log.warning(
+            "channel=%s guild=%s lost (%s): pausing its subscriptions", post.channel_id, post.guild_id, error
+        )
+        await self.updates.record_attempt_failed(post.id, str(error))
+        unannounced = await self.updates.channel_lost(post.channel_id, reason)
+        if unannounced:
+            await self._tell_moderators(post.guild_id, post.channel_id, unannounced, reason)
+
+    async def _tell_moderators(
+        self, guild_id: int, channel_id: int, subscriptions: list[Subscription], reason: str
+    ) -> None:
+        """Once per loss, in the server's system channel when the bot may post there; either way
+        `/updates list` shows the subscriptions as paused."""
+        guild = self.bot.get_guild(guild_id)
+        system = guild.system_channel if guild is not None else None
+        if guild is None or system is None or system.id == channel_id:
+            return
+        if not system.permissions_for(guild.me).send_messages:
+            return
+        try:
+            await system.send(
+                lost_channel_notice(channel_id, len(subscriptions), reason), allowed_mentions=NO_MENTIONS
+            )
+        except discord.HTTPException as error:
+            log.warning("could not tell guild=%s about channel=%s: %s", guild_id, channel_id, error)
+
+    # --- the server changed: its subscriptions and pending posts go with it -----------------------
+
+    @commands.Cog.listener()
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        removed = await self.updates.remove_guild(guild.id)
+        log.info("left guild=%s: removed %d subscription(s)", guild.id, removed)
+
+    @commands.Cog.listener()
+    async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
+        await self._channel_gone(channel.id)
+
+    @commands.Cog.listener()
+    async def on_raw_thread_delete(self, payload: discord.RawThreadDeleteEvent) -> None:
+        await self._channel_gone(payload.thread_id)
+
+    async def _channel_gone(self, channel_id: int) -> None:
+        removed = await self.updates.remove_channel(channel_id)
+        if removed:
+            log.info("channel=%s deleted: removed %d subscription(s)", channel_id, removed)
+
+
+async def setup(bot: NewsBot) -> None:
+    await bot.add_cog(Poster(bot))

@@ -1,0 +1,342 @@
+"""Channel updates end to end: a local Atom feed and Content API on 127.0.0.1, the real bot and poster
+cog, the fake Discord, and a clock the tests move. The poster's loop is off (`poster_seconds=None`);
+each test runs a round with `Poster.run_once()` instead of waiting for it."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any, cast
+from xml.sax.saxutils import escape
+
+import pytest
+from aiohttp import web
+
+from bot.client import NewsBot
+from bot.fetch import Fetcher
+from bot.ingest import IngestionService
+from bot.models import Extraction, Money, Quote, Sentence, Story
+from bot.presenting import OGL_ATTRIBUTION
+from bot.storage import Store
+from bot.updates.models import PAUSED_FORBIDDEN, PAUSED_NOT_FOUND
+from bot.updates.poller import FeedPoller
+from cogs.poster import Poster
+from tests.e2e.conftest import StartBot
+from tests.e2e.fake_discord import EPHEMERAL, MODERATOR_PERMISSIONS, FakeDiscord
+
+POLL_MINUTES = 0.1  # a local feed may be polled every six seconds (of the fake clock)
+AFTER_INTERVAL = timedelta(minutes=POLL_MINUTES * 1.2)  # past the interval and its jitter
+MOD = {"permissions": MODERATOR_PERMISSIONS}
+_MILLIONS = re.compile(r"£(\d+(?:\.\d+)?) million")
+_SAID = re.compile(r"(?P<speaker>[A-Z][a-z]+ [A-Z][a-z]+) said: “(?P<text>[^”]+)”")
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.current = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self.current
+
+
+@dataclass
+class Entry:
+    slug: str
+    title: str
+    body: str
+    organisation: str = "Department for Transport"
+    updated: str = "2026-11-20T10:00:00+00:00"
+    change_note: str | None = None
+
+
+@dataclass
+class FeedServer:
+    """One Atom feed (newest first, with an ETag) and the Content API item of each entry."""
+
+    entries: list[Entry] = field(default_factory=list)
+    base: str = ""
+
+    def feed_xml(self) -> bytes:
+        items = "".join(
+            f"<entry><id>tag:www.gov.uk,2005:/government/news/{e.slug}</id><updated>{e.updated}</updated>"
+            f'<link rel="alternate" type="text/html" href="https://www.gov.uk/government/news/{e.slug}"/>'
+            f"<title>{escape(e.title)}</title><summary>{escape(e.title)}.</summary></entry>"
+            for e in reversed(self.entries)
+        )
+        return (
+            '<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+            "<id>tag:www.gov.uk,2005:/search/news-and-communications</id><title>News</title>"
+            f"<updated>2026-11-20T10:00:00+00:00</updated>{items}</feed>"
+        ).encode()
+
+    async def feed(self, request: web.Request) -> web.Response:
+        body = self.feed_xml()
+        etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
+        if request.headers.get("If-None-Match") == etag:
+            return web.Response(status=304, headers={"ETag": etag})
+        return web.Response(body=body, content_type="application/atom+xml", headers={"ETag": etag})
+
+    async def content(self, request: web.Request) -> web.Response:
+        entry = next((e for e in self.entries if e.slug == request.match_info["slug"]), None)
+        if entry is None:
+            return web.Response(status=404)
+        org_path = "/government/organisations/" + entry.organisation.lower().replace(" ", "-")
+        return web.json_response(
+            {
+                "schema_name": "news_article",
+                "document_type": "press_release",
+                "title": entry.title,
+                "base_path": f"/government/news/{entry.slug}",
+                "content_id": hashlib.md5(entry.slug.encode()).hexdigest(),
+                "locale": "en",
+                "description": f"{entry.title}.",
+                "first_published_at": "2026-11-20T10:00:00+00:00",
+                "public_updated_at": entry.updated,
+                "details": {
+                    "body": f"<p>{escape(entry.body)}</p>",
+                    "change_history": [
+                        {"public_timestamp": entry.updated, "note": entry.change_note or "First published."}
+                    ],
+                },
+                "links": {"organisations": [{"title": entry.organisation, "base_path": org_path}]},
+            }
+        )
+
+
+def stand_in_extractor(story: Story) -> Extraction:
+    """Deterministic extraction (the real extractors change under other work): every "£N million"
+    is funding, "X Y said: “…”" is a quote, the first paragraph is the summary."""
+    text = story.body_text
+    money = tuple(
+        Money(m.group(0), Decimal(m.group(1)) * 1_000_000, "GBP", True, 0, purpose="rail services")
+        for m in _MILLIONS.finditer(text)
+    )
+    quotes = tuple(Quote(m["speaker"], "Rail Minister", m["text"], 0) for m in _SAID.finditer(text))
+    first = story.blocks[0].text if story.blocks else ""
+    return Extraction(quotes=quotes, money=money, summary=(Sentence(first, 0, 0),) if first else ())
+
+
+@pytest.fixture
+async def feed() -> AsyncIterator[FeedServer]:
+    server = FeedServer(
+        [
+            Entry("old-timetable", "Old timetable published", "The old timetable."),
+            Entry("old-fares", "Fares frozen", "Fares are frozen."),
+        ]
+    )
+    app = web.Application()
+    app.router.add_get("/feed.atom", server.feed)
+    app.router.add_get("/api/content/government/news/{slug}", server.content)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    server.base = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"  # type: ignore[union-attr]
+    try:
+        yield server
+    finally:
+        await runner.cleanup()
+
+
+@dataclass
+class Updates:
+    fake: FakeDiscord
+    feed: FeedServer
+    clock: FakeClock
+    bot: NewsBot
+    role: str
+    other_guild: str
+    other_channel: str
+
+    @property
+    def poster(self) -> Poster:
+        cog = self.bot.get_cog("Poster")
+        assert cog is not None  # (load_extension imports the module afresh, so no isinstance)
+        return cast(Poster, cog)
+
+    async def round(self, advance: timedelta = AFTER_INTERVAL) -> int:
+        self.clock.current += advance
+        return await self.poster.run_once()
+
+    async def subscribe(self, channel: str, guild: str | None = None, **options: Any) -> None:
+        inter = await self.fake.slash("updates subscribe", guild=guild, channel=channel, **MOD, **options)
+        message = await self.fake.reply(inter)
+        assert message["flags"] & EPHEMERAL and message["embeds"], message["content"]
+
+    def posts(self, channel: str) -> list[dict[str, Any]]:
+        return self.fake.channel_messages(channel)
+
+
+@pytest.fixture
+async def updates(
+    fake: FakeDiscord, store: Store, feed: FeedServer, start_bot: StartBot
+) -> AsyncIterator[Updates]:
+    role = fake.add_role("rail-watchers")
+    other_guild, other_channel = fake.add_guild("Other Server")
+    clock = FakeClock()
+    async with Fetcher(host_interval=0) as fetcher:
+        ingest = IngestionService(store, fetcher, feed.base, extractor=stand_in_extractor)
+        bot = await start_bot(clock=clock)
+        bot.poller = FeedPoller(
+            [f"{feed.base}/feed.atom"], fetcher, ingest, bot.updates, clock, POLL_MINUTES, random.Random(3)
+        )
+        yield Updates(fake, feed, clock, bot, role, other_guild, other_channel)
+
+
+NEW_STORY = Entry(
+    "faster-trains",
+    "£40 million for faster trains in the north",
+    "The government has announced £40 million for faster trains in the north."
+    " Jo Bloggs said: “Passengers will see the difference within a year.”",
+)
+
+
+async def test_a_new_story_is_posted_once_to_the_subscribed_channel(updates: Updates) -> None:
+    fake = updates.fake
+    await updates.subscribe(fake.channel_id, keywords="trains", role=updates.role)
+    await updates.subscribe(updates.other_channel, guild=updates.other_guild, keywords="hospitals")
+
+    assert await updates.round() == 0  # the first poll stores what the feed holds and posts nothing
+    assert await updates.bot.store.count() == 2
+    assert updates.posts(fake.channel_id) == []
+
+    updates.feed.entries.append(NEW_STORY)
+    assert await updates.round() == 1
+    [post] = updates.posts(fake.channel_id)
+    (embed,) = post["embeds"]
+    assert embed["title"] == "£40 million for faster trains in the north"
+    assert embed["url"] == "https://www.gov.uk/government/news/faster-trains"
+    assert embed["description"].startswith("The government has announced £40 million")
+    fields = {f["name"]: f["value"] for f in embed["fields"]}
+    assert fields["Organisation"] == "Department for Transport"
+    assert fields["Funding"] == "**£40 million** — rail services"
+    assert (
+        fields["Quote"] == "“Passengers will see the difference within a year.”\n— Jo Bloggs, Rail Minister"
+    )
+    assert "https://www.gov.uk/government/news/faster-trains" in fields["Link"]
+    assert embed["footer"]["text"] == OGL_ATTRIBUTION
+    # The role is the message's only text and its only allowed mention.
+    assert post["content"] == f"<@&{updates.role}>"
+    assert post["allowed_mentions"] == {"parse": [], "roles": [int(updates.role)]}
+    [request] = [
+        r for r in fake.requests if r.method == "POST" and r.path.endswith(f"{fake.channel_id}/messages")
+    ]
+    assert request.body["enforce_nonce"] is True and 0 < len(request.body["nonce"]) <= 25
+
+    # Nothing is posted twice, nothing to the channels that did not ask for it.
+    assert await updates.round() == 0
+    assert await updates.round(timedelta(0)) == 0
+    assert len(updates.posts(fake.channel_id)) == 1
+    assert updates.posts(fake.other_channel_id) == [] and updates.posts(updates.other_channel) == []
+    [sent] = await updates.bot.updates.posts_for_story("faster-trains")
+    assert sent.state == "sent" and sent.message_id == int(post["id"])
+    listed = await fake.reply(await fake.slash("updates list", **MOD))
+    assert "Last post: <t:" in listed["embeds"][0]["fields"][0]["value"]
+
+
+class Killed(Exception):
+    """Stands in for the process dying at that point."""
+
+
+async def test_a_send_repeated_after_a_crash_does_not_duplicate(updates: Updates) -> None:
+    fake = updates.fake
+    await updates.subscribe(fake.channel_id)
+    await updates.subscribe(fake.other_channel_id)
+    await updates.round()
+    updates.feed.entries.append(NEW_STORY)
+
+    # Discord creates the first message, then the bot dies before recording it.
+    async def killed(post_id: int, message_id: int) -> None:
+        raise Killed
+
+    outbox = updates.bot.updates
+    outbox.mark_sent = killed  # type: ignore[method-assign]
+    with pytest.raises(Killed):
+        await updates.round()
+    del outbox.mark_sent  # the class's own method again
+    assert len(updates.posts(fake.channel_id)) == 1
+    assert len(updates.posts(fake.other_channel_id)) == 0
+
+    # The restarted round sends both again: Discord hands back the first one (same nonce).
+    assert await updates.round(timedelta(0)) == 2
+    [first] = updates.posts(fake.channel_id)
+    assert len(updates.posts(fake.other_channel_id)) == 1
+    posts = await updates.bot.updates.posts_for_story("faster-trains")
+    assert {p.message_id for p in posts if p.channel_id == int(fake.channel_id)} == {int(first["id"])}
+    assert all(p.state == "sent" for p in posts)
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "reason"), [(403, 50001, PAUSED_FORBIDDEN), (404, 10003, PAUSED_NOT_FOUND)]
+)
+async def test_a_lost_channel_is_paused_and_reported_once(
+    updates: Updates, status: int, code: int, reason: str
+) -> None:
+    fake = updates.fake
+    await updates.subscribe(fake.channel_id)
+    await updates.subscribe(fake.other_channel_id)
+    await updates.round()
+    fake.refuse_posts[fake.other_channel_id] = (status, code)
+    updates.feed.entries.append(NEW_STORY)
+
+    assert await updates.round() == 1  # the healthy channel still gets its post
+    assert len(updates.posts(fake.channel_id)) == 2  # the story, and the notice in the system channel
+    notice = updates.posts(fake.channel_id)[1]
+    assert f"<#{fake.other_channel_id}>" in notice["content"] and "/updates resume" in notice["content"]
+    assert notice["allowed_mentions"] == {"parse": []}
+    [lost] = await updates.bot.updates.list_subscriptions(int(fake.guild_id), int(fake.other_channel_id))
+    assert lost.paused and lost.paused_reason == reason
+
+    updates.feed.entries.append(Entry("more-trains", "More trains", "More trains run."))
+    assert await updates.round() == 1
+    assert len(updates.posts(fake.channel_id)) == 3  # the new story; no second notice
+    listed = await fake.reply(await fake.slash("updates list", **MOD))
+    assert "paused: the bot lost access to the channel" in listed["embeds"][0]["fields"][1]["value"]
+
+
+async def test_an_updated_story_edits_the_original_post(updates: Updates) -> None:
+    fake = updates.fake
+    await updates.subscribe(fake.channel_id, role=updates.role)
+    await updates.round()
+    entry = Entry(NEW_STORY.slug, NEW_STORY.title, NEW_STORY.body)
+    updates.feed.entries.append(entry)
+    await updates.round()
+    [post] = updates.posts(fake.channel_id)
+
+    entry.updated = "2026-11-21T09:00:00+00:00"
+    entry.change_note = "Corrected the date of the first trains."
+    assert await updates.round() == 0  # no new post...
+    [edited] = updates.posts(fake.channel_id)  # ...but the same message, edited
+    assert edited["id"] == post["id"] and edited["edited_timestamp"] is not None
+    description = edited["embeds"][0]["description"]
+    assert description.startswith("**Updated:** Corrected the date of the first trains.")
+    assert edited["content"] == f"<@&{updates.role}>"
+    [sent] = await updates.bot.updates.posts_for_story(NEW_STORY.slug)
+    assert not sent.edit_pending
+    await updates.round()
+    patches = [r for r in fake.requests if r.method == "PATCH" and r.path.endswith(post["id"])]
+    assert len(patches) == 1  # edited once, not on every round
+
+
+async def test_the_loop_sends_by_itself(fake: FakeDiscord, store: Store, start_bot: StartBot) -> None:
+    bot = await start_bot(poster_seconds=0.01)
+    saved = await store.save(
+        Story(
+            title="A story already waiting",
+            blocks=(),
+            source="tests/e2e/waiting.txt",
+            source_format="text",
+            base_path="/government/news/waiting",
+        ),
+        Extraction(),
+    )
+    inter = await fake.slash("updates subscribe", channel=fake.channel_id, **MOD)
+    await fake.reply(inter)
+    await bot.updates.enqueue(await store.get(saved.story_id))  # as a poll would
+    post = await fake.wait_until(lambda: next(iter(fake.channel_messages(fake.channel_id)), None))
+    assert post["embeds"][0]["title"] == "A story already waiting"
