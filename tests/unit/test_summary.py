@@ -255,3 +255,72 @@ def test_title_overlap_is_the_share_of_title_words_in_the_sentence() -> None:
     title_words = frozenset({"ferry", "link", "harbo", "towns"})
     assert features(candidate, title_words)["title"] == 1.0
     assert features(candidate, frozenset({"ferry", "bridg"}))["title"] == 0.5
+
+
+@pytest.mark.parametrize(
+    ("sentence", "reported"),
+    [
+        (
+            "Fares on the island ferries will be frozen for another year, the transport minister said today.",
+            1.0,
+        ),
+        (
+            "Fares on the island ferries will be frozen for another year, the Department for Transport said.",
+            0.0,
+        ),
+        (
+            "Fares on the island ferries will be frozen for another year, Highland Council said on Monday.",
+            0.0,
+        ),
+    ],
+)
+def test_attribution_to_a_body_is_not_reported_speech(sentence: str, reported: float) -> None:
+    (candidate,) = candidate_sentences(_story("Unrelated words", sentence))
+    assert features(candidate, frozenset())["reported"] == reported
+
+
+@pytest.mark.parametrize(
+    ("sentence", "part"),
+    [
+        ("Ministers have also agreed to review the bus grant for rural routes next spring.", 1.0),
+        ("The fund will also pay for new shelters at the busiest stops in each county.", 1.0),
+        (
+            "The grant was agreed at a meeting on Tuesday, when members of the transport board also approved new fares.",
+            0.0,
+        ),
+    ],
+)
+def test_also_near_the_start_marks_a_part_of_the_news(sentence: str, part: float) -> None:
+    (candidate,) = candidate_sentences(_story("Unrelated words", sentence))
+    assert features(candidate, frozenset())["part"] == part
+
+
+def test_centrality_favours_the_sentence_the_others_keep_returning_to() -> None:
+    story = _story(
+        "Something happened",
+        "Rural bus routes in the county will keep running under a new council funding plan.",
+        "The funding plan covers every rural bus route that lost its operator last year.",
+        "The cathedral choir recorded an album of carols in the crypt in December.",
+        "Bus passengers on rural routes will also pay lower fares under the plan.",
+    )
+    central = {c.text[:9]: features(c, frozenset())["central"] for c in candidate_sentences(story)}
+    assert central["The cathe"] == 0.0
+    assert min(central["Rural bus"], central["The fundi"], central["Bus passe"]) > 0.2
+    # Sentences with no words in common with the rest have no centrality, and a lone sentence has none.
+    (alone,) = candidate_sentences(_story("Something happened", story.blocks[0].text))
+    assert alone.centrality == 0.0
+
+
+def test_centrality_lets_the_sentence_about_the_story_beat_a_detail_of_equal_standing() -> None:
+    # No sentence shares a word with the title and the lede is reported speech; of the next two, the one
+    # the rest of the story keeps returning to wins over the detail before it (without centrality the
+    # harbour wall would win on position).
+    story = _story(
+        "A day to remember",
+        "Crews along the coast face a busy winter ahead of them, the coastguard minister said.",
+        "The harbour wall at Eastmouth was built from local granite in the eighteenth century by the town.",
+        "Eastmouth lifeboat volunteers are to train on a new all-weather lifeboat from next summer.",
+        "The lifeboat station will train volunteers from three nearby villages on the new lifeboat.",
+        "Volunteers who join the lifeboat crew this winter will start their training in the spring.",
+    )
+    assert _texts(story, 1) == [story.blocks[2].text]
