@@ -1,22 +1,28 @@
-"""The poster: polls the feeds and sends the outbox's posts to their channels.
+"""The poster: polls the feeds and sends the outbox's posts and digests to their channels.
 
-Each round (`run_once`) polls the feeds that are due, then sends every pending post: the outbox row
+Each round (`run_once`) polls the feeds that are due, gathers the daily / weekly digests that are
+due (and a catch-up digest where many posts wait), then sends every pending post: the outbox row
 is already written, and its nonce (sent with `enforce_nonce`) makes Discord hand back the message it
 created earlier instead of a second one, so a send repeated after a crash never duplicates. A 403 or
 404 pauses that channel's subscriptions and tells the server's moderators once; any other failure is
-recorded on the post and retried next round, and the other channels carry on either way.
+recorded on the post and retried next round, and the other channels carry on either way. Posts of
+stories that changed since are edited in place ("Updated: <note>").
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import discord
 from discord.ext import commands, tasks
 
 from bot.presenting import fit
-from bot.updates.commands import lost_channel_notice, post_card, post_content
+from bot.updates.commands import digest_cards, lost_channel_notice, post_card, post_content
+from bot.updates.delivery import digest_nonce, digest_period, next_digest_at
+from bot.updates.filters import Mode
 from bot.updates.models import PAUSED_FORBIDDEN, PAUSED_NOT_FOUND, Post, Subscription
 from cogs._common import NO_MENTIONS, card_to_embed
 
@@ -32,6 +38,13 @@ class Poster(commands.Cog):
     def __init__(self, bot: NewsBot) -> None:
         self.bot = bot
         self.updates = bot.updates
+        # The latest digest time up to a day (a week) ago: a digest missed while the bot was down is
+        # made in the first round; one already made for that period is not made again.
+        now, settings = bot.clock.now(), bot.settings
+        self._digest_due = {
+            mode: next_digest_at(now - span, mode, settings.digest_time, settings.timezone)
+            for mode, span in ((Mode.DAILY, timedelta(days=1)), (Mode.WEEKLY, timedelta(days=7)))
+        }
 
     async def cog_load(self) -> None:
         if self.bot.poster_seconds is not None:
@@ -59,9 +72,25 @@ class Poster(commands.Cog):
         """Poll the feeds that are due, then send pending posts. Returns how many were sent."""
         if self.bot.poller is not None:
             await self.bot.poller.poll_due()
+        await self._gather_digests()
         sent = await self.send_pending()
+        sent += await self.send_digests()
         await self.edit_updated()
         return sent
+
+    async def _gather_digests(self) -> None:
+        """Make the daily and weekly digests that are due, and a catch-up digest for any channel
+        with more than a handful of posts waiting (after downtime) instead of a burst of messages."""
+        now = self.bot.clock.now()
+        settings = self.bot.settings
+        for mode in (Mode.DAILY, Mode.WEEKLY):
+            due = self._digest_due[mode]
+            if due <= now:
+                await self.updates.create_digests(mode, digest_period(due, settings.timezone))
+                self._digest_due[mode] = next_digest_at(
+                    max(now, due), mode, settings.digest_time, settings.timezone
+                )
+        await self.updates.create_catch_ups()
 
     async def send_pending(self) -> int:
         sent = 0
@@ -73,6 +102,37 @@ class Poster(commands.Cog):
                 sent += 1
             else:
                 failed_channels.add(post.channel_id)
+        return sent
+
+    async def send_digests(self) -> int:
+        """Send each pending digest page by page; a restart resumes at the first unsent page."""
+        sent = 0
+        for digest in await self.updates.pending_digests():
+            stories = [await self.updates.stored_story(story_id) for story_id in digest.story_ids]
+            pages = digest_cards(digest.kind, digest.period, stories)
+            channel = self.bot.get_partial_messageable(digest.channel_id, guild_id=digest.guild_id)
+            try:
+                for number in range(len(digest.message_ids), len(pages)):
+                    roles = digest.role_ids if number == 0 else ()
+                    message = await channel.send(
+                        content=post_content(roles),
+                        embed=card_to_embed(pages[number]),
+                        allowed_mentions=_roles_only(roles),
+                        nonce=digest_nonce(digest.channel_id, digest.kind, digest.period, number),
+                    )
+                    await self.updates.digest_page_sent(digest.id, message.id)
+            except discord.Forbidden as error:
+                await self._lost(digest.guild_id, digest.channel_id, PAUSED_FORBIDDEN, error)
+                continue
+            except discord.NotFound as error:
+                await self._lost(digest.guild_id, digest.channel_id, PAUSED_NOT_FOUND, error)
+                continue
+            except discord.HTTPException as error:
+                log.warning("digest=%s to channel=%s failed: %s", digest.id, digest.channel_id, error)
+                continue
+            await self.updates.mark_digest_sent(digest.id)
+            log.info("sent digest=%s (%s) to channel=%s", digest.id, digest.kind, digest.channel_id)
+            sent += 1
         return sent
 
     async def edit_updated(self) -> int:
@@ -100,22 +160,21 @@ class Poster(commands.Cog):
     async def _send(self, post: Post) -> bool:
         stored = await self.updates.stored_story(post.story_id)
         embed = card_to_embed(fit(post_card(stored))[0])  # the card is sized to fit one embed
-        mentions = discord.AllowedMentions(
-            everyone=False, users=False, roles=[discord.Object(r) for r in post.role_ids]
-        )
         channel = self.bot.get_partial_messageable(post.channel_id, guild_id=post.guild_id)
         try:
             message = await channel.send(
                 content=post_content(post.role_ids),
                 embed=embed,
-                allowed_mentions=mentions,
+                allowed_mentions=_roles_only(post.role_ids),
                 nonce=post.nonce,  # discord.py sends enforce_nonce with it
             )
         except discord.Forbidden as error:
-            await self._lost(post, PAUSED_FORBIDDEN, error)
+            await self.updates.record_attempt_failed(post.id, str(error))
+            await self._lost(post.guild_id, post.channel_id, PAUSED_FORBIDDEN, error)
             return False
         except discord.NotFound as error:
-            await self._lost(post, PAUSED_NOT_FOUND, error)
+            await self.updates.record_attempt_failed(post.id, str(error))
+            await self._lost(post.guild_id, post.channel_id, PAUSED_NOT_FOUND, error)
             return False
         except discord.HTTPException as error:
             log.warning("post=%s to channel=%s failed: %s", post.id, post.channel_id, error)
@@ -125,14 +184,11 @@ class Poster(commands.Cog):
         log.info("posted story=%s to channel=%s message=%s", post.story_id, post.channel_id, message.id)
         return True
 
-    async def _lost(self, post: Post, reason: str, error: discord.HTTPException) -> None:
-        log.warning(
-            "channel=%s guild=%s lost (%s): pausing its subscriptions", post.channel_id, post.guild_id, error
-        )
-        await self.updates.record_attempt_failed(post.id, str(error))
-        unannounced = await self.updates.channel_lost(post.channel_id, reason)
+    async def _lost(self, guild_id: int, channel_id: int, reason: str, error: discord.HTTPException) -> None:
+        log.warning("channel=%s guild=%s lost (%s): pausing its subscriptions", channel_id, guild_id, error)
+        unannounced = await self.updates.channel_lost(channel_id, reason)
         if unannounced:
-            await self._tell_moderators(post.guild_id, post.channel_id, unannounced, reason)
+            await self._tell_moderators(guild_id, channel_id, unannounced, reason)
 
     async def _tell_moderators(
         self, guild_id: int, channel_id: int, subscriptions: list[Subscription], reason: str
@@ -158,6 +214,7 @@ class Poster(commands.Cog):
     async def on_guild_remove(self, guild: discord.Guild) -> None:
         removed = await self.updates.remove_guild(guild.id)
         log.info("left guild=%s: removed %d subscription(s)", guild.id, removed)
+        self.bot.dispatch("subscriptions_removed", guild.id, removed)  # observable, for tests
 
     @commands.Cog.listener()
     async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
@@ -171,6 +228,14 @@ class Poster(commands.Cog):
         removed = await self.updates.remove_channel(channel_id)
         if removed:
             log.info("channel=%s deleted: removed %d subscription(s)", channel_id, removed)
+        self.bot.dispatch("subscriptions_removed", channel_id, removed)  # observable, for tests
+
+
+def _roles_only(role_ids: Sequence[int]) -> discord.AllowedMentions:
+    """Mentions off except these roles (a subscription's role is the only mention the bot makes)."""
+    if not role_ids:
+        return NO_MENTIONS
+    return discord.AllowedMentions(everyone=False, users=False, roles=[discord.Object(r) for r in role_ids])
 
 
 async def setup(bot: NewsBot) -> None:

@@ -10,12 +10,25 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from bot.commands import NewsCommands, story_url
 from bot.errors import InvalidQuery, NothingFound
 from bot.models import Money, StoredStory
-from bot.presenting import OGL_ATTRIBUTION, Answer, Card, CardField, escape_markdown, link, truncate
+from bot.presenting import (
+    FIELD_VALUE_LIMIT,
+    OGL_ATTRIBUTION,
+    TITLE_LIMIT,
+    Answer,
+    Card,
+    CardField,
+    escape_markdown,
+    fit,
+    link,
+    truncate,
+    units,
+)
 from bot.updates.filters import Mode, SubscriptionFilter
 from bot.updates.models import FeedState, Subscription
 from bot.updates_store import UpdatesStore
@@ -211,6 +224,66 @@ def headline_funding(money: Sequence[Money]) -> Money | None:
         return None
     totals = [m for m in funding if not m.part_of] or funding
     return max(totals, key=lambda m: m.amount)
+
+
+DIGEST_TITLES = {"daily": "Daily digest", "weekly": "Weekly digest", "catch_up": "Stories you missed"}
+DIGEST_LINE_SUMMARY = 160
+
+
+def digest_cards(kind: str, period: str, stories: Sequence[StoredStory]) -> list[Card]:
+    """One channel's digest, grouped by organisation (first listed), each story on one line with
+    its link, a one-line summary and its biggest funding figure; fitted into as many pages
+    (messages) as it needs."""
+    groups: dict[str, list[str]] = {}
+    for stored in stories:
+        story = stored.story
+        organisation = story.organisations[0].name if story.organisations else "Other"
+        groups.setdefault(organisation, []).append(_digest_line(stored))
+    fields: list[CardField] = []
+    for organisation, lines in groups.items():
+        name = escape_markdown(organisation)
+        for chunk in _chunks(lines, FIELD_VALUE_LIMIT):
+            fields.append(CardField(name, "\n".join(chunk)))
+            name = f"{escape_markdown(organisation)} (continued)"
+    title = DIGEST_TITLES.get(kind, "Digest")
+    if kind != "catch_up":
+        title += f" for {period}"
+    count = f"{len(stories)} stor{'y' if len(stories) == 1 else 'ies'}"
+    card = Card(title=title, description=f"{count}.", fields=tuple(fields), footer=OGL_ATTRIBUTION)
+    pages = fit(card)
+    if len(pages) > 1:
+        pages = [
+            replace(page, title=truncate(f"{title} ({number}/{len(pages)})", TITLE_LIMIT))
+            for number, page in enumerate(pages, start=1)
+        ]
+    return pages
+
+
+def _digest_line(stored: StoredStory) -> str:
+    story = stored.story
+    title = _one_line(story.title)
+    url = story_url(story)
+    line = link(title, url)
+    summary = stored.extraction.summary_text(1) or story.description or ""
+    if summary:
+        line += " — " + truncate(escape_markdown(" ".join(summary.split())), DIGEST_LINE_SUMMARY)
+    headline = headline_funding(stored.extraction.money)
+    if headline is not None:
+        line += f" · **{escape_markdown(headline.surface)}**"
+    return truncate(line, FIELD_VALUE_LIMIT)
+
+
+def _chunks(lines: Sequence[str], limit: int) -> list[list[str]]:
+    """Lines grouped so each group, joined by newlines, fits in `limit` characters."""
+    chunks: list[list[str]] = [[]]
+    size = 0
+    for line in lines:
+        if chunks[-1] and size + 1 + units(line) > limit:
+            chunks.append([])
+            size = 0
+        size += units(line) + (1 if chunks[-1] else 0)
+        chunks[-1].append(line)
+    return chunks
 
 
 def lost_channel_notice(channel_id: int, count: int, reason: str) -> str:

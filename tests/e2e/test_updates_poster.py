@@ -4,6 +4,7 @@ each test runs a round with `Poster.run_once()` instead of waiting for it."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import random
 import re
@@ -340,3 +341,78 @@ async def test_the_loop_sends_by_itself(fake: FakeDiscord, store: Store, start_b
     await bot.updates.enqueue(await store.get(saved.story_id))  # as a poll would
     post = await fake.wait_until(lambda: next(iter(fake.channel_messages(fake.channel_id)), None))
     assert post["embeds"][0]["title"] == "A story already waiting"
+
+
+async def test_a_daily_digest_at_its_time(updates: Updates) -> None:
+    fake = updates.fake
+    await updates.subscribe(fake.channel_id, mode="daily", role=updates.role)
+    await updates.round()
+    updates.feed.entries += [
+        NEW_STORY,
+        Entry("hospital-beds", "More hospital beds", "Beds.", organisation="Department of Health"),
+    ]
+    assert await updates.round() == 0  # daily: nothing posted on its own
+    assert updates.posts(fake.channel_id) == []
+
+    updates.clock.current = datetime(2026, 11, 26, 8, 29, 59, tzinfo=UTC)  # 08:30 in London (winter)
+    assert await updates.round(timedelta(0)) == 0
+    updates.clock.current = datetime(2026, 11, 26, 8, 30, tzinfo=UTC)
+    assert await updates.round(timedelta(0)) == 1
+    [digest] = updates.posts(fake.channel_id)
+    (embed,) = digest["embeds"]
+    assert embed["title"] == "Daily digest for 2026-11-26"
+    assert embed["description"] == "2 stories."
+    fields = {f["name"]: f["value"] for f in embed["fields"]}
+    assert set(fields) == {"Department for Transport", "Department of Health"}
+    assert fields["Department for Transport"].startswith(
+        "[£40 million for faster trains in the north](https://www.gov.uk/government/news/faster-trains)"
+    )
+    assert fields["Department for Transport"].endswith("· **£40 million**")
+    assert embed["footer"]["text"] == OGL_ATTRIBUTION
+    assert digest["content"] == f"<@&{updates.role}>"
+    assert await updates.round() == 0
+    assert len(updates.posts(fake.channel_id)) == 1
+    assert all(p.state == "sent" for p in await updates.bot.updates.posts_for_story(NEW_STORY.slug))
+
+
+async def test_many_missed_stories_become_one_catch_up(updates: Updates) -> None:
+    fake = updates.fake
+    await updates.subscribe(fake.channel_id)
+    await updates.round()
+    updates.feed.entries += [Entry(f"story-{n}", f"Story number {n}", "Text.") for n in range(7)]
+    assert await updates.round() == 1
+    [catch_up] = updates.posts(fake.channel_id)
+    assert catch_up["embeds"][0]["title"] == "Stories you missed"
+    assert catch_up["embeds"][0]["description"] == "7 stories."
+    assert catch_up["allowed_mentions"] == {"parse": []}
+    assert await updates.round() == 0
+
+
+async def test_rate_limited_sends_still_post_once(updates: Updates) -> None:
+    fake = updates.fake
+    await updates.subscribe(fake.channel_id)
+    await updates.round()
+    fake.rate_limit_next(2, match=lambda method, path: method == "POST" and path.endswith("/messages"))
+    updates.feed.entries.append(NEW_STORY)
+    assert await updates.round() == 1
+    assert len(updates.posts(fake.channel_id)) == 1
+    statuses = [r.status for r in fake.requests if r.method == "POST" and r.path.endswith("/messages")]
+    assert statuses == [429, 429, 200]
+
+
+async def test_a_deleted_channel_takes_its_subscriptions_and_posts(updates: Updates) -> None:
+    fake = updates.fake
+    await updates.subscribe(fake.other_channel_id)
+    await updates.subscribe(fake.channel_id)
+    removed = asyncio.ensure_future(
+        updates.bot.wait_for("subscriptions_removed", check=lambda key, n: key == int(fake.other_channel_id))
+    )
+    await fake.dispatch("CHANNEL_DELETE", fake.channels[fake.other_channel_id])
+    assert await asyncio.wait_for(removed, 5) == (int(fake.other_channel_id), 1)
+    [left] = await updates.bot.updates.list_subscriptions(int(fake.guild_id))
+    assert left.channel_id == int(fake.channel_id)
+
+    removed = asyncio.ensure_future(updates.bot.wait_for("subscriptions_removed"))
+    await fake.dispatch("GUILD_DELETE", {"id": fake.guild_id})
+    assert await asyncio.wait_for(removed, 5) == (int(fake.guild_id), 1)
+    assert await updates.bot.updates.list_subscriptions(int(fake.guild_id)) == []
