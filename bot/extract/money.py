@@ -381,7 +381,10 @@ def _link_parts(
 
 
 def _ends_with_colon(sentence: _Sentence) -> bool:
-    return sentence.text[sentence.start : sentence.end].rstrip().endswith(":")
+    text, end = sentence.text, sentence.end
+    if not text[end - 1 : end].isspace():  # the usual case: no copy of the sentence
+        return end > sentence.start and text.endswith(":", sentence.start, end)
+    return text[sentence.start : end].rstrip().endswith(":")
 
 
 def _headline(entries: list[_Entry]) -> int | None:
