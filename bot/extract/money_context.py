@@ -427,7 +427,7 @@ def _is_funding(
     if _small(amount) and not (_INDIVIDUALS.isdisjoint(left[-15:]) and _INDIVIDUALS.isdisjoint(right[:8])):
         return False  # what a household, worker or driver gets, pays or saves
     # "The fund, worth £75 million", "The package is worth up to £1.5bn": a fund's size, not a value.
-    if _VALUE_WORDS.intersection(near_left[-5:]) and not _FUNDING_NOUNS.isdisjoint(near_left[-7:]):
+    if not _VALUE_WORDS.isdisjoint(near_left[-5:]) and not _FUNDING_NOUNS.isdisjoint(near_left[-7:]):
         return True
     if _CUE_WORDS.isdisjoint(near_left) and _CUE_WORDS.isdisjoint(near_right):
         return True
@@ -473,7 +473,7 @@ def _purpose(
     if phrase and head in _NAMED_THINGS and (" " in phrase or phrase[:1].isupper()):
         return _trim(phrase.split()), True
     # "£1.5 billion for the Scottish Government ...", not the "for" in "Department for Transport"
-    for i, word in enumerate(right_low[:12] if _FOR_WORDS.intersection(right_low[:12]) else ()):
+    for i, word in enumerate(right_low[:12] if not _FOR_WORDS.isdisjoint(right_low[:12]) else ()):
         if word in _FOR_WORDS and i + 1 < len(right):
             before, after = right[i - 1] if i else "", right[i + 1]
             if before[:1].isupper() and not before.isupper() and after[:1].isupper():
@@ -485,13 +485,13 @@ def _purpose(
                     return f"{phrase} {word} {text}", True  # "£360 million direct grant pot for charities"
                 return text, True
     # "£2 million to help ...", "will receive £500,000, helping to support ..."
-    for i, word in enumerate(right_low[:10] if _TO_WORDS.intersection(right_low[:10]) else ()):
+    for i, word in enumerate(right_low[:10] if not _TO_WORDS.isdisjoint(right_low[:10]) else ()):
         if word in _TO_WORDS and i + 1 < len(right_low):
             nxt = i + 1 if right_low[i + 1] != "to" else i + 2
             if nxt < len(right_low) and right_low[nxt] in _TO_VERBS and (text := _trim(right[nxt:])):
                 return text, False
     # "£2.7 billion we have already allocated to it", "£5m has been awarded to 27 organisations"
-    for i, word in enumerate(right_low[:8] if _GIVEN_VERBS.intersection(right_low[:8]) else ()):
+    for i, word in enumerate(right_low[:8] if not _GIVEN_VERBS.isdisjoint(right_low[:8]) else ()):
         given = word in _GIVEN_VERBS and right_low[i + 1 : i + 2] in (["to"], ["on"], ["for"], ["in"])
         if (
             given
