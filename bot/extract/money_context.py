@@ -620,14 +620,19 @@ def _period(left: list[str], left_low: list[str], right: list[str], right_low: l
     if (index := _hint(right_low)) is not None and (match := _PERIOD.search(" ".join(right[: index + 4]))):
         return match[0]
     # Only the amount's own clause: not an earlier figure's ("£40m over 2 years, which includes £11m").
-    cut = next(
-        (
-            i + 1
-            for i in range(len(left_low) - 1, -1, -1)
-            if left_low[i] == "," or left_low[i].startswith("includ")
-        ),
-        0,
-    )
+    # Tokens hold no spaces: " includ" in the joined text means some token starts "includ" (rare);
+    # otherwise the cut is just after the last comma, found without a Python loop.
+    if " includ" in " " + " ".join(left_low):
+        cut = next(
+            (
+                i + 1
+                for i in range(len(left_low) - 1, -1, -1)
+                if left_low[i] == "," or left_low[i].startswith("includ")
+            ),
+            0,
+        )
+    else:
+        cut = len(left_low) - left_low[::-1].index(",") if "," in left_low else 0
     left, left_low = left[cut:], left_low[cut:]
     left_low = left_low[-40:]
     if (index := _hint(left_low, last=True)) is not None:

@@ -282,7 +282,8 @@ def _without_overlaps(candidates: list[Found]) -> list[Found]:
 
 
 def _signed(text: str, start: int, end: int, sign: str) -> list[Found]:
-    if sign in "$£€" and start and (text[start - 1].isalpha() or text[start - 1] == " "):
+    # Every prefix ends in one of "SUAZKC ": any other character before the sign cannot start one.
+    if sign in "$£€" and start and text[start - 1] in "SUAZKC ":
         # "US$3m", "US $3m", "A$5m": the letters in front are part of the sign.
         for prefix in _SIGN_PREFIXES:
             begin = start - len(prefix)
