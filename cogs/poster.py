@@ -11,6 +11,7 @@ stories that changed since are edited in place ("Updated: <note>").
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from datetime import timedelta
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+SHUTDOWN_GRACE = 10.0  # seconds the send in flight may take to finish when the bot stops
+
 
 class Poster(commands.Cog):
     """Runs `run_once` every `bot.poster_seconds` (None: only when called, as tests do)."""
@@ -38,6 +41,8 @@ class Poster(commands.Cog):
     def __init__(self, bot: NewsBot) -> None:
         self.bot = bot
         self.updates = bot.updates
+        self._round = asyncio.Lock()  # one round at a time, and shutdown waits for it
+        self._stopping = False
         # The latest digest time up to a day (a week) ago: a digest missed while the bot was down is
         # made in the first round; one already made for that period is not made again.
         now, settings = bot.clock.now(), bot.settings
@@ -52,9 +57,21 @@ class Poster(commands.Cog):
             self.loop.start()
 
     async def cog_unload(self) -> None:
-        # cancel(), not stop(): a round in flight stops at its next await and the outbox keeps
-        # whatever it had not marked sent, to be resumed (without duplicates) on the next start.
+        """On shutdown (SIGINT/SIGTERM close the bot): the send in flight finishes and is recorded,
+        no other starts; the rest stays in the outbox for the next start."""
+        self.stop_sending()
+        self.loop.stop()
+        try:
+            async with asyncio.timeout(SHUTDOWN_GRACE), self._round:
+                pass
+        except TimeoutError:
+            # Cut short: an unrecorded send is resent with its nonce next time, so never twice.
+            log.warning("poster: a round was still running after %s s; stopping it", SHUTDOWN_GRACE)
         self.loop.cancel()
+
+    def stop_sending(self) -> None:
+        """Start no further send or edit (the one in flight completes)."""
+        self._stopping = True
 
     @tasks.loop(seconds=5.0)
     async def loop(self) -> None:
@@ -69,14 +86,18 @@ class Poster(commands.Cog):
         await self.bot.wait_until_ready()
 
     async def run_once(self) -> int:
-        """Poll the feeds that are due, then send pending posts. Returns how many were sent."""
-        if self.bot.poller is not None:
-            await self.bot.poller.poll_due()
-        await self._gather_digests()
-        sent = await self.send_pending()
-        sent += await self.send_digests()
-        await self.edit_updated()
-        return sent
+        """Poll the feeds that are due, then send pending posts and digests and make pending edits.
+        Returns how many posts and digests were sent."""
+        async with self._round:
+            if self._stopping:
+                return 0
+            if self.bot.poller is not None:
+                await self.bot.poller.poll_due()
+            await self._gather_digests()
+            sent = await self.send_pending()
+            sent += await self.send_digests()
+            await self.edit_updated()
+            return sent
 
     async def _gather_digests(self) -> None:
         """Make the daily and weekly digests that are due, and a catch-up digest for any channel
@@ -96,6 +117,8 @@ class Poster(commands.Cog):
         sent = 0
         failed_channels: set[int] = set()
         for post in await self.updates.pending_posts():
+            if self._stopping:
+                break
             if post.channel_id in failed_channels:
                 continue  # this channel already failed this round: leave its posts queued
             if await self._send(post):
@@ -108,6 +131,8 @@ class Poster(commands.Cog):
         """Send each pending digest page by page; a restart resumes at the first unsent page."""
         sent = 0
         for digest in await self.updates.pending_digests():
+            if self._stopping:
+                break
             stories = [await self.updates.stored_story(story_id) for story_id in digest.story_ids]
             pages = digest_cards(digest.kind, digest.period, stories)
             channel = self.bot.get_partial_messageable(digest.channel_id, guild_id=digest.guild_id)
@@ -139,6 +164,8 @@ class Poster(commands.Cog):
         """Edit the posts whose story changed since: the card again, with "Updated: <note>"."""
         edited = 0
         for post in await self.updates.pending_edits():
+            if self._stopping:
+                break
             assert post.message_id is not None  # pending_edits() returns sent posts only
             stored = await self.updates.stored_story(post.story_id)
             embed = card_to_embed(fit(post_card(stored, update_note=stored.story.change_note))[0])

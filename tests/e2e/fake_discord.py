@@ -272,6 +272,7 @@ class FakeDiscord:
         self.roles: dict[str, dict[str, Any]] = {}  # role id -> payload, beside each guild's @everyone
         # Channels whose message sends fail: channel id -> (status, Discord error code).
         self.refuse_posts: dict[str, tuple[int, int]] = {}
+        self.hold_posts: asyncio.Event | None = None  # set: channel message posts wait for it
         self.user_a = self.user(self.ids(), "alice")
         self.user_b = self.user(self.ids(), "bob")
 
@@ -291,6 +292,7 @@ class FakeDiscord:
         self._sent_dispatches: list[dict[str, Any]] = []  # replayed after a RESUME
         self._nonces: dict[tuple[str, str], str] = {}
         self._rate_limits: list[RateLimitPlan] = []
+        self._server_errors: list[list[Any]] = []  # [remaining, status, match]
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -375,6 +377,19 @@ class FakeDiscord:
         """Answer the next `count` matching REST requests with a 429 (as Discord, with a Via header)."""
         self._rate_limits.append(RateLimitPlan(count, retry_after, is_global, match))
 
+    def server_error_next(
+        self, count: int, *, status: int = 500, match: Callable[[str, str], bool] = lambda method, path: True
+    ) -> None:
+        """Handle the next `count` matching requests, then answer them with `status` instead."""
+        self._server_errors.append([count, status, match])
+
+    def _take_server_error(self, method: str, path: str) -> int | None:
+        for plan in self._server_errors:
+            if plan[0] > 0 and plan[2](method, path):
+                plan[0] -= 1
+                return int(plan[1])
+        return None
+
     def _take_rate_limit(self, method: str, path: str) -> RateLimitPlan | None:
         for plan in self._rate_limits:
             if plan.remaining > 0 and plan.match(method, path):
@@ -392,6 +407,7 @@ class FakeDiscord:
             request.method, path, dict(request.query), body, 0, asyncio.get_running_loop().time()
         )
         self.requests.append(record)
+        await self._notify()  # wait_request() sees a request as soon as it arrives
         bucket = f"{request.method}:{request.match_info.route.resource.canonical if request.match_info.route.resource else path}"
         limit_headers = {
             "X-RateLimit-Limit": "50",
@@ -425,6 +441,10 @@ class FakeDiscord:
         else:
             request[JSON_BODY] = body
             response = await handler(request)
+            failure = self._take_server_error(request.method, path)
+            if failure is not None:
+                # Discord did the work (a message was created) but the answer is lost: a 5xx.
+                response = json_response({"message": "Internal Server Error", "code": 0}, status=failure)
             for key, value in limit_headers.items():
                 response.headers.setdefault(key, value)
         record.status = response.status
@@ -760,6 +780,8 @@ class FakeDiscord:
         cid = request.match_info["channel"]
         if cid not in self.channels:
             return json_response({"message": "Unknown Channel", "code": 10003}, status=404)
+        if self.hold_posts is not None:
+            await self.hold_posts.wait()  # a send in flight, for as long as the test wants
         if cid in self.refuse_posts:
             status, code = self.refuse_posts[cid]
             reason = "Missing Access" if status == 403 else "Unknown Channel"

@@ -416,3 +416,47 @@ async def test_a_deleted_channel_takes_its_subscriptions_and_posts(updates: Upda
     await fake.dispatch("GUILD_DELETE", {"id": fake.guild_id})
     assert await asyncio.wait_for(removed, 5) == (int(fake.guild_id), 1)
     assert await updates.bot.updates.list_subscriptions(int(fake.guild_id)) == []
+
+
+async def test_a_server_error_after_discord_created_the_message_still_posts_once(updates: Updates) -> None:
+    fake = updates.fake
+    await updates.subscribe(fake.channel_id)
+    await updates.round()
+    # Discord creates the message but answers 500; discord.py retries (after about a second) with
+    # the same nonce, and Discord hands back the message it already made.
+    fake.server_error_next(1, match=lambda method, path: method == "POST" and path.endswith("/messages"))
+    updates.feed.entries.append(NEW_STORY)
+    assert await updates.round() == 1
+    [post] = updates.posts(fake.channel_id)
+    statuses = [r.status for r in fake.requests if r.method == "POST" and r.path.endswith("/messages")]
+    assert statuses == [500, 200]
+    [sent] = await updates.bot.updates.posts_for_story(NEW_STORY.slug)
+    assert sent.message_id == int(post["id"])
+
+
+async def test_stopping_finishes_the_send_in_flight_and_leaves_the_rest(
+    updates: Updates, start_bot: StartBot, store: Store
+) -> None:
+    fake = updates.fake
+    await updates.subscribe(fake.channel_id)
+    await updates.subscribe(fake.other_channel_id)
+    await updates.round()
+    updates.feed.entries.append(NEW_STORY)
+    fake.hold_posts = asyncio.Event()
+    round_task = asyncio.create_task(updates.round())
+    await fake.wait_request("POST", f"/channels/{fake.channel_id}/messages")
+
+    updates.poster.stop_sending()  # what closing the bot (SIGINT / SIGTERM) does first
+    fake.hold_posts.set()
+    assert await round_task == 1  # the send in flight completed and was recorded...
+    await updates.bot.close()
+    posts = {p.channel_id: p for p in await updates.bot.updates.posts_for_story(NEW_STORY.slug)}
+    assert posts[int(fake.channel_id)].state == "sent"
+    assert posts[int(fake.other_channel_id)].state == "pending"  # ...the other waits in the outbox
+    assert updates.posts(fake.other_channel_id) == []
+
+    # The next start sends what was left, and nothing twice.
+    restarted = await start_bot(clock=updates.clock)
+    updates.bot = restarted
+    assert await updates.round(timedelta(0)) == 1
+    assert len(updates.posts(fake.channel_id)) == 1 and len(updates.posts(fake.other_channel_id)) == 1
