@@ -30,10 +30,9 @@ from pathlib import Path
 from typing import Any
 
 from bot import storage
-from bot.ingest import BATCH_SECONDS, BATCH_STORIES
 from bot.models import Extraction, Money, Quote, Story
 from bot.parsing import parse_document
-from bot.storage import open_store
+from bot.storage import SAVE_BATCH_SECONDS, SAVE_BATCH_STORIES, open_store
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / ".." / "shared" / "fixtures" / "govuk"
@@ -153,10 +152,10 @@ async def measure_ours(count: int, db: Path) -> dict[str, float]:
             if not batch:
                 batch_started = time.monotonic()
             batch.append((story, fake_extraction(story, i)))
-            # the batches IngestionService.ingest commits: BATCH_STORIES or BATCH_SECONDS, whichever first
+            # the batches IngestionService.ingest commits: SAVE_BATCH_STORIES or _SECONDS, whichever first
             if (
-                len(batch) >= BATCH_STORIES
-                or time.monotonic() - batch_started >= BATCH_SECONDS
+                len(batch) >= SAVE_BATCH_STORIES
+                or time.monotonic() - batch_started >= SAVE_BATCH_SECONDS
                 or i == count - 1
             ):
                 t1, c1 = time.perf_counter(), time.process_time()

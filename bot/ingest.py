@@ -21,7 +21,7 @@ from bot.errors import FetchError, InputError, UnsupportedInput
 from bot.fetch import Fetcher
 from bot.models import Extraction, Story
 from bot.parsing import MAX_INPUT_BYTES, FeedEntry, parse_document
-from bot.storage import Store
+from bot.storage import SAVE_BATCH_SECONDS, SAVE_BATCH_STORIES, Store
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +40,8 @@ NOT_STORY_NAMES = ("README", "LICENSE", "LICENCE")  # a folder's notes about its
 # Stories are committed in batches (one SAVEPOINT each, see Store.save_many): at most this many,
 # or this long after the first one waits, and always before anything that waits on the network and
 # before ingest() ends. A result is yielded only once its story is committed.
-BATCH_STORIES = 200
-BATCH_SECONDS = 0.1
+BATCH_STORIES = SAVE_BATCH_STORIES
+BATCH_SECONDS = SAVE_BATCH_SECONDS
 
 Extractor = Callable[[Story], Extraction]
 

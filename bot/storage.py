@@ -54,6 +54,11 @@ MIN_SEARCH_PREFIX = 3  # "a*" over the whole body index would walk thousands of 
 TITLE_WEIGHT, DESCRIPTION_WEIGHT, BODY_WEIGHT = 10.0, 5.0, 1.0
 GOVUK = "https://www.gov.uk"
 
+# How many stories one save_many() call should carry (IngestionService batches by these): at most
+# this many, and no longer than this after the first one was ready, so results are never held long.
+SAVE_BATCH_STORIES = 200
+SAVE_BATCH_SECONDS = 0.1
+
 SaveStatus = Literal["new", "updated", "unchanged"]
 T = TypeVar("T")
 
