@@ -21,7 +21,14 @@ import discord
 from discord.ext import commands, tasks
 
 from bot.presenting import fit
-from bot.updates.commands import digest_cards, lost_channel_notice, post_card, post_content
+from bot.updates.commands import (
+    digest_cards,
+    feed_failing_notice,
+    feed_recovered_notice,
+    lost_channel_notice,
+    post_card,
+    post_content,
+)
 from bot.updates.delivery import digest_nonce, digest_period, next_digest_at
 from bot.updates.filters import Mode
 from bot.updates.models import PAUSED_FORBIDDEN, PAUSED_NOT_FOUND, Post, Subscription
@@ -92,7 +99,11 @@ class Poster(commands.Cog):
             if self._stopping:
                 return 0
             if self.bot.poller is not None:
-                await self.bot.poller.poll_due()
+                for report in await self.bot.poller.poll_due():
+                    if report.failing_announcement:
+                        await self._tell_subscribers(feed_failing_notice(report.url, report.error))
+                    elif report.recovered:
+                        await self._tell_subscribers(feed_recovered_notice(report.url))
             await self._gather_digests()
             sent = await self.send_pending()
             sent += await self.send_digests()
@@ -216,6 +227,18 @@ class Poster(commands.Cog):
         unannounced = await self.updates.channel_lost(channel_id, reason)
         if unannounced:
             await self._tell_moderators(guild_id, channel_id, unannounced, reason)
+
+    async def _tell_subscribers(self, text: str) -> None:
+        """Once per server: in the channel of its oldest active subscription (where the bot posts)."""
+        for guild in self.bot.guilds:
+            active = [s for s in await self.updates.list_subscriptions(guild.id) if not s.paused]
+            if not active:
+                continue
+            channel = self.bot.get_partial_messageable(active[0].channel_id, guild_id=guild.id)
+            try:
+                await channel.send(text, allowed_mentions=NO_MENTIONS)
+            except discord.HTTPException as error:
+                log.warning("could not tell guild=%s about a feed: %s", guild.id, error)
 
     async def _tell_moderators(
         self, guild_id: int, channel_id: int, subscriptions: list[Subscription], reason: str

@@ -286,6 +286,19 @@ def _chunks(lines: Sequence[str], limit: int) -> list[list[str]]:
     return chunks
 
 
+def feed_failing_notice(url: str, error: str | None) -> str:
+    """Told once per outage, when a feed has failed for an hour."""
+    why = f" (last error: {escape_markdown(truncate(error, 200))})" if error else ""
+    return (
+        f"The news feed {url} has been failing for over an hour{why}, so new stories may be late."
+        " I keep trying and will post what was missed when it is back; /updates status shows its state."
+    )
+
+
+def feed_recovered_notice(url: str) -> str:
+    return f"The news feed {url} is working again; stories missed meanwhile are on their way."
+
+
 def lost_channel_notice(channel_id: int, count: int, reason: str) -> str:
     """What the server's moderators are told, once, when the bot loses a subscribed channel."""
     why = "I no longer have access to it" if reason == "forbidden" else "it no longer exists"

@@ -61,6 +61,7 @@ class FeedServer:
 
     entries: list[Entry] = field(default_factory=list)
     base: str = ""
+    fail_status: int | None = None  # answer the feed with this status (an outage)
 
     def feed_xml(self) -> bytes:
         items = "".join(
@@ -76,6 +77,8 @@ class FeedServer:
         ).encode()
 
     async def feed(self, request: web.Request) -> web.Response:
+        if self.fail_status is not None:
+            return web.Response(status=self.fail_status, text="unavailable")
         body = self.feed_xml()
         etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
         if request.headers.get("If-None-Match") == etag:
@@ -460,3 +463,32 @@ async def test_stopping_finishes_the_send_in_flight_and_leaves_the_rest(
     updates.bot = restarted
     assert await updates.round(timedelta(0)) == 1
     assert len(updates.posts(fake.channel_id)) == 1 and len(updates.posts(fake.other_channel_id)) == 1
+
+
+async def test_a_feed_failing_for_an_hour_is_announced_once_then_recovers(updates: Updates) -> None:
+    fake = updates.fake
+    await updates.subscribe(fake.other_channel_id)
+    await updates.subscribe(updates.other_channel, guild=updates.other_guild)
+    await updates.round()
+    updates.feed.fail_status = 503
+    updates.feed.entries.append(NEW_STORY)
+    for _ in range(3):  # failing for 40 minutes: not yet worth a word
+        await updates.round(timedelta(minutes=20))
+    assert updates.posts(fake.other_channel_id) == []
+    status = await fake.reply(await fake.slash("updates status", **MOD))
+    (field,) = status["embeds"][0]["fields"]
+    assert "Failing since" in field["value"] and "HTTP 503" in field["value"]
+
+    await updates.round(timedelta(minutes=20))  # an hour
+    await updates.round(timedelta(minutes=20))  # still failing: nothing more
+    for channel in (fake.other_channel_id, updates.other_channel):
+        [notice] = updates.posts(channel)
+        assert "has been failing for over an hour" in notice["content"]
+        assert notice["allowed_mentions"] == {"parse": []}
+
+    updates.feed.fail_status = None
+    assert await updates.round(timedelta(hours=1)) == 2  # the missed story, in both servers
+    for channel in (fake.other_channel_id, updates.other_channel):
+        _, recovered, story = updates.posts(channel)
+        assert "is working again" in recovered["content"]
+        assert story["embeds"][0]["title"] == NEW_STORY.title
