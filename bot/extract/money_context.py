@@ -31,6 +31,7 @@ _SPACED_PAIRS = (
 _EDGE = "’'.\u2019"
 _BREAKS = frozenset(";:()–—!?-")
 _SIGNS = frozenset("£$€")
+_CLAUSE_STOPS = _BREAKS | _SIGNS
 
 # Words near an amount that make it something other than money given for a purpose: prices, values,
 # fines, savings, wages, statistics, loans, targets (see the corpus README's judgement calls).
@@ -317,12 +318,19 @@ def _prior_right(right: list[str]) -> bool:
 
 
 def _clause_end(tokens: list[str], low: list[str]) -> int:
-    for i, token in enumerate(low):
-        if token in _BREAKS or token in _SIGNS:
-            return i
-        if token == "," and i + 1 < len(low) and low[i + 1] in _CLAUSE_WORDS:
-            return i
-    return len(tokens)
+    """The first break, sign or ", which ..." in `low`; set and list look-ups rather than a loop over every token."""
+    end = len(low)
+    if not _CLAUSE_STOPS.isdisjoint(low):
+        end = next(i for i, token in enumerate(low) if token in _CLAUSE_STOPS)
+    comma = low.index(",") if "," in low else end
+    while comma < end:
+        if comma + 1 < len(low) and low[comma + 1] in _CLAUSE_WORDS:
+            return comma
+        try:
+            comma = low.index(",", comma + 1, end)
+        except ValueError:
+            break
+    return end if end < len(low) else len(tokens)
 
 
 def _noun_after(right: str, tokens: list[str], low: list[str]) -> tuple[str | None, str | None]:
@@ -356,7 +364,7 @@ def _outside_names(tokens: list[str], low: list[str]) -> list[str]:
     if True not in capital:
         return low
     # "Cost of Living", "Department for Transport": a joining word between capitals is in the name.
-    for i in range(1, len(tokens) - 1):
+    for i in range(1, len(tokens) - 1) if not _NAME_JOINERS.isdisjoint(low) else ():
         if not capital[i] and low[i] in _NAME_JOINERS and capital[i - 1] and capital[i + 1]:
             capital[i] = True
     result = list(low)
