@@ -335,6 +335,8 @@ def _absorb(entry: _Entry, mention: _Mention, first: bool) -> None:
 def _link_comparisons(sentences: list[_Sentence], entries: list[_Entry]) -> None:
     """ "£5,150 per pupil, up from £5,000": the earlier level is the same kind of money as the new one."""
     for sentence in sentences:
+        if len(sentence.mentions) < 2:
+            continue  # most sentences: no pair to compare
         for before, after in zip(sentence.mentions, sentence.mentions[1:], strict=False):
             gap = sentence.text[before.found.end : after.found.start].lower()
             target = entries[after.entry]
@@ -345,6 +347,8 @@ def _link_comparisons(sentences: list[_Sentence], entries: list[_Entry]) -> None
 def _link_equivalents(sentences: list[_Sentence], entries: list[_Entry]) -> None:
     """ "£500,000 (more than 6 crores taka)": the second is the first in another currency."""
     for sentence in sentences:
+        if len(sentence.mentions) < 2:
+            continue  # most sentences: no pair to compare
         for before, after in zip(sentence.mentions, sentence.mentions[1:], strict=False):
             if before.found.currency == after.found.currency:
                 continue
