@@ -101,7 +101,12 @@ class _Batch:
     async def flush(self) -> list[InputResult]:
         """Commit the pending stories and return every queued result, in order."""
         waiting = [step for step in self.queue if isinstance(step, _Pending)]
-        saved = iter(await self.store.save_many([(p.story, p.extraction) for p in waiting]))
+        try:
+            outcomes = await self.store.save_many([(p.story, p.extraction) for p in waiting])
+        except Exception as error:  # the COMMIT itself failed (disk full...): none of them was stored
+            log.exception("storing a batch of %d stories failed", len(waiting))
+            outcomes = [error] * len(waiting)
+        saved = iter(outcomes)
         results: list[InputResult] = []
         for step in self.queue:
             if isinstance(step, InputResult):

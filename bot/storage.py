@@ -2,7 +2,8 @@
 
 One connection does every write (aiosqlite runs its calls one at a time on its own thread); an
 asyncio lock keeps one write transaction from interleaving with another coroutine's. Each story's
-row, organisations and extraction rows are written in one transaction, so none is ever half-saved.
+row, organisations and extraction rows are written in one transaction, or in one SAVEPOINT of a
+batch's transaction (`save_many`), so none is ever half-saved.
 The hot operations (save, get, search...) are plain sqlite3 functions run on that thread in one
 call each, rather than one await per statement.
 """

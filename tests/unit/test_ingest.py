@@ -4,6 +4,7 @@ server that serves the shared GOV.UK fixtures (feeds and Content API items) on 1
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -397,3 +398,20 @@ async def test_stories_commit_in_batches_in_order_and_a_failing_save_fails_alone
     assert [r.status for r in results] == ["new"] * 4 + ["failed"] + ["new", "failed", "new"]
     assert calls and max(calls) <= 3 and sum(calls) == 7
     assert await store.count() == 6
+
+
+async def test_a_batch_that_cannot_be_committed_fails_its_stories_and_ingest_goes_on(
+    service: IngestionService, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for town in ("Leeds", "York"):
+        (tmp_path / f"{town}.txt").write_text(SAMPLE_TEXT.replace("Leeds", town), encoding="utf-8")
+
+    async def disk_full(items: list[tuple[Story, Extraction]]) -> list[object]:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(store, "save_many", disk_full)
+    results = await collect(service, [str(tmp_path / "Leeds.txt"), str(tmp_path / "York.txt")])
+    assert [(Path(r.input).name, r.status) for r in results] == [
+        ("Leeds.txt", "failed"),
+        ("York.txt", "failed"),
+    ]
