@@ -32,6 +32,7 @@ from bot.updates.commands import (
 from bot.updates.delivery import digest_nonce, digest_period, next_digest_at
 from bot.updates.filters import Mode
 from bot.updates.models import PAUSED_FORBIDDEN, PAUSED_NOT_FOUND, Post, Subscription
+from bot.updates.pacing import Pacer, fair_order
 from cogs._common import NO_MENTIONS, card_to_embed
 
 if TYPE_CHECKING:
@@ -39,6 +40,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# Channels sent to at once: enough to reach the global limit over Discord's round trip (~100 ms),
+# few enough that stopping leaves only these sends in flight.
+SEND_CONCURRENCY = 10
+PENDING_BATCH = 2000  # outbox rows read per round: a story for 1,000 channels goes out in one
 SHUTDOWN_GRACE = 10.0  # seconds the send in flight may take to finish when the bot stops
 
 
@@ -49,6 +54,8 @@ class Poster(commands.Cog):
         self.bot = bot
         self.updates = bot.updates
         self._round = asyncio.Lock()  # one round at a time, and shutdown waits for it
+        self.pacer = Pacer()  # every channel send and edit waits its turn here
+        self.concurrency = SEND_CONCURRENCY
         self._stopping = False
         # The latest digest time up to a day (a week) ago: a digest missed while the bot was down is
         # made in the first round; one already made for that period is not made again.
@@ -125,17 +132,30 @@ class Poster(commands.Cog):
         await self.updates.create_catch_ups()
 
     async def send_pending(self) -> int:
+        """Send the outbox: each channel's posts in order, up to `concurrency` channels at once,
+        channels taken server by server, every request paced under the global limit."""
+        queues: dict[int, list[Post]] = {}
+        posts = await self.updates.pending_posts(PENDING_BATCH)
+        for post in posts:
+            queues.setdefault(post.channel_id, []).append(post)
+        order = fair_order((post.guild_id, post.channel_id) for post in posts)
+        slots = asyncio.Semaphore(self.concurrency)
         sent = 0
-        failed_channels: set[int] = set()
-        for post in await self.updates.pending_posts():
-            if self._stopping:
-                break
-            if post.channel_id in failed_channels:
-                continue  # this channel already failed this round: leave its posts queued
-            if await self._send(post):
-                sent += 1
-            else:
-                failed_channels.add(post.channel_id)
+
+        async def send_channel(channel_posts: list[Post]) -> None:
+            nonlocal sent
+            async with slots:
+                for post in channel_posts:
+                    if self._stopping:
+                        return
+                    await self.pacer.wait()
+                    if not await self._send(post):
+                        return  # this channel failed: its other posts wait for the next round
+                    sent += 1
+
+        async with asyncio.TaskGroup() as group:
+            for channel_id in order:
+                group.create_task(send_channel(queues[channel_id]))
         return sent
 
     async def send_digests(self) -> int:
@@ -149,6 +169,7 @@ class Poster(commands.Cog):
             channel = self.bot.get_partial_messageable(digest.channel_id, guild_id=digest.guild_id)
             try:
                 for number in range(len(digest.message_ids), len(pages)):
+                    await self.pacer.wait()
                     roles = digest.role_ids if number == 0 else ()
                     message = await channel.send(
                         content=post_content(roles),
@@ -181,6 +202,7 @@ class Poster(commands.Cog):
             stored = await self.updates.stored_story(post.story_id)
             embed = card_to_embed(fit(post_card(stored, update_note=stored.story.change_note))[0])
             channel = self.bot.get_partial_messageable(post.channel_id, guild_id=post.guild_id)
+            await self.pacer.wait()
             try:
                 # Only the embed changes: the role mention in the content is not sent again.
                 await channel.get_partial_message(post.message_id).edit(embed=embed)

@@ -18,6 +18,7 @@ Discord's from the command definitions the bot synced.
 from __future__ import annotations
 
 import asyncio
+import collections
 import itertools
 import json
 import secrets
@@ -293,6 +294,9 @@ class FakeDiscord:
         self._nonces: dict[tuple[str, str], str] = {}
         self._rate_limits: list[RateLimitPlan] = []
         self._server_errors: list[list[Any]] = []  # [remaining, status, match]
+        self.global_limit: int | None = None  # e.g. 50: enforce Discord's global rate limit
+        self.global_429s = 0
+        self._recent: collections.deque[float] = collections.deque()  # times of counted requests
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -377,6 +381,19 @@ class FakeDiscord:
         """Answer the next `count` matching REST requests with a 429 (as Discord, with a Via header)."""
         self._rate_limits.append(RateLimitPlan(count, retry_after, is_global, match))
 
+    def _over_global_limit(self, path: str) -> bool:
+        """Discord's global limit: at most `global_limit` bot requests in any one second
+        (interaction callbacks and webhooks are exempt)."""
+        if self.global_limit is None or path.startswith(("/interactions/", "/webhooks/")):
+            return False
+        now = asyncio.get_running_loop().time()
+        while self._recent and self._recent[0] <= now - 1.0:
+            self._recent.popleft()
+        if len(self._recent) >= self.global_limit:
+            return True
+        self._recent.append(now)
+        return False
+
     def server_error_next(
         self, count: int, *, status: int = 500, match: Callable[[str, str], bool] = lambda method, path: True
     ) -> None:
@@ -417,6 +434,9 @@ class FakeDiscord:
             "X-RateLimit-Bucket": format(zlib.crc32(bucket.encode()), "08x"),
         }
         plan = self._take_rate_limit(request.method, path)
+        if plan is None and self._over_global_limit(path):
+            self.global_429s += 1
+            plan = RateLimitPlan(1, 0.05, True, lambda method, path: True)
         response: web.StreamResponse
         if plan is not None:
             response = json_response(
