@@ -83,6 +83,8 @@ class UpdatesCommands:
         """Save a subscription at once, and show how its filters would have done lately."""
         if missing_permissions:
             raise MissingChannelPermissions(missing_permissions)
+        if role_id == guild_id:  # Discord gives a server's @everyone role the server's own id
+            raise InvalidQuery("Pick a role to mention other than @everyone, or leave role out.")
         rule = SubscriptionFilter.parse(keywords, organisation, types, min_funding)
         chosen = Mode.parse(mode)
         org_note = ""

@@ -32,6 +32,7 @@ class Servers:
     role: str  # first guild: a role to ping
     other_guild: str
     other_channel: str
+    announcements: str  # first guild: an announcement channel
 
 
 @pytest.fixture
@@ -40,7 +41,8 @@ def servers(fake: FakeDiscord) -> Servers:
     mute = fake.add_channel("mute", deny=SEND_MESSAGES | EMBED_LINKS)
     role = fake.add_role("news-watchers")
     other_guild, other_channel = fake.add_guild("Other Server")
-    return Servers(locked, mute, role, other_guild, other_channel)
+    announcements = fake.add_channel("announcements", kind=5)
+    return Servers(locked, mute, role, other_guild, other_channel, announcements)
 
 
 @pytest.fixture
@@ -222,3 +224,14 @@ async def test_organisation_autocomplete(fake: FakeDiscord, updates_bot: NewsBot
     inter = await fake.autocomplete("updates subscribe", "organisation", organisation="transp", **MOD)
     choices = await fake.choices(inter)
     assert {"name": "Department for Transport", "value": "department-for-transport"} in choices
+
+
+async def test_subscribe_an_announcement_channel_but_not_with_everyone(
+    fake: FakeDiscord, updates_bot: NewsBot, servers: Servers
+) -> None:
+    message = await private_reply(fake, "updates subscribe", **MOD, channel=servers.announcements)
+    assert "is saved" in message["embeds"][0]["description"]
+    message = await private_reply(
+        fake, "updates subscribe", **MOD, channel=fake.channel_id, role=fake.guild_id
+    )
+    assert "other than @\u200beveryone" in message["content"]  # escaped: it can never ping

@@ -524,3 +524,19 @@ async def test_fan_out_is_paced_and_fair_across_servers(
     # The quiet server's channel goes second, not after the busy server's thirty.
     assert sends[1].path == f"/channels/{quiet}/messages"
     assert sends[-1].at - sends[0].at >= 30 / 48 * 0.9  # paced: about 48 a second
+
+
+async def test_several_subscriptions_in_one_channel_post_once_with_each_role(updates: Updates) -> None:
+    fake = updates.fake
+    second_role = fake.add_role("funding-watchers")  # not in the guild cache; resolved with the option
+    await updates.subscribe(fake.channel_id, keywords="trains", role=updates.role)
+    await updates.subscribe(fake.channel_id, min_funding="£10m", role=second_role)
+    await updates.subscribe(fake.channel_id, keywords="hospitals")  # does not match
+    await updates.subscribe(updates.other_channel, guild=updates.other_guild, keywords="north")
+    await updates.round()
+    updates.feed.entries.append(NEW_STORY)
+    assert await updates.round() == 2
+    [post] = updates.posts(fake.channel_id)
+    assert post["content"] == f"<@&{updates.role}> <@&{second_role}>"
+    assert post["allowed_mentions"] == {"parse": [], "roles": [int(updates.role), int(second_role)]}
+    assert len(updates.posts(updates.other_channel)) == 1 and updates.posts(fake.other_channel_id) == []
