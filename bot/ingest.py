@@ -358,21 +358,24 @@ def _may_be_a_story(name: str) -> bool:
 
 
 def _read_file(path: Path, limit: int) -> bytes:
-    """The file's bytes, reading at most `limit` + 1 of them; InputError with a clear reason."""
+    """The file's bytes, reading at most `limit` + 1 of them.
+
+    InputError with a reason; the caller's report line already names the file.
+    """
     megabytes = f"{limit / (1024 * 1024):g} MB"
     try:
         if path.is_dir():
-            raise InputError(f"{path} is a folder with no files in it.")
+            raise InputError("a folder with no story files in it.")
         if not path.exists():
-            raise InputError(f"{path}: no such file or folder.")
+            raise InputError("no such file or folder; check the path.")
         if not path.is_file():
-            raise InputError(f"{path} is not a regular file.")
+            raise InputError("not a regular file.")
         if path.stat().st_size > limit:
-            raise InputError(f"{path} is larger than {megabytes}; not reading it.")
+            raise InputError(f"larger than {megabytes}; not reading it.")
         with path.open("rb") as handle:
             data = handle.read(limit + 1)
     except OSError as error:
-        raise InputError(f"Cannot read {path}: {error.strerror or error}.") from None
+        raise InputError(f"cannot read it: {error.strerror or error}.") from None
     if len(data) > limit:  # the file grew, or stat() did not know its size
-        raise InputError(f"{path} is larger than {megabytes}; not reading it.")
+        raise InputError(f"larger than {megabytes}; not reading it.")
     return data

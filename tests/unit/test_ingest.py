@@ -278,7 +278,7 @@ async def test_bad_inputs_each_get_a_clear_line_and_the_rest_are_stored(
         assert result.reason and len(result.reason) < 300
     reasons = {Path(r.input).name: r.reason or "" for r in bad}
     assert "no such file" in reasons["missing.txt"]
-    assert "no files" in reasons["empty-folder"]
+    assert "no story files" in reasons["empty-folder"]
     assert "larger than 20 MB" in reasons["big.txt"]
     assert "UTF-8" in reasons["latin1.txt"]
     assert ok.status == "new" and ok.title == "Ministers open new cycle paths in Leeds"
