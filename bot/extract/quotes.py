@@ -104,6 +104,7 @@ _TERMINAL = re.compile(r"[.!?…:;”’\"')]\s*$")
 _PLAIN_HONORIFICS = frozenset(("Mr", "Mrs", "Ms", "Miss", "Mx"))  # dropped once the full name is known
 _MIN_QUOTE_WORDS = 4  # a quoted phrase shorter than this needs an attribution in its own sentence
 _MIN_UNNAMED_WORDS = 8  # a spokesperson's partial quote is too weak to tell from a scare quote
+_MAX_RESUME_GAP = 2  # narrative paragraphs a quotation-marked quote may resume after
 _MAX_CHAIN = 40  # paragraphs in one quote: a runaway guard for texts that never close a mark
 # Prose paragraphs are a few thousand characters with a handful of marks; past these limits a block is
 # not prose, and scanning on would only let crafted input cost time.
@@ -284,6 +285,9 @@ class _Extractor:
             after = _clause_after(text, span.close_end) if span.closed else ""
             attributed = _attribution_before(before) or _attribution_after(after)
             speaker = attributed or paragraph_speaker
+            if speaker is None and not span.closed:
+                # “First paragraph … / “Last paragraph,” said X: the attribution follows the closing mark.
+                speaker = self._attribution_at_close(i, span)
             if speaker is None and span.open_at == 0 and _words(text[span.start : span.end]) >= 8:
                 speaker = self._adjacent_speaker(i)
                 if speaker is None and _FIRST_PERSON.search(text[span.start : span.end]):
@@ -322,6 +326,13 @@ class _Extractor:
             if speaker is not None:
                 return i, speaker, None, None
         return i, None, None, None
+
+    def _attribution_at_close(self, i: int, span: _Span) -> Speaker | None:
+        """The speaker named after the mark that closes a quote opened in block i, in a later block."""
+        _, last, end_span = self._marked_chain(i, span, first_at=span.start)
+        if end_span is None or last == i:
+            return None
+        return _attribution_after(_clause_after(self.blocks[last].text, end_span.close_end))
 
     def _headlines(self) -> None:
         """Quotes in the title (“Whole country behind Paralympic team” – Prime Minister Gordon Brown)
@@ -436,12 +447,25 @@ class _Extractor:
         return Speaker(name, role, "name") if name else None
 
     def _adjacent_speaker(self, i: int) -> Speaker | None:
-        """The speaker of a quote that ended in the block just before i."""
-        if self.found and self.found[-1][0].block_index >= 0:
-            found, (name, role) = self.found[-1]
-            if found.block_index + len(found.texts) - 1 >= i - 1 and name:
-                return Speaker(name, role, "name")
-        return None
+        """The speaker of a quote that ended just before block i, or before a narrative paragraph or
+        two that name no other speaker (the quote resumes with no new "said")."""
+        if not self.found or self.found[-1][0].block_index < 0:
+            return None
+        found, (name, role) = self.found[-1]
+        end = found.block_index + len(found.texts) - 1
+        if not name or end < i - 1 - _MAX_RESUME_GAP:
+            return None
+        for j in range(max(end + 1, 0), i):
+            block = self.blocks[j]
+            if (
+                block.kind is not BlockKind.PARAGRAPH
+                or block.blockquote
+                or self.spans[j]
+                or _REPORTING.search(block.text)
+                or _VERB.search(block.text)
+            ):
+                return None
+        return Speaker(name, role, "name")
 
 
 class _Resolver:

@@ -592,3 +592,36 @@ def test_a_clause_between_commas_after_a_name_is_not_a_role() -> None:
         "Mrs Jones said.",
     )
     assert [(q.speaker, q.role) for q in found] == [("Sarah Jones", None)]
+
+
+def test_marked_quote_named_only_after_its_last_paragraph_keeps_the_first() -> None:
+    found = quotes(
+        "The harbour wall at Porthcove was rebuilt this spring.",
+        "“Fishing families here have watched the sea take a little more of the quay every winter.",
+        "“This wall gives them back a safe place to land their catch,” said Marine Minister Owen Tate.",
+    )
+    assert [(q.speaker, q.block_index) for q in found] == [("Owen Tate", 1)]
+    assert found[0].text.startswith("Fishing families here")
+    assert found[0].text.endswith("to land their catch")
+
+
+def test_marked_quote_resumes_after_narrative_with_no_new_attribution() -> None:
+    found = quotes(
+        "Professor Lena Orr, head of the Kestrel Institute, said: “The survey shows the moor is recovering.”",
+        "The institute has monitored the site since 1994 with a team of 30 volunteers.",
+        "“We hope to see curlews nesting here again within five years.”",
+    )
+    assert [(q.speaker, q.block_index) for q in found] == [
+        ("Professor Lena Orr", 0),
+        ("Professor Lena Orr", 2),
+    ]
+
+
+def test_resumed_marked_quote_needs_no_speaker_in_between() -> None:
+    found = quotes(
+        "Professor Lena Orr, head of the Kestrel Institute, said: “The survey shows the moor is recovering.”",
+        "The county council said the car park would close for the nesting season.",
+        "“We hope to see curlews nesting here again within five years.”",
+    )
+    assert found[0].speaker == "Professor Lena Orr"
+    assert found[-1].speaker != "Professor Lena Orr"
