@@ -3,7 +3,7 @@ Discord knows (the bot's permissions in the chosen channel), ask bot.updates.com
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 import discord
 from discord import app_commands
@@ -17,10 +17,23 @@ if TYPE_CHECKING:
     from bot.client import NewsBot
 
 Choices = list[app_commands.Choice[str]]
+T = TypeVar("T")
 # Text and announcement channels (discord.TextChannel covers both) and their threads.
 PostChannel = discord.TextChannel | discord.Thread
-# The check that actually runs, on every command (discord.py applies no class-level checks).
-moderator_only = app_commands.checks.has_permissions(manage_guild=True)
+
+
+def _in_server(interaction: discord.Interaction) -> bool:
+    if interaction.guild_id is None:
+        raise app_commands.NoPrivateMessage()  # a user-installed app can still be asked in a DM
+    return True
+
+
+def moderator_only(command: T) -> T:
+    """The checks that actually run, on every command (discord.py applies no class-level checks):
+    in a server, first, then Manage Server."""
+    return app_commands.checks.has_permissions(manage_guild=True)(app_commands.check(_in_server)(command))
+
+
 MODE_HELP = "immediate: one post per story (default); daily or weekly: one digest"
 
 

@@ -235,3 +235,9 @@ async def test_subscribe_an_announcement_channel_but_not_with_everyone(
         fake, "updates subscribe", **MOD, channel=fake.channel_id, role=fake.guild_id
     )
     assert "other than @\u200beveryone" in message["content"]  # escaped: it can never ping
+
+
+async def test_updates_in_direct_messages(fake: FakeDiscord, updates_bot: NewsBot) -> None:
+    message = await fake.reply(await fake.slash("updates list", dm=True, **MOD))
+    assert message["flags"] & EPHEMERAL
+    assert message["content"] == "That command only works in a server, not in direct messages."
