@@ -57,6 +57,7 @@ _ANAPHOR = re.compile(
 _OF_THE = re.compile(r"\s*(?:Out\s+of|Of)\s+(?:the|this|these|that|its|our|their)\s+", re.IGNORECASE)
 _OF_THIS = re.compile(r"\s*(?:Out\s+of|Of)\s+(?:this|that|these|those|it|which)\s*,", re.IGNORECASE)
 # Rough pounds per unit, only to tell which of two figures in different currencies is the larger.
+_CONTAINERS = frozenset(("fund", "funds", "programme", "programmes", "budget", "package", "packages", "pot", "allocation", "settlement"))  # fmt: skip
 _ROUGH_GBP = {"GBP": Decimal(1), "USD": Decimal("0.8"), "EUR": Decimal("0.85"), "AUD": Decimal("0.5"),
               "CAD": Decimal("0.55"), "NZD": Decimal("0.45"), "JPY": Decimal("0.005"), "INR": Decimal("0.01")}  # fmt: skip
 _EARLIER = re.compile(r"\b(?:previous|previously|earlier|already|past|last)\b", re.IGNORECASE)
@@ -64,6 +65,16 @@ _MULTI_YEAR = re.compile(r"\b(?:years|decade)\b", re.IGNORECASE)
 _WHOLE_NOUN = re.compile(r"\b(?:funds?|funding|money|package|total|amount|sum|allocations?|budget|pot)\b")
 _COMPARED = re.compile(
     r"\b(?:up|down|rising|falling|increased|decreased|compared)\s+(?:from|with|to)\s+$|\bfrom\s+$"
+)
+# "A further £250 million from the development agency.": one more contribution to the package whose
+# other contributions were just listed.
+_FURTHER_FROM = re.compile(r"\s*(?:A|An)\s+(?:further|additional|extra)\s+$", re.IGNORECASE)
+_FROM_AFTER = re.compile(r"\s*(?:(?:will|would|is|was)\s+(?:come\s+|be\s+provided\s+)?)?(?:comes\s+)?from\b")
+# "£235 million of the €1.14 billion programme": a share of the figure right after it.
+_OF_NEXT = re.compile(r"\s+(?:out\s+)?of\s+(?:the|this|that|its|their)\s+$", re.IGNORECASE)
+_OF_WHICH = re.compile(r"\bof\s+which\b", re.IGNORECASE)
+_FROM_THE = re.compile(
+    r"\s+from\s+(?:the|this|that)\s+(fund|pot|programme|package|budget|scheme)\b", re.IGNORECASE
 )
 _OTHER_LIST = re.compile(r"^\s*(?:Other|Further|Remaining|The\s+other|The\s+remaining)\b", re.IGNORECASE)
 _INCLUDES = re.compile(
@@ -379,6 +390,9 @@ def _link_parts(
         _inclusions(sentences, number, entries, headline)
         _part_of_phrases(sentence, entries)
         _totals(sentence, entries)
+        _share_of_next(sentence, entries)
+        _from_the_container(sentences, number, entries)
+        _further_contribution(sentences, number, entries)
         _sums(sentence, entries)
         _shares_and_years(sentences, number, entries, headline)
     _introduced_lists(sentences, entries, headline, headings)
@@ -524,9 +538,13 @@ def _of_the_whole(
     """ "Of the £80 million, £33 million ..." and "Out of the allocated funds, £22 million ..."."""
     sentence = sentences[number]
     text = sentence.text[sentence.start : sentence.end]
+    # "Of this, £200m goes to coast towns, of which £50m is for piers": the figures after "of which"
+    # are parts of the figure just before it, which _inclusions links.
+    trigger = _OF_WHICH.search(text)
+    limit = sentence.start + trigger.start() if trigger else sentence.end
     if _OF_THIS.match(text):  # "Of this, £150,000 ...": parts of the figure just named
         for m in sentence.mentions:
-            if not _inside_parentheses(sentence, m) and not m.context.prior:
+            if m.found.start < limit and not _inside_parentheses(sentence, m) and not m.context.prior:
                 _set_part(entries, m.entry, _resolve(sentences, number, entries, headline))
         return
     opening = _OF_THE.match(text)
@@ -543,8 +561,28 @@ def _of_the_whole(
         whole = _resolve(sentences, number, entries, headline)
         parts = sentence.mentions
     for m in parts:
-        if not _inside_parentheses(sentence, m) and not m.context.prior:
+        if m.found.start < limit and not _inside_parentheses(sentence, m) and not m.context.prior:
             _set_part(entries, m.entry, whole)
+
+
+def _from_the_container(sentences: list[_Sentence], number: int, entries: list[_Entry]) -> None:
+    """ "Councils get £60 million from the fund": a part of the fund named before (same or earlier sentence)."""
+    sentence = sentences[number]
+    if not sentence.mentions or sentence.text.find(" from ", sentence.start, sentence.end) == -1:
+        return  # the usual case, one C-speed scan
+    for m in sentence.mentions:
+        named = _FROM_THE.match(sentence.text, m.found.end)
+        if not named or entries[m.entry].part_of is not None:
+            continue
+        noun = named[1].lower()
+        earlier = [
+            e
+            for back in sentences[max(0, number - 3) : number + 1]
+            for e in back.mentions
+            if e.order < m.order
+        ]
+        whole = next((e.entry for e in reversed(earlier) if e.context.head == noun), None)
+        _set_part(entries, m.entry, whole)
 
 
 def _inside_parentheses(sentence: _Sentence, mention: _Mention) -> bool:
@@ -634,6 +672,44 @@ def _totals(sentence: _Sentence, entries: list[_Entry]) -> None:
         for m in sentence.mentions[:index]:
             _set_part(entries, m.entry, whole.entry, across_currencies=True)
         _set_referent_part(sentence, entries, whole.entry, across_currencies=True)
+
+
+def _share_of_next(sentence: _Sentence, entries: list[_Entry]) -> None:
+    """ "£235 million of the €1.14 billion programme": the first is a share of the second, which the
+    words after it name as a container (programme, fund, budget ...), in any currency."""
+    for part, whole in zip(sentence.mentions, sentence.mentions[1:], strict=False):
+        gap = sentence.text[part.found.end : whole.found.start]
+        if len(gap) <= 20 and _OF_NEXT.fullmatch(gap) and whole.context.head in _CONTAINERS:
+            _set_part(entries, part.entry, whole.entry, across_currencies=True)
+
+
+def _further_contribution(sentences: list[_Sentence], number: int, entries: list[_Entry]) -> None:
+    """ "The £2bn package includes £600m from X, £250m from Y." then "A further £300m from Z.": the
+    further contribution is part of the same package as the contributions just listed."""
+    sentence = sentences[number]
+    if not sentence.mentions:
+        return
+    first = sentence.mentions[0]
+    text = sentence.text
+    if entries[first.entry].part_of is not None or entries[first.entry].first is not first:
+        return
+    if first.found.start - sentence.start > 16 or not _FURTHER_FROM.fullmatch(
+        text, sentence.start, first.found.start
+    ):
+        return
+    if not _FROM_AFTER.match(text, first.found.end):
+        return
+    for back in range(number - 1, max(number - 4, -1), -1):
+        previous = sentences[back]
+        if previous.block_index < 0:
+            return
+        for m in reversed(previous.mentions):
+            whole = entries[m.entry].part_of
+            if whole is not None and _FROM_AFTER.match(previous.text, m.found.end):
+                _set_part(entries, first.entry, whole)
+                return
+        if previous.mentions:
+            return
 
 
 def _set_referent_part(

@@ -78,6 +78,19 @@ _FUNDING_PAIRS = frozenset(
         ("benefited", "from"),
     }
 )
+# Units a grant rate is paid per when the money goes to an organisation or landowner, not a person:
+# "a grant of £6,800 per hectare", "an average grant of £90,000 per council home".
+_ASSET_UNITS = _words(
+    "hectare hectares acre acres home homes house houses dwelling dwellings school schools site sites "
+    "building buildings mile kilometre tonne apprentice apprentices apprenticeship apprenticeships"
+)
+# Recipients that make a per-unit payment a grant: "incentive payments of £250 to £1,500 to employers".
+_ORG_RECIPIENTS = _words(
+    "employer employers business businesses firm firms company companies council councils landowner "
+    "landowners organisation organisations organization organizations charity charities school schools "
+    "provider providers authority authorities sponsor sponsors trust trusts"
+)
+_GRANT_WORDS = _words("grant grants incentive incentives payment payments")
 _PER_UNIT = _words(
     "hour week month head person household family worker employee ticket night day trip journey litre "
     "unit bag item pupil child business farm firm company claim applicant hectare acre tonne mile kilometre"
@@ -85,13 +98,13 @@ _PER_UNIT = _words(
 # Nouns an amount can stand in front of ("the £1.5 billion development"): the thing's value or cost.
 _VALUE_NOUNS = _words(
     "development developments redevelopment project projects scheme schemes port facility facilities "
-    "building buildings complex plant contract contracts deal property site stadium bridge house home "
+    "building buildings complex plant deal property site stadium bridge house home "
     "homes estate hotel bill deficit debt overspend loss losses fine fines"
 )
 _FUNDING_NOUNS = _words(
     "fund funds funding boost boosts package packages pot investment investments grant grants programme "
     "programmes allocation allocations budget uplift injection support aid settlement award awards "
-    "commitment donation backing contribution"
+    "commitment donation backing contribution contract contracts"
 )
 _NAMED_THINGS = _words("fund funds programme scheme project development")
 _GENERIC = _words("funding boost package support money investment cash total sum figure amount budget pot")
@@ -407,6 +420,10 @@ def _is_funding(
 ) -> bool:
     if amount is not None and amount < MIN_FUNDING or _benefit_change(right, amount):
         return False
+    if "=" in left[-2:] or "=" in right[:2] or _exchange_rate(left[-6:]):
+        return False  # "€1 = £0.84", "at an exchange rate of €1 to £0.84": a rate, not money given
+    if _grant_rate(left[-8:], right[:12]):
+        return True
     if head in _VALUE_NOUNS:
         return False  # lower-case only: "University Research & Development" is a name, not a building
     if head in _FUNDING_NOUNS:
@@ -459,6 +476,32 @@ def _is_funding(
     if found_left[0] == found_right[0]:
         return found_left[1] and found_right[1]
     return (found_left if found_left[0] < found_right[0] else found_right)[1]
+
+
+def _exchange_rate(left: list[str]) -> bool:
+    return "exchange" in left or "converted" in left and "at" in left
+
+
+def _grant_rate(left: list[str], right: list[str]) -> bool:
+    """A grant rate paid to an organisation or landowner: "a grant of £6,800 per hectare", "incentive
+    payments of £250 to £1,500 to employers". A rate a person gets ("per pupil", "per holding") is not.
+    """
+    # (the upper bound of a range reads "payments of £250 to" on its left)
+    if _GRANT_WORDS.isdisjoint(left[-7:]) or "of" not in left[-6:]:
+        return False
+    if "grant" not in left and "grants" not in left and "incentive" not in left and "incentives" not in left:
+        return False  # bare "payments of £300" are what a person receives
+    if not _INDIVIDUALS.isdisjoint(right):
+        return False
+    for word, nxt in zip(right, right[1:], strict=False):
+        if word in ("per", "each", "a") and nxt in _ASSET_UNITS:
+            return True
+        if word in ("to", "for") and nxt in _ORG_RECIPIENTS:
+            return True
+    return any(
+        word in ("per", "each") and nxt in ("council", "social") and after in _ASSET_UNITS
+        for word, nxt, after in zip(right, right[1:], right[2:], strict=False)
+    )
 
 
 def _cue(word: str, following: str) -> bool | None:

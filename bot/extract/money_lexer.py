@@ -129,7 +129,11 @@ _NUMBER_WORDS: dict[str, Decimal] = {
     "a quarter of a": Decimal("0.25"),
     "quarter of a": Decimal("0.25"),
     "three quarters of a": Decimal("0.75"),
+    "a half": Decimal("0.5"),
 }
+# "one and a half million pounds", "two and a half billion euros": a whole number and a half.
+_NUMBER_WORDS |= {f"{word} and a half": value + Decimal("0.5") for word, value in list(_NUMBER_WORDS.items())
+                  if value >= 1 and value == value.to_integral_value() and " " not in word and word not in ("a", "an")}  # fmt: skip
 
 
 def _alternation(words: object) -> str:
@@ -384,8 +388,8 @@ def _number_before(text: str, at: int) -> tuple[int, Decimal, int] | None:
         value = _NUMBER_WORDS.get(phrase)
         if value is None:
             continue
-        # "a pound of apples", "half a pound": a word number needs a scale unless it is a whole number.
-        if scale == 1 and (phrase in ("a", "an") or value < 1):
+        # "a pound of apples", "one and a half pounds": a word number needs a scale unless it is a whole number.
+        if scale == 1 and (phrase in ("a", "an") or value < 1 or value != value.to_integral_value()):
             return None
         return tokens[first].start(), value, scale
     return None

@@ -568,3 +568,95 @@ def test_a_fine_is_never_part_of_funding() -> None:
     )
     assert not found["£30,000"].is_funding and found["£30,000"].part_of is None
     assert found["£2 million"].is_funding
+
+
+# --- held-out failure kinds (own sentences) -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "amount", "currency"),
+    [
+        ("Parks get one and a half million pounds.", "one and a half million pounds", "1500000", "GBP"),
+        ("It cost two-and-a-half billion euros.", "two-and-a-half billion euros", "2500000000", "EUR"),
+        ("Some half a million pounds went on paint.", "half a million pounds", "500000", "GBP"),
+        ("A quarter of a billion pounds is set aside.", "A quarter of a billion pounds", "250000000", "GBP"),
+        (
+            "Three-quarters of a million pounds was raised.",
+            "Three-quarters of a million pounds",
+            "750000",
+            "GBP",
+        ),
+    ],
+)
+def test_fractions_in_words(text: str, surface: str, amount: str, currency: str) -> None:
+    found = find_amounts(text)
+    assert [(f.surface, f.amount, f.currency) for f in found] == [(surface, Decimal(amount), currency)]
+
+
+def test_a_fraction_without_a_scale_is_not_money() -> None:
+    assert find_amounts("Add one and a half pounds of flour.") == []
+
+
+def test_contributions_programmes_and_contracts_are_funding() -> None:
+    found = by_surface(
+        money(
+            "The county will contribute £410 million through business rates.",
+            "The Wellcome Trust pledged $2.3 billion to fight malaria.",
+            "The €880 million INTERREG programme opens to bids today.",
+            "The £3 billion Warm Homes Grant gives vouchers to households.",
+            "The Navy awarded a £900m contract for four frigates.",
+        )
+    )
+    assert all(m.is_funding for m in found.values())
+
+
+def test_grant_rates_to_organisations_are_funding_but_not_what_a_person_gets() -> None:
+    found = by_surface(
+        money(
+            "Landowners can apply for a grant of £5,200 per hectare of new woodland.",
+            "Incentive payments of £300 to £2,000 will go to employers taking on apprentices.",
+            "Councils get an average grant of £85,000 per social home they build.",
+            "Each pupil receives £4,100 of funding per pupil.",
+            "Every household will receive payments of £150 towards their bills.",
+        )
+    )
+    assert found["£5,200"].is_funding and found["£300"].is_funding and found["£2,000"].is_funding
+    assert found["£85,000"].is_funding
+    assert not found["£4,100"].is_funding and not found["£150"].is_funding
+
+
+def test_exchange_rates_are_not_funding() -> None:
+    found = money(
+        "Totals were converted at an exchange rate of €1 to £0.86.",
+        "The budget assumes €1 = £0.87 throughout.",
+    )
+    assert found and not any(m.is_funding for m in found)
+
+
+def test_further_contributions_and_shares_of_a_programme_in_another_currency() -> None:
+    found = by_surface(
+        money(
+            "The £1.9 billion transport package includes £500 million from the Mayor and £300 million "
+            "from the development agency.",
+            "A further £200 million from lottery distributors. A further £90 million will come from the boroughs.",
+            "A further £5 million was announced for cycling.",
+            "Wales provides £180 million of the €1.2 billion programme.",
+        )
+    )
+    for surface in ("£500 million", "£300 million", "£200 million", "£90 million"):
+        assert found[surface].part_of == "£1.9 billion"
+    assert found["£5 million"].part_of is None
+    assert found["£180 million"].part_of == "€1.2 billion"
+
+
+def test_of_which_and_from_the_fund_link_to_the_right_whole() -> None:
+    found = by_surface(
+        money(
+            "The £800 million fund will support towns. Of this, £200 million goes to coastal areas, "
+            "of which £50 million is for piers.",
+            "Ministers also set up a £300 million fund. Councils get £60 million from the fund.",
+        )
+    )
+    assert found["£200 million"].part_of == "£800 million"
+    assert found["£50 million"].part_of == "£200 million"
+    assert found["£60 million"].part_of == "£300 million"
