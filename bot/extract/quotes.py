@@ -47,6 +47,12 @@ _SPEECH_VERBS = (
 )
 _VERB = re.compile(r"\b(?:" + _SPEECH_VERBS + r")\b")
 # An attribution that ends a paragraph and introduces what follows: "... said:" / "... said today".
+# A verdict quoted as a phrase right after the verb and a few words: "called the plans “…”".
+_JUDGEMENT = re.compile(
+    r"\b(?:called|branded|labelled|labeled|dubbed|hailed|described|welcomed|praised)\b"
+    r"(?![ ](?:for|on|upon|in)\b)[^.!?:;“”\"‘]{0,60}$"
+)
+_JUDGEMENT_SPAN = 100
 _INTRO_TAIL = re.compile(
     r"\b(?:said|says|added|adds|continued|continues|commented|comments|explained|stated)"
     r"(?:[ ](?:today|yesterday|also|this[ ]\w+))?[ ]?[:,.]?$"
@@ -284,6 +290,9 @@ class _Extractor:
             before = text[sent_start : span.open_at]
             after = _clause_after(text, span.close_end) if span.closed else ""
             attributed = _attribution_before(before) or _attribution_after(after)
+            # "The Prison Reform Trust called the plans “a step in the right direction”."
+            judged = _judgement_before(before) if before.strip() else None
+            attributed = attributed or judged
             speaker = attributed or paragraph_speaker
             if speaker is None and not span.closed:
                 # “First paragraph … / “Last paragraph,” said X: the attribution follows the closing mark.
@@ -298,7 +307,7 @@ class _Extractor:
             if words < _MIN_QUOTE_WORDS and not attributed:
                 continue
             partial = bool(before.strip()) and not before.rstrip().endswith((":", ","))
-            if partial and words < _MIN_UNNAMED_WORDS and speaker.kind == "unnamed":
+            if partial and words < _MIN_UNNAMED_WORDS and speaker.kind == "unnamed" and not judged:
                 continue  # "moving away from ‘postcode’ groups, officials said": not anyone's words
             paragraph_speaker = speaker
             if not span.closed:
@@ -765,6 +774,18 @@ def _attribution_before(before: str) -> Speaker | None:
     speaker = parse_attribution(subject) or parse_attribution(_leading_subject(subject))
     if speaker is None and not subject.strip():
         return None
+    return speaker
+
+
+def _judgement_before(before: str) -> Speaker | None:
+    """ "X called the plans “…”", "X described it as “…”", "X hailed the deal as “…”": a speaker's
+    verdict quoted as a short phrase. "called for" / "called on" ask for something, they quote nothing."""
+    tail = before[-_JUDGEMENT_SPAN:]
+    match = _JUDGEMENT.search(tail)
+    if match is None:
+        return None
+    subject = before[: len(before) - len(tail) + match.start()]
+    speaker = parse_attribution(subject) or parse_attribution(_leading_subject(subject))
     return speaker
 
 

@@ -625,3 +625,27 @@ def test_resumed_marked_quote_needs_no_speaker_in_between() -> None:
     )
     assert found[0].speaker == "Professor Lena Orr"
     assert found[-1].speaker != "Professor Lena Orr"
+
+
+def test_short_verdicts_quoted_after_called_or_described_as() -> None:
+    found = quotes(
+        "The Canal Heritage Society called the decision “a lifeline for the waterways”.",
+        "Cllr Ruth Amos described the new bridge as “a triumph of local engineering”.",
+        "The Bar Council welcomed the review as “long overdue”.",
+    )
+    assert said(found) == [
+        ("Canal Heritage Society", "a lifeline for the waterways"),
+        ("Cllr Ruth Amos", "a triumph of local engineering"),
+        ("Bar Council", "long overdue"),
+    ]
+
+
+def test_called_for_and_names_in_quotation_marks_are_not_verdicts() -> None:
+    assert (
+        quotes(
+            "Ministers have called for “urgent action” on repairs.",
+            "The trust runs a scheme called “Second Chance” for young offenders.",
+            "Neighbours described the empty mill as an “eyesore”.",
+        )
+        == []
+    )
