@@ -56,7 +56,7 @@ _FUNDING = _words(
     "committed committing commitment provide provides provided providing boost boosts package support "
     "supports supported supporting backing budget pot aid donate donated donation pledge pledged pledges "
     "spend spent assistance consequential consequentials injection uplift receive receives received "
-    "receiving putting"
+    "receiving putting contribute contributes contributed contributing contribution contributions"
 )
 _VALUE_WORDS = _words("worth valued value totalling")
 # Below a pound no funder grants anything: pence are prices, rates and benefit steps.
@@ -89,6 +89,10 @@ _ORG_RECIPIENTS = _words(
     "employer employers business businesses firm firms company companies council councils landowner "
     "landowners organisation organisations organization organizations charity charities school schools "
     "provider providers authority authorities sponsor sponsors trust trusts"
+)
+_FUNDER_BODIES = _words(
+    "distributors distributor agency agencies councils council boroughs authorities authority government "
+    "treasury trust trusts foundation foundations lottery donors partners funders executive department"
 )
 _GRANT_WORDS = _words("grant grants incentive incentives payment payments")
 _PER_UNIT = _words(
@@ -424,6 +428,8 @@ def _is_funding(
         return False  # "€1 = £0.84", "at an exchange rate of €1 to £0.84": a rate, not money given
     if _grant_rate(left[-8:], right[:12]):
         return True
+    if _from_funder(left[-3:], right_tokens[:6], right[:6], amount):
+        return True
     if head in _VALUE_NOUNS:
         return False  # lower-case only: "University Research & Development" is a name, not a building
     if head in _FUNDING_NOUNS:
@@ -478,6 +484,17 @@ def _is_funding(
     return (found_left if found_left[0] < found_right[0] else found_right)[1]
 
 
+def _from_funder(left: list[str], right_tokens: list[str], right: list[str], amount: Decimal | None) -> bool:
+    """ "£250 million from the London Development Agency", "a further £340 million from lottery
+    distributors": a contribution by a named funder, whatever the rest of the sentence says."""
+    if right[:1] != ["from"] or _small(amount) or not _NOT_FUNDING.isdisjoint(left):
+        return False
+    start = 2 if right[1:2] == ["the"] else 1
+    return _org_prefix(right_tokens[start:]) is not None or not _FUNDER_BODIES.isdisjoint(
+        right[start : start + 3]
+    )
+
+
 def _exchange_rate(left: list[str]) -> bool:
     return "exchange" in left or "converted" in left and "at" in left
 
@@ -487,21 +504,25 @@ def _grant_rate(left: list[str], right: list[str]) -> bool:
     payments of £250 to £1,500 to employers". A rate a person gets ("per pupil", "per holding") is not.
     """
     # (the upper bound of a range reads "payments of £250 to" on its left)
-    if _GRANT_WORDS.isdisjoint(left[-7:]) or "of" not in left[-6:]:
+    named_left = not _GRANT_WORDS.isdisjoint(left[-7:]) and "of" in left[-6:]
+    if not named_left and _GRANT_WORDS.isdisjoint(right[:2]):  # "a £3,000 incentive payment for each ..."
         return False
-    if "grant" not in left and "grants" not in left and "incentive" not in left and "incentives" not in left:
+    words = left[-7:] if named_left else right[:2]
+    if (
+        "grant" not in words
+        and "grants" not in words
+        and "incentive" not in words
+        and "incentives" not in words
+    ):
         return False  # bare "payments of £300" are what a person receives
     if not _INDIVIDUALS.isdisjoint(right):
         return False
-    for word, nxt in zip(right, right[1:], strict=False):
-        if word in ("per", "each", "a") and nxt in _ASSET_UNITS:
+    for word, nxt, after in zip(right, right[1:], [*right[2:], ""], strict=False):
+        if word in ("per", "each", "a") and (nxt in _ASSET_UNITS or after in _ASSET_UNITS):
             return True
         if word in ("to", "for") and nxt in _ORG_RECIPIENTS:
             return True
-    return any(
-        word in ("per", "each") and nxt in ("council", "social") and after in _ASSET_UNITS
-        for word, nxt, after in zip(right, right[1:], right[2:], strict=False)
-    )
+    return False
 
 
 def _cue(word: str, following: str) -> bool | None:

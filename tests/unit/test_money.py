@@ -660,3 +660,18 @@ def test_of_which_and_from_the_fund_link_to_the_right_whole() -> None:
     assert found["£200 million"].part_of == "£800 million"
     assert found["£50 million"].part_of == "£200 million"
     assert found["£60 million"].part_of == "£300 million"
+
+
+def test_contributions_by_named_funders_are_funding() -> None:
+    found = by_surface(
+        money(
+            "The county will contribute £410 million through council tax.",
+            "A further £120 million from lottery distributors, with the rest raised through a tax precept.",
+            "Employers will receive a £3,000 incentive payment for each new apprentice they hire.",
+            "The firm expects savings of £2 million from the Treasury scheme.",
+            "Crofters can claim up to £1,400 per holding towards their costs.",
+        )
+    )
+    assert found["£410 million"].is_funding and found["£120 million"].is_funding
+    assert found["£3,000"].is_funding
+    assert not found["£2 million"].is_funding and not found["£1,400"].is_funding
