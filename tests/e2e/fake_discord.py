@@ -54,6 +54,7 @@ MANAGE_GUILD = 1 << 5
 MODERATOR_PERMISSIONS = str(int(EVERYONE_PERMISSIONS) | MANAGE_GUILD)  # what /updates needs
 VIEW_CHANNEL, SEND_MESSAGES, EMBED_LINKS = 1 << 10, 1 << 11, 1 << 14
 OPTION_CHANNEL, OPTION_ROLE = 7, 8
+THREAD_TYPES = (10, 11, 12)
 APP_PERMISSIONS = str((1 << 10) | (1 << 11) | (1 << 14) | (1 << 16) | (1 << 38))
 
 
@@ -763,6 +764,24 @@ class FakeDiscord:
         self.channels[channel_id] = self.channel(channel_id, name, guild_id=guild_id, deny=deny, kind=kind)
         return channel_id
 
+    def add_thread(self, name: str, parent: str) -> str:
+        """A public thread in channel `parent`, active (so Discord lists it in GUILD_CREATE)."""
+        thread_id = self.ids()
+        self.channels[thread_id] = {
+            **self.channel(thread_id, name, guild_id=self.channels[parent]["guild_id"], kind=11),
+            "parent_id": parent,
+            "owner_id": self.owner["id"],
+            "message_count": 0,
+            "member_count": 1,
+            "thread_metadata": {
+                "archived": False,
+                "auto_archive_duration": 1440,
+                "archive_timestamp": _now_iso(),
+                "locked": False,
+            },
+        }
+        return thread_id
+
     def add_role(self, name: str, *, guild_id: str | None = None) -> str:
         role_id = self.ids()
         self.roles[role_id] = {
@@ -970,7 +989,12 @@ class FakeDiscord:
 
     def _guild_payload(self, guild_id: str | None = None) -> dict[str, Any]:
         guild_id = guild_id or self.guild_id
-        channels = [c for c in self.channels.values() if c["guild_id"] == guild_id]
+        channels = [
+            c for c in self.channels.values() if c["guild_id"] == guild_id and c["type"] not in THREAD_TYPES
+        ]
+        threads = [
+            c for c in self.channels.values() if c["guild_id"] == guild_id and c["type"] in THREAD_TYPES
+        ]
         everyone = {
             "id": guild_id,
             "name": "@everyone",
@@ -1026,7 +1050,7 @@ class FakeDiscord:
             "voice_states": [],
             "members": [me],
             "channels": channels,
-            "threads": [],
+            "threads": threads,
             "presences": [],
             "stage_instances": [],
             "guild_scheduled_events": [],
@@ -1147,8 +1171,9 @@ class FakeDiscord:
         resolved = data.setdefault("resolved", {})
         if kind == OPTION_CHANNEL:
             known = self.channels.get(value) or self.channel(value, "unknown")
-            keys = ("id", "name", "type", "parent_id", "flags")
-            resolved.setdefault("channels", {})[value] = {k: known[k] for k in keys}
+            keys = ("id", "name", "type", "parent_id", "flags", "thread_metadata", "owner_id")
+            keys += ("member_count", "message_count", "rate_limit_per_user")
+            resolved.setdefault("channels", {})[value] = {k: known[k] for k in keys if k in known}
         elif kind == OPTION_ROLE:
             role = self.roles.get(value) or {"id": value, "name": "role", "permissions": "0"}
             resolved.setdefault("roles", {})[value] = {k: v for k, v in role.items() if k != "guild_id"}

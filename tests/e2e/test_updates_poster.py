@@ -540,3 +540,24 @@ async def test_several_subscriptions_in_one_channel_post_once_with_each_role(upd
     assert post["content"] == f"<@&{updates.role}> <@&{second_role}>"
     assert post["allowed_mentions"] == {"parse": [], "roles": [int(updates.role), int(second_role)]}
     assert len(updates.posts(updates.other_channel)) == 1 and updates.posts(fake.other_channel_id) == []
+
+
+async def test_a_thread_can_be_subscribed_and_gets_its_post(
+    fake: FakeDiscord, store: Store, start_bot: StartBot
+) -> None:
+    thread = fake.add_thread("transport-news", parent=fake.channel_id)
+    no_threads = fake.add_channel("no-threads", deny=1 << 38)  # Send Messages in Threads
+    closed = fake.add_thread("closed", parent=no_threads)
+    bot = await start_bot()
+    message = await fake.reply(await fake.slash("updates subscribe", channel=closed, **MOD))
+    assert "the Send Messages in Threads, Embed Links permissions" in message["content"]  # as Discord counts
+    message = await fake.reply(await fake.slash("updates subscribe", channel=thread, **MOD))
+    assert "is saved" in message["embeds"][0]["description"], message["content"]
+    saved = await store.save(
+        Story(title="A story for the thread", blocks=(), source="tests/e2e/t.txt", source_format="text"),
+        Extraction(),
+    )
+    await bot.updates.enqueue(await store.get(saved.story_id))
+    assert await cast(Poster, bot.get_cog("Poster")).run_once() == 1
+    [post] = fake.channel_messages(thread)
+    assert post["embeds"][0]["title"] == "A story for the thread"
