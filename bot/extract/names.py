@@ -83,6 +83,7 @@ _NOISE_WORDS = _words(
 _PLURAL_TITLES = frozenset(("ministers", "officials", "spokespeople", "leaders"))
 _TERRITORIAL = frozenset(("Lord", "Baroness", "Baron", "Lady", "Viscount", "Earl"))
 _CLAUSE_OPENERS = _words("who whose which where when and but or said says")
+_ROLE_JOINS = frozenset((" for ", " of ", " and ", " of the ", " for the "))
 _WHO_IS = re.compile(r"^who (?:is|was|are) (?:the |a |an )?")
 _EDGE_PUNCTUATION = " ,:;-\u2013\u2014"
 _POSSESSIVE = re.compile(r"[’']s$")
@@ -209,7 +210,10 @@ def _split_segment(segment: str) -> tuple[str, str | None] | None:
         and not object_only
         and any(t not in HONORIFICS and t not in PARTICLES for t in name_tokens)
     ):
-        whole = start == 0 and last_role < 0
+        # "Heritage Minister Rhodri Glyn Thomas": up to three name words straight after a job title.
+        whole = (start == 0 and last_role < 0) or (
+            last_role >= 0 and run[last_role].lower() in TITLE_WORDS and len(name_tokens) <= 3
+        )
         name = _name_from_run(name_tokens, whole)
         role = " ".join(tokens[: end - len(name)]).strip() or None
         after_title = last_role >= 0 and run[last_role].lower() in TITLE_WORDS
@@ -237,7 +241,8 @@ def _drop_lead_in(segments: list[str]) -> list[str]:
         tokens = segments[0].split()
         first = tokens[0].lower()
         if first not in _LEAD_IN_WORDS and not (
-            first.endswith("ing") and len(tokens) > 1 and tokens[1][0].islower()
+            # "Farming and Fisheries Minister": a title that starts with an -ing noun
+            first.endswith("ing") and len(tokens) > 1 and tokens[1][0].islower() and tokens[1] != "and"
         ):
             break
         i = 1
@@ -254,7 +259,10 @@ def _drop_lead_in(segments: list[str]) -> list[str]:
 
 def _is_verb_phrase(segment: str) -> bool:
     """ "announced the plan in her Budget speech": what the speaker did, not what they are."""
-    first = segment.split()[0]
+    words = segment.split()
+    first = words[0]
+    if len(words) > 1 and words[1].lower() in TITLE_WORDS:
+        return False  # "managing director of ...", "acting chief executive": a job title
     return first[0].islower() and (
         first.endswith(("ed", "ing")) or first in _NOISE_WORDS or first in _AUXILIARIES
     )
@@ -302,7 +310,10 @@ def parse_attribution(subject: str) -> Speaker | None:
     text = " ".join(words).strip(_EDGE_PUNCTUATION)
     if not text or len(text) > 250:
         return None
-    segments = [s for s in (_strip_article(_clean_segment(s)) for s in _split_commas(text)) if s.strip()]
+    cleaned = [_clean_segment(s) for s in _split_commas(text)]
+    # Roles are reported as printed, article included ("a team leader at ...", "the Chancellor").
+    printed = {_strip_article(s): s for s in cleaned}
+    segments = [s for s in (_strip_article(s) for s in cleaned) if s.strip()]
     # "said the minister, adding that ...": a trailing participle clause is not part of the speaker.
     while len(segments) > 1 and segments[-1].split()[0].endswith("ing") and segments[-1][0].islower():
         segments.pop()
@@ -315,14 +326,14 @@ def parse_attribution(subject: str) -> Speaker | None:
     segments = [_WHO_IS.sub("", s) or s for s in segments]
     for i, segment in enumerate(segments):
         if is_pure_name(segment):
-            others = [s for j, s in enumerate(segments) if j != i and not _is_verb_phrase(s)]
-            return Speaker(segment, ", ".join(others) or None, "name")
+            others = _role_before(segments[:i], None) + segments[i + 1 :]
+            return Speaker(segment, _role_text(others, printed), "name")
     for i in range(len(segments) - 1, -1, -1):
         split = _split_segment(segments[i])
         if split:
             name, role = split
-            others = segments[:i] + ([role] if role else []) + segments[i + 1 :]
-            return Speaker(name, ", ".join(o for o in others if o and not _is_verb_phrase(o)) or None, "name")
+            others = _role_before(segments[:i], role) + ([role] if role else []) + segments[i + 1 :]
+            return Speaker(name, _role_text(others, printed), "name")
     last = segments[-1]
     words = last.split()
     if words and words[0].lower() in UNNAMED_HEADS and len(words) <= 10:
@@ -355,6 +366,34 @@ def parse_attribution(subject: str) -> Speaker | None:
         # story's people.
         return Speaker(last, None, "reference")
     return None
+
+
+def _role_before(segments: list[str], own_role: str | None) -> list[str]:
+    """The comma pieces before a name that are its role: a job title, possibly listed over several
+    pieces ("Cabinet Secretary for Energy, Planning and Rural Affairs, Lesley Griffiths"). A clause
+    ("… will be eligible for repair grants, Heritage Minister X") is never a role, and a name printed
+    with its own job title takes nothing from before it."""
+    if not segments or own_role and any(w.lower() in TITLE_WORDS for w in own_role.split()):
+        return []
+    kept: list[str] = []
+    for segment in reversed(segments):
+        words = segment.split()
+        if (
+            len(words) > 12
+            or _is_verb_phrase(segment)
+            or any(w.lower() in _AUXILIARIES or any(c.isdigit() for c in w) for w in words)
+            or any(c in segment for c in "()[]")
+        ):
+            break
+        kept.insert(0, segment)
+    if not any(w.lower() in TITLE_WORDS for s in kept for w in s.split()):
+        return []
+    return kept
+
+
+def _role_text(segments: list[str], printed: dict[str, str]) -> str | None:
+    kept = [printed.get(s, s) for s in segments if s and not _is_verb_phrase(s)]
+    return ", ".join(kept) or None
 
 
 def _clean_segment(segment: str) -> str:
@@ -390,9 +429,20 @@ def name_runs(text: str) -> list[tuple[int, str, str | None]]:
     """
     found: list[tuple[int, str, str | None]] = []
     title_before: tuple[int, str] | None = None  # a bare job title ending just before ", <name>"
+    # "Minister for Skills Julie James": runs joined by "for"/"of"/"and" after a job title are one role.
+    chain_start, chain_end = -1, -1
     for match in _RUN.finditer(text):
         apposed = title_before[1] if title_before and title_before[0] == match.start() else None
         raw = match.group(0)
+        joined = chain_start >= 0 and text[chain_end : match.start()] in _ROLE_JOINS
+        role_head = (
+            text[chain_start : match.start()]
+            if joined
+            else _role_head_before(text, match.start(), any(w.lower() in TITLE_WORDS for w in raw.split()))
+        )
+        if not joined:
+            chain_start = match.start() if any(w.lower() in TITLE_WORDS for w in raw.split()) else -1
+        chain_end = match.end()
         tokens = [t.rstrip(".,;:") for t in raw.split() if t.rstrip(".").lower() not in ("rt", "hon")]
         # A lowercase title word just before the run belongs to it: "deputy First Minister".
         word_before = text[max(0, match.start() - 12) : match.start()].split()[-1:]
@@ -419,10 +469,27 @@ def name_runs(text: str) -> list[tuple[int, str, str | None]]:
         real = [t for t in name_tokens if t not in HONORIFICS and t not in PARTICLES]
         if len(real) >= 2 or (real and name_tokens[0] in HONORIFICS):
             name = _name_from_run(name_tokens, False)
-            role_tokens = tokens[: len(tokens) - len(name)] if titled else []
-            role = " ".join(role_tokens) or apposed or _apposed_after(text, match.end())
+            role_tokens = tokens[: len(tokens) - len(name)] if titled or role_head else []
+            role = (role_head + " ".join(role_tokens)).strip() or apposed or _apposed_after(text, match.end())
+            chain_start = -1
             found.append((match.start(), _POSSESSIVE.sub("", " ".join(name)), role))
     return found
+
+
+def _role_head_before(text: str, start: int, titled: bool) -> str:
+    """ "Minister for " before "Skills Julie James", "Secretary of State for " before "Wales Alun
+    Cairns", "Employment and " before "Learning Minister Danny Kennedy": the start of a job title that
+    "for", "of" or "and" joins to the run (one-word titles are not runs of their own)."""
+    words = text[max(0, start - 60) : start].split()
+    i = len(words)
+    while i >= 2 and words[i - 1] in ("for", "of", "and") and words[i - 2][:1].isupper():
+        if words[i - 1] == "and" and (not titled or i >= 3 and words[i - 3][:1].isupper()):
+            break  # "Jo Smith and Education Minister Ann Lee": two people, not one title
+        i -= 2
+    head = words[i:]
+    if not head or not (titled or any(w.lower() in TITLE_WORDS for w in head)):
+        return ""
+    return " ".join(head) + " "
 
 
 def _apposed_after(text: str, end: int) -> str | None:

@@ -602,6 +602,10 @@ class _Resolver:
             name, role = self.spoken[-1]
             if role is None and not any(w.lower() in ROLE_WORDS for w in name.split()):
                 return name, _without_article(reference)
+        # The story names one person and no title says otherwise: "the Minister" is them.
+        named = {name for _, name, role in self.mentions if role is None}
+        if len(named) == 1 and not any(role for _, _, role in self.mentions):
+            return named.pop(), _without_article(reference)
         if self.title_speakers:
             return self.title_speakers[0], _without_article(reference)
         return reference[:1].upper() + reference[1:], None

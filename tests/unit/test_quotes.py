@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.extract.names import parse_attribution, strip_name
+from bot.extract.names import Speaker, parse_attribution, strip_name
 from bot.extract.quotes import DESCRIPTION_INDEX, TITLE_INDEX, extract_quotes
 from bot.models import Block, BlockKind, Person, Quote, Story
 from bot.parsing.text import parse_text
@@ -218,7 +218,7 @@ def test_quote_starting_mid_paragraph_runs_into_next_paragraphs() -> None:
         ),
         ("Sir Martin Dale", "We will continue our efforts"),
     ]
-    assert found[0].role == "agency’s chair"
+    assert found[0].role == "the agency’s chair"
 
 
 def test_doubled_single_and_straight_quotes() -> None:
@@ -393,7 +393,7 @@ def test_no_speaker_at_all() -> None:
             "Home office crime prevention minister Jeremy Browne",
             ("Jeremy Browne", "Home office crime prevention minister"),
         ),
-        ("the Secretary of State for Wales, Jane Doe", ("Jane Doe", "Secretary of State for Wales")),
+        ("the Secretary of State for Wales, Jane Doe", ("Jane Doe", "the Secretary of State for Wales")),
         ("Secretary of State for Wales David TC Davies", ("David TC Davies", "Secretary of State for Wales")),
         (
             "Commenting on the figures, Scottish Secretary Alister Jack",
@@ -428,7 +428,7 @@ def test_no_speaker_at_all() -> None:
         ("Mr Grey went on to", ("Mr Grey", None)),
         (
             "The Chancellor, Rachel Reeves, announced the plan in her Budget speech,",
-            ("Rachel Reeves", "Chancellor"),
+            ("Rachel Reeves", "The Chancellor"),
         ),
     ],
 )
@@ -649,3 +649,56 @@ def test_called_for_and_names_in_quotation_marks_are_not_verdicts() -> None:
         )
         == []
     )
+
+
+def test_bare_minister_is_the_one_minister_named_with_a_role_of_several_words() -> None:
+    found = quotes(
+        "Minister for Coastal Towns Priya Dale has opened a new sea wall at Brackwick.",
+        "Cllr Tom Nye, leader of Brackwick Council, said:",
+        "We are very grateful for the work of the engineers.",
+        "The Minister said:",
+        "I am proud that families here can sleep easily when storms come.",
+    )
+    assert [(q.speaker, q.role) for q in found][-1] == ("Priya Dale", "Minister for Coastal Towns")
+    assert found[0].speaker == "Cllr Tom Nye"
+
+
+def test_bare_minister_is_the_only_person_the_story_names() -> None:
+    found = quotes(
+        "Priya Dale has opened a new sea wall at Brackwick.",
+        "“Families here can sleep easily when the winter storms come,” the Minister said.",
+        title="Minister opens Brackwick sea wall",
+    )
+    assert found[0].speaker == "Priya Dale"
+
+
+@pytest.mark.parametrize(
+    ("subject", "name", "role"),
+    [
+        ("Farming and Fisheries Minister Olwen Price", "Olwen Price", "Farming and Fisheries Minister"),
+        ("Culture Minister Dafydd Wyn Morgan", "Dafydd Wyn Morgan", "Culture Minister"),
+        ("the Treasury Secretary, Hugh Lomax,", "Hugh Lomax", "the Treasury Secretary"),
+        (
+            "Nia Bell, operations director of Brack Ferries,",
+            "Nia Bell",
+            "operations director of Brack Ferries",
+        ),
+        (
+            "Sam Orr, a ranger at the Fenwick reserve in Norfolk,",
+            "Sam Orr",
+            "a ranger at the Fenwick reserve in Norfolk",
+        ),
+        (
+            "owners in the valley will be able to apply for new grants, Housing Minister Ffion Rhys Lloyd",
+            "Ffion Rhys Lloyd",
+            "Housing Minister",
+        ),
+        (
+            "Cabinet Secretary for Rivers, Lakes and Coasts, Ann Ellis",
+            "Ann Ellis",
+            "Cabinet Secretary for Rivers, Lakes and Coasts",
+        ),
+    ],
+)
+def test_roles_are_whole_titles_and_never_a_preceding_clause(subject: str, name: str, role: str) -> None:
+    assert parse_attribution(subject) == Speaker(name, role, "name")
