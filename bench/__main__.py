@@ -1,4 +1,4 @@
-"""Benchmarks: `python -m bench ingest`, `queries`, `commands`, `extract` and `startup` (see docs/benchmarks.md, docs/quality.md)."""
+"""Benchmarks: `python -m bench ingest`, `queries`, `commands`, `extract`, `startup` and `fanout` (see docs/benchmarks.md, docs/quality.md)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from bench import commands as command_answers
-from bench import extract, ingest, startup
+from bench import extract, fanout, ingest, startup
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -16,6 +16,7 @@ def main(argv: list[str] | None = None) -> int:
     command_answers.add_commands(commands)
     extract.add_commands(commands)
     startup.add_commands(commands)
+    fanout.add_commands(commands)
     args = parser.parse_args(argv)
     return int(args.handler(args))
 

@@ -1,10 +1,11 @@
 """Fan-out of one story to many subscribed channels under Discord's global rate limit.
 
-`python -m bench.fanout [--channels 1000]` starts the real NewsBot against the fake Discord of the
-end-to-end tests (real discord.py, real sockets on 127.0.0.1) with the fake enforcing the global limit
-of 50 requests a second, subscribes that many channels (spread over servers of 50, the most one
-server may have), stores one story, enqueues it, and times the poster sending the outbox. It reports
-the total time against the floor the limit sets (channels / 50 seconds), duplicates, and 429s.
+`python -m bench fanout [--channels 1000]` (or `python -m bench.fanout`) starts the real NewsBot
+against the fake Discord of the end-to-end tests (real discord.py, real sockets on 127.0.0.1) with
+the fake enforcing the global limit of 50 requests a second, subscribes that many channels (spread
+over servers of 50, the most one server may have), stores one story, enqueues it, and times the
+poster sending the outbox. It reports the total time against the floor the limit sets (channels / 50
+seconds), duplicates, and 429s.
 """
 
 from __future__ import annotations
@@ -81,14 +82,27 @@ async def measure(channels: int, db: Path) -> dict[str, Any]:
     }
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.fanout", description=__doc__)
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    fanout = commands.add_parser("fanout", help="one story to many channels under the 50/s global limit")
+    _add_arguments(fanout)
+    fanout.set_defaults(handler=run)
+
+
+def _add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--channels", type=int, default=1000, help="subscribed channels (default 1000)")
-    args = parser.parse_args(argv)
+
+
+def run(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory() as folder:
         result = asyncio.run(measure(args.channels, Path(folder) / "fanout.db"))
     print(json.dumps(result, indent=2))
     return 0 if result["duplicates"] == 0 and result["missing"] == 0 else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.fanout", description=__doc__)
+    _add_arguments(parser)
+    return run(parser.parse_args(argv))
 
 
 if __name__ == "__main__":
