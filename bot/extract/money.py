@@ -71,7 +71,12 @@ _COMPARED = re.compile(
 _FURTHER_FROM = re.compile(r"\s*(?:A|An)\s+(?:further|additional|extra)\s+$", re.IGNORECASE)
 _FROM_AFTER = re.compile(r"\s*(?:(?:will|would|is|was)\s+(?:come\s+|be\s+provided\s+)?)?(?:comes\s+)?from\b")
 # "£235 million of the €1.14 billion programme": a share of the figure right after it.
-_OF_NEXT = re.compile(r"\s+(?:out\s+)?of\s+(?:the|this|that|its|their)\s+$", re.IGNORECASE)
+_OF_NEXT = re.compile(r"\s+(?:(?:out\s+)?of|towards?)\s+(?:the|this|that|its|their)\s+$", re.IGNORECASE)
+_TOTAL_NEXT = re.compile(r"\s+total\b", re.IGNORECASE)
+_SUBJECT_IS_PART = re.compile(
+    r"\s*(?:The|This|That|It|Its|These)\b[^,.;:£$€]{0,60}?\b(?:is|are|was|were|forms?|will\s+be)\s+(?:a\s+)?part\s+of\b",
+    re.IGNORECASE,
+)
 _OF_WHICH = re.compile(r"\bof\s+which\b", re.IGNORECASE)
 _FROM_THE = re.compile(
     r"\s+from\s+(?:the|this|that)\s+(fund|pot|programme|package|budget|scheme)\b", re.IGNORECASE
@@ -388,7 +393,7 @@ def _link_parts(
         _parentheses(sentence, entries)
         _of_the_whole(sentences, number, entries, headline)
         _inclusions(sentences, number, entries, headline)
-        _part_of_phrases(sentence, entries)
+        _part_of_phrases(sentences, number, entries)
         _totals(sentence, entries)
         _share_of_next(sentence, entries)
         _from_the_container(sentences, number, entries)
@@ -652,16 +657,23 @@ def _earlier_siblings(sentences: list[_Sentence], number: int, entries: list[_En
                 _set_part(entries, m.entry, whole)
 
 
-def _part_of_phrases(sentence: _Sentence, entries: list[_Entry]) -> None:
-    """ "The £2 million ... is part of a £5 million package", "£2m from the £10m fund"."""
+def _part_of_phrases(sentences: list[_Sentence], number: int, entries: list[_Entry]) -> None:
+    """ "The £2 million ... is part of a £5 million package", "£2m from the £10m fund".
+
+    "The work is part of the £112m resurfacing budget" with no figure before it in the sentence: the
+    part is the figure of the sentence before.
+    """
+    sentence = sentences[number]
     for index, whole in enumerate(sentence.mentions):
         if not whole.context.part_of_left:
             continue
         before = [m for m in sentence.mentions[:index] if not m.context.prior]
         if before:
             _set_part(entries, before[-1].entry, whole.entry)
-        else:
+        elif sentence.referent is not None:
             _set_referent_part(sentence, entries, whole.entry)
+        elif _SUBJECT_IS_PART.match(sentence.text, sentence.start, whole.found.start):
+            _set_part(entries, _resolve(sentences, number, entries, None), whole.entry)
 
 
 def _totals(sentence: _Sentence, entries: list[_Entry]) -> None:
@@ -679,7 +691,8 @@ def _share_of_next(sentence: _Sentence, entries: list[_Entry]) -> None:
     words after it name as a container (programme, fund, budget ...), in any currency."""
     for part, whole in zip(sentence.mentions, sentence.mentions[1:], strict=False):
         gap = sentence.text[part.found.end : whole.found.start]
-        if len(gap) <= 20 and _OF_NEXT.fullmatch(gap) and whole.context.head in _CONTAINERS:
+        container = whole.context.head in _CONTAINERS or _TOTAL_NEXT.match(sentence.text, whole.found.end)
+        if len(gap) <= 20 and _OF_NEXT.fullmatch(gap) and container:
             _set_part(entries, part.entry, whole.entry, across_currencies=True)
 
 

@@ -675,3 +675,17 @@ def test_contributions_by_named_funders_are_funding() -> None:
     assert found["£410 million"].is_funding and found["£120 million"].is_funding
     assert found["£3,000"].is_funding
     assert not found["£2 million"].is_funding and not found["£1,400"].is_funding
+
+
+def test_a_part_named_in_the_sentence_before_or_towards_a_total_in_another_currency() -> None:
+    found = by_surface(
+        money(
+            "Highways chiefs have approved £4.8m for 30 roads.",
+            "The work is part of the £112m resurfacing budget agreed in March.",
+            "Wales will receive £235 million towards the €1.1 billion cross-border programme.",
+            "The Treasury is providing £90 million of the €400 million total.",
+        )
+    )
+    assert found["£4.8m"].part_of == "£112m"
+    assert found["£235 million"].part_of == "€1.1 billion"
+    assert found["£90 million"].part_of == "€400 million"
