@@ -77,9 +77,11 @@ _FIRST_PERSON = re.compile(
 _SINGULAR_FIRST_PERSON = re.compile(r"\b(?:" + _NUMERAL_I + r"|me|my|myself)\b")
 # "The pier, which opened in 1869, is ...", "The hubs will work with more than 100 partners": a thing
 # described in the third person with figures or its history is the writer's, whatever words it uses.
-_DEFINITE_SUBJECT = re.compile(r"^The[ ]")
+# "Dealers who sell …", "Among this year's winners …": third parties described by the writer.
+_DEFINITE_SUBJECT = re.compile(r"^(?:The|Among|All[ ]the|Each[ ]of)[ ]|^[A-Z][a-z]+s[ ]who[ ]")
 _FACTUAL = re.compile(
     r"\d|\b(?:was|were|opened|built|founded|established|began|closed|launched|created|set[ ]up)\b"
+    r"|,[ ]who[ ]|\b(?:this|next|last|each|every)[ ]year\b|^[A-Z][a-z]+s[ ]who[ ]"
 )
 _OPINION = re.compile(
     r"\b(?:need to|vital|important|delighted|pleased|proud|great|ridiculous|seems|hope|believe|"

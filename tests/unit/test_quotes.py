@@ -702,3 +702,23 @@ def test_bare_minister_is_the_only_person_the_story_names() -> None:
 )
 def test_roles_are_whole_titles_and_never_a_preceding_clause(subject: str, name: str, role: str) -> None:
     assert parse_attribution(subject) == Speaker(name, role, "name")
+
+
+def test_unmarked_quote_ends_at_narrative_about_third_parties() -> None:
+    found = quotes(
+        "Dame Ivy Holt, chair of the judges, said:",
+        "It is a real pleasure to celebrate the people who keep our libraries open.",
+        "Among this year's winners is a reading group that meets in a launderette in Hull.",
+        "I want to thank every volunteer who took part.",
+        "Dame Ivy Holt said:",
+        "We should all be proud of the people who run these groups.",
+        "Volunteers who give more than ten hours a month can apply for a travel grant.",
+        "I hope many more will join them.",
+    )
+    assert [q.text for q in found] == [
+        "It is a real pleasure to celebrate the people who keep our libraries open.",
+        "I want to thank every volunteer who took part.",
+        "We should all be proud of the people who run these groups.",
+        "I hope many more will join them.",
+    ]
+    assert {q.speaker for q in found} == {"Dame Ivy Holt"}
