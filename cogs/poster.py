@@ -28,6 +28,7 @@ from bot.updates.commands import (
     lost_channel_notice,
     post_card,
     post_content,
+    update_note,
 )
 from bot.updates.delivery import digest_nonce, digest_period, next_digest_at
 from bot.updates.filters import Mode
@@ -193,14 +194,15 @@ class Poster(commands.Cog):
         return sent
 
     async def edit_updated(self) -> int:
-        """Edit the posts whose story changed since: the card again, with "Updated: <note>"."""
+        """Edit the posts whose story changed since: the card again, with "Updated: <note>" when the
+        change has a note, marked withdrawn when GOV.UK withdrew the story."""
         edited = 0
         for post in await self.updates.pending_edits():
             if self._stopping:
                 break
             assert post.message_id is not None  # pending_edits() returns sent posts only
             stored = await self.updates.stored_story(post.story_id)
-            embed = card_to_embed(fit(post_card(stored, update_note=stored.story.change_note))[0])
+            embed = card_to_embed(fit(post_card(stored, update_note=update_note(stored.story)))[0])
             channel = self.bot.get_partial_messageable(post.channel_id, guild_id=post.guild_id)
             await self.pacer.wait()
             try:

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from bot.commands import NewsCommands, story_url
 from bot.errors import InvalidQuery, NothingFound
-from bot.models import Money, StoredStory
+from bot.models import Money, StoredStory, Story
 from bot.presenting import (
     FIELD_VALUE_LIMIT,
     OGL_ATTRIBUTION,
@@ -212,6 +212,18 @@ def post_card(stored: StoredStory, update_note: str | None = None) -> Card:
         footer=OGL_ATTRIBUTION,
         timestamp=story.published_at,
     )
+
+
+def update_note(story: Story) -> str | None:
+    """The note of the story's latest change, for an edited post's "Updated: <note>"; None when the
+    latest entry is the first publication's ("First published."): a withdrawal, or a change GOV.UK
+    made without a note, gives the story a new public_updated_at but no new entry."""
+    if not story.change_history:
+        return None
+    latest = story.change_history[0]
+    if story.published_at is not None and latest.at <= story.published_at:
+        return None
+    return latest.note
 
 
 def post_content(role_ids: Sequence[int]) -> str | None:

@@ -35,6 +35,7 @@ POLL_MINUTES = 0.1  # a local feed may be polled every six seconds (of the fake 
 AFTER_INTERVAL = timedelta(minutes=POLL_MINUTES * 1.2)  # past the interval and its jitter
 MOD = {"permissions": MODERATOR_PERMISSIONS}
 _MILLIONS = re.compile(r"£(\d+(?:\.\d+)?) million")
+FIRST_PUBLISHED = "2026-11-20T10:00:00+00:00"
 _SAID = re.compile(r"(?P<speaker>[A-Z][a-z]+ [A-Z][a-z]+) said: “(?P<text>[^”]+)”")
 
 
@@ -54,6 +55,7 @@ class Entry:
     organisation: str = "Department for Transport"
     updated: str = "2026-11-20T10:00:00+00:00"
     change_note: str | None = None
+    withdrawn_notice: dict[str, str] | None = None  # the Content API's, once GOV.UK withdraws it
 
 
 @dataclass
@@ -100,15 +102,19 @@ class FeedServer:
                 "content_id": hashlib.md5(entry.slug.encode()).hexdigest(),
                 "locale": "en",
                 "description": f"{entry.title}.",
-                "first_published_at": "2026-11-20T10:00:00+00:00",
+                "first_published_at": FIRST_PUBLISHED,
                 "public_updated_at": entry.updated,
                 "details": {
                     "body": f"<p>{escape(entry.body)}</p>",
                     "change_history": [
-                        {"public_timestamp": entry.updated, "note": entry.change_note or "First published."}
+                        {"public_timestamp": entry.updated, "note": entry.change_note}
+                        if entry.change_note
+                        else {"public_timestamp": FIRST_PUBLISHED, "note": "First published."}
                     ],
                 },
                 "links": {"organisations": [{"title": entry.organisation, "base_path": org_path}]},
+                # GOV.UK sends an empty object for a story that is not withdrawn.
+                "withdrawn_notice": entry.withdrawn_notice or {},
             }
         )
 
@@ -561,3 +567,44 @@ async def test_a_thread_can_be_subscribed_and_gets_its_post(
     assert await cast(Poster, bot.get_cog("Poster")).run_once() == 1
     [post] = fake.channel_messages(thread)
     assert post["embeds"][0]["title"] == "A story for the thread"
+
+
+async def test_a_withdrawn_story_edits_the_original_post_once(updates: Updates) -> None:
+    fake = updates.fake
+    await updates.subscribe(fake.channel_id, role=updates.role)
+    await updates.round()
+    entry = Entry(NEW_STORY.slug, NEW_STORY.title, NEW_STORY.body)
+    updates.feed.entries.append(entry)
+    assert await updates.round() == 1
+    [post] = updates.posts(fake.channel_id)
+    assert "Withdrawn" not in post["embeds"][0]["description"]
+
+    # GOV.UK withdraws it: a notice with an HTML explanation, a new public_updated_at, and no new
+    # change note (a withdrawal adds none to the history).
+    entry.updated = "2026-11-22T15:00:00+00:00"
+    entry.withdrawn_notice = {
+        "explanation": "<p>This scheme has been replaced by the <a href='/x'>new rail fund</a>.</p>",
+        "withdrawn_at": "2026-11-22T15:00:00Z",
+    }
+    assert await updates.round() == 0  # no new post...
+    [edited] = updates.posts(fake.channel_id)  # ...but the same message, edited
+    assert edited["id"] == post["id"] and edited["edited_timestamp"] is not None
+    embed = edited["embeds"][0]
+    assert embed["description"].startswith(
+        "**Withdrawn**: This scheme has been replaced by the new rail fund."
+    ), embed["description"]
+    assert "Updated:" not in embed["description"]  # "First published." is not an update
+    assert embed["title"] == post["embeds"][0]["title"] and embed["url"] == post["embeds"][0]["url"]
+    assert embed["footer"]["text"] == OGL_ATTRIBUTION
+    assert edited["content"] == f"<@&{updates.role}>"  # the role is not pinged again
+    [sent] = await updates.bot.updates.posts_for_story(NEW_STORY.slug)
+    assert sent.state == "sent" and sent.message_id == int(post["id"]) and not sent.edit_pending
+
+    # Exactly once: later rounds neither edit it again nor post anything.
+    assert await updates.round() == 0
+    assert await updates.round(timedelta(0)) == 0
+    assert len(updates.posts(fake.channel_id)) == 1
+    patches = [r for r in fake.requests if r.method == "PATCH" and r.path.endswith(post["id"])]
+    assert len(patches) == 1
+    sends = [r for r in fake.requests if r.method == "POST" and r.path.endswith("/messages")]
+    assert len(sends) == 1
