@@ -543,11 +543,8 @@ def _of_the_whole(
     """ "Of the £80 million, £33 million ..." and "Out of the allocated funds, £22 million ..."."""
     sentence = sentences[number]
     text = sentence.text[sentence.start : sentence.end]
-    # "Of this, £200m goes to coast towns, of which £50m is for piers": the figures after "of which"
-    # are parts of the figure just before it, which _inclusions links.
-    trigger = _OF_WHICH.search(text)
-    limit = sentence.start + trigger.start() if trigger else sentence.end
     if _OF_THIS.match(text):  # "Of this, £150,000 ...": parts of the figure just named
+        limit = _of_which_limit(sentence, text)
         for m in sentence.mentions:
             if m.found.start < limit and not _inside_parentheses(sentence, m) and not m.context.prior:
                 _set_part(entries, m.entry, _resolve(sentences, number, entries, headline))
@@ -565,9 +562,17 @@ def _of_the_whole(
             return
         whole = _resolve(sentences, number, entries, headline)
         parts = sentence.mentions
+    limit = _of_which_limit(sentence, text)
     for m in parts:
         if m.found.start < limit and not _inside_parentheses(sentence, m) and not m.context.prior:
             _set_part(entries, m.entry, whole)
+
+
+def _of_which_limit(sentence: _Sentence, text: str) -> int:
+    """ "Of this, £200m goes to coast towns, of which £50m is for piers": the figures after "of which"
+    are parts of the figure just before it (which _inclusions links), not of the opening's whole."""
+    trigger = _OF_WHICH.search(text)
+    return sentence.start + trigger.start() if trigger else sentence.end
 
 
 def _from_the_container(sentences: list[_Sentence], number: int, entries: list[_Entry]) -> None:
@@ -690,9 +695,11 @@ def _share_of_next(sentence: _Sentence, entries: list[_Entry]) -> None:
     """ "£235 million of the €1.14 billion programme": the first is a share of the second, which the
     words after it name as a container (programme, fund, budget ...), in any currency."""
     for part, whole in zip(sentence.mentions, sentence.mentions[1:], strict=False):
-        gap = sentence.text[part.found.end : whole.found.start]
-        container = whole.context.head in _CONTAINERS or _TOTAL_NEXT.match(sentence.text, whole.found.end)
-        if len(gap) <= 20 and _OF_NEXT.fullmatch(gap) and container:
+        if whole.found.start - part.found.end > 20:
+            continue
+        if not _OF_NEXT.fullmatch(sentence.text, part.found.end, whole.found.start):
+            continue
+        if whole.context.head in _CONTAINERS or _TOTAL_NEXT.match(sentence.text, whole.found.end):
             _set_part(entries, part.entry, whole.entry, across_currencies=True)
 
 
