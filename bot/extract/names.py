@@ -468,7 +468,7 @@ def name_runs(text: str) -> list[tuple[int, str, str | None]]:
         name_tokens = tokens[last_role + 1 :]
         real = [t for t in name_tokens if t not in HONORIFICS and t not in PARTICLES]
         if len(real) >= 2 or (real and name_tokens[0] in HONORIFICS):
-            name = _name_from_run(name_tokens, False)
+            name = _name_from_run(name_tokens, titled and len(name_tokens) <= 3)
             role_tokens = tokens[: len(tokens) - len(name)] if titled or role_head else []
             role = (role_head + " ".join(role_tokens)).strip() or apposed or _apposed_after(text, match.end())
             chain_start = -1

@@ -722,3 +722,12 @@ def test_unmarked_quote_ends_at_narrative_about_third_parties() -> None:
         "I hope many more will join them.",
     ]
     assert {q.speaker for q in found} == {"Dame Ivy Holt"}
+
+
+def test_bare_minister_resolves_to_a_three_word_name_printed_with_the_title() -> None:
+    found = quotes(
+        "Tourism Minister Elin Mai Roberts has opened the new coastal path.",
+        "The Minister said:",
+        "I am thrilled that walkers can now follow the whole of this coast.",
+    )
+    assert [(q.speaker, q.role) for q in found] == [("Elin Mai Roberts", "Tourism Minister")]
