@@ -301,8 +301,16 @@ class _Extractor:
                 speaker = self._attribution_at_close(i, span)
             if speaker is None and span.open_at == 0 and _words(text[span.start : span.end]) >= 8:
                 speaker = self._adjacent_speaker(i)
-                if speaker is None and _FIRST_PERSON.search(text[span.start : span.end]):
-                    speaker = Speaker("", None, "unnamed")  # speech, but nobody is named
+                # Speech with no attribution: first person, or paragraphs that each reopen the mark.
+                if speaker is None and (
+                    _FIRST_PERSON.search(text[span.start : span.end])
+                    or not span.closed
+                    and self._marked_chain(i, span, first_at=span.start)[1] > i
+                ):
+                    # Before any other quote, a story that names one person quotes them; after one, a
+                    # speaker other than the last (who was ruled out above) may have taken over.
+                    sole = None if self.found else self.resolver.sole_person()
+                    speaker = Speaker(sole, None, "name") if sole else Speaker("", None, "unnamed")
             if speaker is None:
                 continue
             words = _words(text[span.start : span.end])
@@ -519,6 +527,11 @@ class _Resolver:
     def spoke(self, resolved: tuple[str, str | None]) -> None:
         if resolved[0]:
             self.spoken.append(resolved)
+
+    def sole_person(self) -> str | None:
+        """The one person the story (or its source's list of people) names, if it names exactly one."""
+        names = {name for _, name, _ in self.mentions} | {name for name, _ in self.people}
+        return names.pop() if len(names) == 1 else None
 
     def resolve(self, speaker: Speaker, index: int) -> tuple[str, str | None]:
         if speaker.kind == "name":

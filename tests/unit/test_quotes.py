@@ -731,3 +731,22 @@ def test_bare_minister_resolves_to_a_three_word_name_printed_with_the_title() ->
         "I am thrilled that walkers can now follow the whole of this coast.",
     )
     assert [(q.speaker, q.role) for q in found] == [("Elin Mai Roberts", "Tourism Minister")]
+
+
+def test_unattributed_multi_paragraph_quote_goes_to_the_one_person_named() -> None:
+    found = quotes(
+        "Ports Minister Gwen Ash toured the new ferry terminal at Holmport.",
+        "“Island families have waited decades for a crossing they can rely on in winter.",
+        "“This terminal finally gives them one.”",
+    )
+    assert [(q.speaker, q.block_index) for q in found] == [("Gwen Ash", 1)]
+    assert found[0].text.count("\n\n") == 1
+
+
+def test_unattributed_quote_stays_unnamed_when_the_story_names_two_people() -> None:
+    found = quotes(
+        "Ports Minister Gwen Ash and Cllr Rob Fenn toured the new ferry terminal at Holmport.",
+        "“Island families have waited decades for a crossing they can rely on in winter.",
+        "“This terminal finally gives them one.”",
+    )
+    assert [q.speaker for q in found] == [""]
