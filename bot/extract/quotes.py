@@ -339,7 +339,12 @@ class _Extractor:
                 speaker = _intro_speaker(head)
                 if speaker is not None:
                     start = consumed + colon + 2
-                    return i, None, self._unmarked_chain(i, [text[start:].strip()], speaker, i), None
+                    first = _until_narrative(text[start:].strip())
+                    if len(first) < len(text[start:].strip()):
+                        # Narrative resumed inside the paragraph: the quote ends there.
+                        self._emit(_Found(speaker, [first], i))
+                        return i, None, i, None
+                    return i, None, self._unmarked_chain(i, [first], speaker, i), None
         if rest.strip():
             speaker = _intro_speaker(rest)
             if speaker is not None:
@@ -887,6 +892,20 @@ def _voice(text: str, speaker: str | None) -> int:
     if _DATE_START.match(text):
         score -= 2
     return score
+
+
+def _until_narrative(text: str) -> str:
+    """Unmarked words after "X said:" up to a sentence that reads as the writer's ("The winners of
+    this year's prize, who were chosen …"); the first sentence is always the speaker's."""
+    start = 0
+    for match in _SENTENCE_END.finditer(text, 0, _MAX_SCAN):
+        end = match.end()
+        if start and _voice(text[start:end], None) < 0:
+            return text[:start].rstrip()
+        start = end
+    if start and start < len(text) and _voice(text[start:], None) < 0:
+        return text[:start].rstrip()
+    return text
 
 
 def _words(text: str) -> int:

@@ -750,3 +750,11 @@ def test_unattributed_quote_stays_unnamed_when_the_story_names_two_people() -> N
         "“This terminal finally gives them one.”",
     )
     assert [q.speaker for q in found] == [""]
+
+
+def test_inline_unmarked_quote_stops_where_narrative_resumes_in_the_paragraph() -> None:
+    found = quotes(
+        "Dame Ivy Holt said: It is a joy to see so many readers in our small libraries. "
+        "The winners of the award, who were picked by a panel of librarians, each receive a set of books.",
+    )
+    assert said(found) == [("Dame Ivy Holt", "It is a joy to see so many readers in our small libraries.")]
