@@ -119,6 +119,7 @@ _MAX_CHAIN = 40  # paragraphs in one quote: a runaway guard for texts that never
 _MAX_SCAN = 20_000
 _MAX_MARKS = 400
 _MAX_QUOTES = 200
+_SENTENCE_SPAN = 1_000  # characters of an unpunctuated last sentence read to judge its voice
 _ATTRIBUTION_SPAN = 600  # characters before a quote or colon that can hold its attribution
 TITLE_INDEX = -2  # Quote.block_index of a headline quote (the money extractor's convention too)
 DESCRIPTION_INDEX = -1
@@ -903,7 +904,8 @@ def _until_narrative(text: str) -> str:
         if start and _voice(text[start:end], None) < 0:
             return text[:start].rstrip()
         start = end
-    if start and start < len(text) and _voice(text[start:], None) < 0:
+    # The last sentence runs to the end of the paragraph: its opening words are enough to judge it.
+    if start and start < len(text) and _voice(text[start : start + _SENTENCE_SPAN], None) < 0:
         return text[:start].rstrip()
     return text
 

@@ -456,6 +456,8 @@ def test_strip_name_drops_post_nominals_and_rt_hon() -> None:
         "A" * 200_000,  # one enormous word
         ("Mr Smith said: " + "x" * 50) * 2_000,
         "O’" * 50_000 + " said",
+        "Jo Doe said: It is great. " + "The cat sat on the mat " * 40_000,  # one endless last sentence
+        "The Trust called the plans “a step”. " * 20_000,  # verdict after verdict
     ],
 )
 def test_adversarial_paragraphs_complete(paragraph: str) -> None:
@@ -471,6 +473,8 @@ def test_adversarial_paragraphs_complete(paragraph: str) -> None:
         ["''a " * 50_000],
         ["said: " * 40_000],
         ["Jane Doe said:"] + ["We will act now and we are pleased."] * 10_000,
+        ["“We will act now and we will stay in this town for good."] * 10_000,  # marks never closed
+        ["Jo Doe said: “We will stay.”", "The town is old.", "“We will stay in this town for good.”"] * 3_000,
     ],
 )
 def test_adversarial_stories_complete(paragraphs: list[str]) -> None:
