@@ -616,6 +616,13 @@ class _Resolver:
         for name, role in self.people:
             if holds(role):
                 return name, role
+        if key in _GENERIC_MINISTERIAL:
+            # "the Secretary of State" after "Welsh Secretary Alun Cairns": the story's one minister.
+            ministers = {
+                (n, r) for _, n, r in self.mentions if r and any(w in r.lower() for w in _MINISTERIAL)
+            }
+            if len({n for n, _ in ministers}) == 1:
+                return min(ministers)
         if len(self.people) == 1:  # the source lists one person: the reference can only be them
             return self.people[0][0], self.people[0][1] or _without_article(reference)
         # "Conor Murphy said ..." then "The Minister continued": a named speaker whose title was not printed.
@@ -633,6 +640,17 @@ class _Resolver:
 
 
 _MINISTERIAL = ("minister", "secretary", "chancellor", "paymaster", "whip")
+# References that say no more than "a minister" (unlike "the Prime Minister" or "the Home Secretary").
+_GENERIC_MINISTERIAL = frozenset(
+    (
+        "minister",
+        "secretary of state",
+        "secretary",
+        "cabinet secretary",
+        "minister of state",
+        "deputy minister",
+    )
+)
 
 
 def _without_article(text: str) -> str:

@@ -762,3 +762,21 @@ def test_inline_unmarked_quote_stops_where_narrative_resumes_in_the_paragraph() 
         "The winners of the award, who were picked by a panel of librarians, each receive a set of books.",
     )
     assert said(found) == [("Dame Ivy Holt", "It is a joy to see so many readers in our small libraries.")]
+
+
+def test_secretary_of_state_is_the_one_minister_the_story_names_under_another_title() -> None:
+    found = quotes(
+        "Northern Secretary Mia Grant has visited the new shipyard in Harlow Bay.",
+        "Speaking at the yard, the Secretary of State said:",
+        "I am proud to see skilled jobs coming back to this coast.",
+    )
+    assert [(q.speaker, q.role) for q in found] == [("Mia Grant", "Northern Secretary")]
+
+
+def test_generic_minister_stays_unresolved_between_two_ministers() -> None:
+    found = quotes(
+        "Northern Secretary Mia Grant and Trade Minister Ravi Shah visited the shipyard.",
+        "Speaking at the yard, the Secretary of State said:",
+        "I am proud to see skilled jobs coming back to this coast.",
+    )
+    assert found[0].speaker == "Secretary of State"  # two ministers: the title alone says nothing more
