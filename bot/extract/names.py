@@ -315,7 +315,7 @@ def parse_attribution(subject: str) -> Speaker | None:
     printed = {_strip_article(s): s for s in cleaned}
     segments = [s for s in (_strip_article(s) for s in cleaned) if s.strip()]
     # "said the minister, adding that ...": a trailing participle clause is not part of the speaker.
-    while len(segments) > 1 and segments[-1].split()[0].endswith("ing") and segments[-1][0].islower():
+    while len(segments) > 1 and _is_participle_clause(segments[-1]):
         segments.pop()
     segments = [s for s in _drop_lead_in(segments) if s.strip()]
     if not segments:
@@ -389,6 +389,16 @@ def _role_before(segments: list[str], own_role: str | None) -> list[str]:
     if not any(w.lower() in TITLE_WORDS for s in kept for w in s.split()):
         return []
     return kept
+
+
+def _is_participle_clause(segment: str) -> bool:
+    """ "adding that …" after the speaker; not "managing director of …", which is a job title."""
+    words = segment.split()
+    return (
+        words[0].endswith("ing")
+        and segment[0].islower()
+        and not (len(words) > 1 and words[1].lower() in TITLE_WORDS)
+    )
 
 
 def _role_text(segments: list[str], printed: dict[str, str]) -> str | None:

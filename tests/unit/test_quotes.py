@@ -687,6 +687,7 @@ def test_bare_minister_is_the_only_person_the_story_names() -> None:
             "Nia Bell",
             "operations director of Brack Ferries",
         ),
+        ("Ian Roe, managing director of Roe Boats,", "Ian Roe", "managing director of Roe Boats"),
         (
             "Sam Orr, a ranger at the Fenwick reserve in Norfolk,",
             "Sam Orr",
