@@ -240,11 +240,7 @@ class _Extractor:
             and first.opened
             and block.text[: first.open_at].strip() == ""
             # "‘Levelling up’ is at the heart of what we do": a quoted phrase can open an unmarked quote.
-            and not (
-                first.closed
-                and _words(block.text[first.start : first.end]) < _MIN_QUOTE_WORDS
-                and _words(block.text[first.close_end :]) >= _MIN_QUOTE_WORDS
-            )
+            and not _quoted_term(block.text, first)
         )
         if first is not None and marked:
             texts, last, span = self._marked_chain(i, first)
@@ -399,6 +395,8 @@ class _Extractor:
             if not spans:
                 break
             first = spans[0]
+            if first.opened and first.open_at == 0 and _quoted_term(block.text, first):
+                break  # "“Zombie knives” are now banned …": narrative opening with a quoted term
             if first.opened and first.open_at == 0:
                 if first.closed:
                     texts.append(block.text[: first.end])
@@ -748,6 +746,15 @@ def _closes_single(text: str, start: int, pos: int, prev: str, nxt: str) -> bool
     if prev in ".!?,;:":
         return True
     return prev != "s" or not nxt.isspace() or pos + 2 >= len(text) or not text[pos + 2].islower()
+
+
+def _quoted_term(text: str, span: _Span) -> bool:
+    """A short closed span followed by a longer run of words: a term in quotation marks, not speech."""
+    return (
+        span.closed
+        and _words(text[span.start : span.end]) < _MIN_QUOTE_WORDS
+        and _words(text[span.close_end :]) >= _MIN_QUOTE_WORDS
+    )
 
 
 def _strip_marks(texts: list[str]) -> list[str]:

@@ -781,3 +781,17 @@ def test_generic_minister_stays_unresolved_between_two_ministers() -> None:
         "I am proud to see skilled jobs coming back to this coast.",
     )
     assert found[0].speaker == "Secretary of State"  # two ministers: the title alone says nothing more
+
+
+def test_unclosed_quote_ends_before_a_paragraph_that_opens_with_a_quoted_term() -> None:
+    found = quotes(
+        "A Transport Department spokesperson said:",
+        "“We will not tolerate drivers who put children at risk outside schools.",
+        "“School streets” now cover 300 roads and drivers who ignore them face a fine.",
+    )
+    assert said(found) == [
+        (
+            "Transport Department spokesperson",
+            "We will not tolerate drivers who put children at risk outside schools.",
+        )
+    ]
