@@ -28,7 +28,7 @@ class DocType(StrEnum):
 
     @classmethod
     def from_label(cls, text: str) -> DocType:
-        """"News story" / "news_story" / "Press Release" -> DocType; anything else -> UNKNOWN."""
+        """A label such as "News story", "news_story" or "Press Release" as a DocType; else UNKNOWN."""
         key = text.strip().lower().replace(" ", "_").replace("-", "_")
         try:
             return cls(key)
