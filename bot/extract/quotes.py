@@ -59,6 +59,52 @@ _INTRO_TAIL = re.compile(
 )
 _VERB_AT_END = re.compile(r"\b(?:" + _SPEECH_VERBS + r")(?:[ ][\w’']+){0,3}:$")
 # Quotation marks: curly and straight doubles, doubled singles, curly singles (’ is also the apostrophe).
+# What may follow a speech verb after the speaker without being part of the name: the occasion or audience.
+_OCCASION = re.compile(r"[ ,]+(?:during|while|when|after|before|at|on|in|speaking|following)\b.*$")
+_AUDIENCE = re.compile(
+    r"(?<=told)[ ][\w ’'&-]+$|[ ](?:during|while|at|on|in|speaking|following|after|before)[ ][\w ’'&,-]+$"
+)
+# Words after a closing mark that carry the sentence on from a partial quote (pronouns: "” he said").
+_LINKING = frozenset(
+    [
+        "he",
+        "she",
+        "they",
+        "we",
+        "it",
+        "for",
+        "to",
+        "of",
+        "in",
+        "on",
+        "at",
+        "with",
+        "and",
+        "or",
+        "but",
+        "as",
+        "by",
+        "from",
+        "that",
+        "which",
+        "who",
+        "than",
+        "when",
+        "while",
+        "because",
+        "if",
+        "into",
+        "across",
+        "over",
+        "under",
+        "after",
+        "before",
+        "since",
+        "until",
+        "so",
+    ]
+)
+_RUN_ON = re.compile(r"[ ]+([a-z]+)")
 _MARK = re.compile(r"''|[“”\"‘’]")
 _SENTENCE_END = re.compile(r"[.!?][”’\"']*(?:\s+|$)")
 _ALNUM = re.compile(r"[^\W_]")
@@ -89,7 +135,8 @@ _OPINION = re.compile(
     re.IGNORECASE,
 )
 _CONNECTIVE_START = re.compile(
-    r"^(?:This|That|These|Those|It|It’s|It's|But|And|So|However|Also|Today’s|Yet)\b"
+    # "So-called ‘cash for scrap’ deals …" opens narrative: the connective is a whole word before a space.
+    r"^(?:This|That|These|Those|It|It’s|It's|But|And|So|However|Also|Today’s|Yet)(?=[ ,])"
 )
 _REPORTING = re.compile(r"\b(?:said|says|added|announced|explained|according to)\b")
 _DESCRIPTIVE = re.compile(
@@ -287,7 +334,7 @@ class _Extractor:
                 continue  # a stray closing mark
             sent_start = _sentence_start(text, span.open_at, previous_end)
             before = text[sent_start : span.open_at]
-            after = _clause_after(text, span.close_end) if span.closed else ""
+            after = _clause_after(text, span.close_end) if span.closed and not _runs_on(text, span) else ""
             attributed = _attribution_before(before) or _attribution_after(after)
             # "The Prison Reform Trust called the plans “a step in the right direction”."
             judged = _judgement_before(before) if before.strip() else None
@@ -806,6 +853,16 @@ def _clause_after(text: str, pos: int) -> str:
     return window[:cut]
 
 
+def _runs_on(text: str, span: _Span) -> bool:
+    """ "the ‘Heritage at Risk’ register will …, the Minister announced": a noun follows the closing mark
+    with no punctuation, so the marks name a thing ("the ‘X’ register") rather than hold what was said.
+    A partial quote runs on with a linking word instead: "the ‘first choice’ for investors, X said"."""
+    if text[span.start : span.end].rstrip()[-1:] in ",.!?…;:":
+        return False
+    match = _RUN_ON.match(text, span.close_end)
+    return match is not None and match.group(1) not in _LINKING and not _VERB.fullmatch(match.group(1))
+
+
 def _attribution_before(before: str) -> Speaker | None:
     """ "Conor Murphy said: " / "Mrs Kelly said that the money would address " -> the speaker."""
     before = before[-_ATTRIBUTION_SPAN:]
@@ -848,10 +905,17 @@ def _attribution_after(after: str, dash: bool = False) -> Speaker | None:
     if match and match.start() == 0:
         subject = clause[match.end() :]
         subject = re.sub(r"\b(?:today|yesterday|this \w+|last \w+|in a statement)\b.*$", "", subject)
-        return parse_attribution(subject)
-    if match and (
-        re.fullmatch(r"(?:today|yesterday|also|this \w+)?\s*", clause[match.end() :].strip())
-        or (clause[match.end() :].lstrip().startswith(",") and len(clause[: match.start()].split()) <= 8)
+        # "said Environment Secretary Jane Doe during a visit to …": the occasion is not the speaker.
+        return parse_attribution(subject) or parse_attribution(_OCCASION.sub("", subject, count=1))
+    tail = clause[match.end() :] if match else ""
+    if (
+        match
+        and (
+            re.fullmatch(r"(?:today|yesterday|also|this \w+)?\s*", tail.strip())
+            or (tail.lstrip().startswith(",") and len(clause[: match.start()].split()) <= 8)
+            # "…,” the Chancellor, Jane Doe, told the House of Commons / said at the launch.
+            or (_AUDIENCE.match(clause, match.end()) and len(clause[: match.start()].split()) <= 8)
+        )
     ):
         # " X said." / " X said today." / " he said, adding that ...": the speaker stands before the verb.
         return parse_attribution(clause[: match.start()])

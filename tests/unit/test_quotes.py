@@ -795,3 +795,45 @@ def test_unclosed_quote_ends_before_a_paragraph_that_opens_with_a_quoted_term() 
             "We will not tolerate drivers who put children at risk outside schools.",
         )
     ]
+
+
+def test_speaker_after_a_quote_keeps_out_the_occasion_of_the_speech() -> None:
+    found = quotes(
+        "“Towns along this river have waited decades for proper defences,” said Water Minister Aled "
+        "Price during a visit to Llanfair on Monday.",
+    )
+    assert [(q.speaker, q.role) for q in found] == [("Aled Price", "Water Minister")]
+
+
+def test_speaker_who_told_an_audience_after_a_quote() -> None:
+    found = quotes(
+        "“Families should not have to choose between heating and eating this winter,” the Treasury "
+        "Secretary, Priya Nair, told the Welsh Affairs Committee.",
+    )
+    assert said(found) == [
+        ("Priya Nair", "Families should not have to choose between heating and eating this winter")
+    ]
+
+
+def test_quoted_name_before_a_noun_is_a_term_not_speech() -> None:
+    found = quotes(
+        "Ponds on the council’s ‘Waters in Peril’ list can bid for restoration money, Environment "
+        "Minister Dara Kemp announced today.",
+    )
+    assert found == []
+
+
+def test_partial_quote_that_runs_on_with_a_linking_word_is_still_speech() -> None:
+    found = quotes("The new depot will make the port the ‘natural home’ for freight, Dara Kemp said today.")
+    assert said(found) == [("Dara Kemp", "natural home")]
+
+
+def test_so_called_opens_narrative_not_a_connective() -> None:
+    found = quotes(
+        "A Rail Safety spokesperson said:",
+        "Cable theft is not a harmless crime. Passengers pay for it in delays and cancellations.",
+        "So-called ‘ghost trains’, in which empty carriages run to keep lines clear, are a known factor. "
+        "Engineers will inspect the lines with the operators.",
+    )
+    assert len(found) == 1
+    assert "ghost trains" not in found[0].text
