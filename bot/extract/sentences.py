@@ -12,6 +12,7 @@ so megabytes of adversarial text cost milliseconds.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 # End punctuation, then closing quotes/brackets, then the whitespace that must follow.
 # The lookbehind makes a match start only at the first mark of a run, and the possessive quantifiers never
@@ -92,7 +93,12 @@ _BEFORE_NUMBER = frozenset({"no", "nos", "para", "paras", "p", "pp", "art", "fig
 
 def split_sentences(text: str) -> list[str]:
     """Sentences of `text`, stripped, in order; the closing quotation mark stays with its sentence."""
-    sentences: list[str] = []
+    return list(iter_sentences(text))
+
+
+def iter_sentences(text: str) -> Iterator[str]:
+    """The sentences of split_sentences, found one at a time: a reader that needs only the first few
+    (the summariser) does not pay for splitting the rest of a long paragraph."""
     start = 0
     for match in _CANDIDATE.finditer(text):
         end = match.end()
@@ -100,12 +106,11 @@ def split_sentences(text: str) -> list[str]:
             continue
         sentence = text[start:end].strip()
         if sentence:
-            sentences.append(sentence)
+            yield sentence
         start = end
     rest = text[start:].strip()
     if rest:
-        sentences.append(rest)
-    return sentences
+        yield rest
 
 
 def _is_abbreviation(text: str, start: int, stop: int, following: int) -> bool:

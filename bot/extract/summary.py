@@ -28,7 +28,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain
 
-from bot.extract.sentences import split_sentences
+from bot.extract.sentences import iter_sentences
 from bot.models import MAX_SUMMARY_SENTENCES, Block, BlockKind, Sentence, Story
 
 # Section headings after which a press release stops telling the news.
@@ -252,6 +252,9 @@ def candidate_sentences(story: Story) -> list[Candidate]:
                 return _candidates(found)
             if quoted or len(text) > _LONGEST_SENTENCE:
                 continue
+            # A line without a full stop (a heading, a "said:" line) fails before it is tokenised.
+            if not _ends_sentence(text):
+                continue
             words = tuple(_TOKEN.findall(text.lower()))
             if _is_candidate(text, words):
                 found.append((text, words, block_index, position))
@@ -278,7 +281,7 @@ def _candidates(found: list[tuple[str, tuple[str, ...], int, int]]) -> list[Cand
     return result
 
 
-def _narrative_blocks(blocks: tuple[Block, ...]) -> Iterator[tuple[int, list[tuple[str, bool]]]]:
+def _narrative_blocks(blocks: tuple[Block, ...]) -> Iterator[tuple[int, Iterator[tuple[str, bool]]]]:
     """Paragraphs that tell the story, each with its sentences and whether each is inside a quote.
 
     Stops at end matter ("Notes to editors", "Background", contacts); skips headings, list items and
@@ -304,7 +307,7 @@ def _narrative_blocks(blocks: tuple[Block, ...]) -> Iterator[tuple[int, list[tup
             if speech_paragraphs == 0 or _reads_as_speech(text):
                 speech_paragraphs += 1
                 if statement:
-                    yield index, [(sentence, False) for sentence in split_sentences(text)]
+                    yield index, ((sentence, False) for sentence in iter_sentences(text))
                 continue
             in_speech = statement = False
         narrative_paragraphs += 1
@@ -320,12 +323,13 @@ def _reads_as_speech(text: str) -> bool:
     return text[0] in _OPENING_MARKS or bool(_FIRST_PERSON.search(text) or _SECOND_PERSON.search(text))
 
 
-def _quoted_sentences(text: str) -> list[tuple[str, bool]]:
-    """The paragraph's sentences, each flagged when it is (mostly) inside quotation marks."""
+def _quoted_sentences(text: str) -> Iterator[tuple[str, bool]]:
+    """The paragraph's sentences, each flagged when it is (mostly) inside quotation marks.
+
+    Lazy, so that splitting stops when the reader has its candidates."""
     spans = _quoted_spans(text)
-    result = []
     cursor = first_span = 0
-    for sentence in split_sentences(text):
+    for sentence in iter_sentences(text):
         start = text.find(sentence, cursor)
         if start < 0:
             start = cursor
@@ -342,8 +346,7 @@ def _quoted_sentences(text: str) -> list[tuple[str, bool]]:
             starts_quoted = starts_quoted or span_start <= start
             inside += min(end, span_end) - max(start, span_start)
             j += 1
-        result.append((sentence, starts_quoted or inside > 0.4 * len(sentence)))
-    return result
+        yield sentence, starts_quoted or inside > 0.4 * len(sentence)
 
 
 def _quoted_spans(text: str) -> list[tuple[int, int]]:
@@ -383,10 +386,8 @@ def _quoted_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _is_candidate(sentence: str, words: tuple[str, ...]) -> bool:
+    """The rest of the tests for a sentence that _ends_sentence has passed."""
     if len(words) < 6:
-        return False
-    # A sentence ends with a full stop (or ! ? …): a line without one is a heading, a link or a "said" line.
-    if sentence.rstrip(_CLOSING_CHARS)[-1:] not in _SENTENCE_ENDS or sentence[0].islower():
         return False
     if "@" in sentence or "©" in sentence or not _CHROME_WORDS.isdisjoint(words):
         lowered = sentence.lower()
@@ -398,6 +399,12 @@ def _is_candidate(sentence: str, words: tuple[str, ...]) -> bool:
     if (":" in sentence or not _QUOTE_CHARS.isdisjoint(sentence)) and not _SAY_WORDS.isdisjoint(words):
         return not _ATTRIBUTION.search(sentence.lower())
     return True
+
+
+def _ends_sentence(sentence: str) -> bool:
+    """A sentence ends with a full stop (or ! ? …) and starts with no lowercase letter: a line without a
+    stop is a heading, a link or a "said" line."""
+    return sentence.rstrip(_CLOSING_CHARS)[-1:] in _SENTENCE_ENDS and not sentence[0].islower()
 
 
 def _content_words(text: str) -> frozenset[str]:
