@@ -417,6 +417,10 @@ class _Extractor:
                 before = text[_sentence_start(text, span.open_at, 0) : span.open_at]
                 after = _clause_after(text, span.close_end)
                 speaker = _attribution_before(before) or _attribution_after(after, dash=True)
+                if speaker is None and before.endswith(": ") and not text[span.close_end :].strip(" .!?"):
+                    # "Health Secretary: ‘We will get patients seen faster’": the headline gives the
+                    # speaker, a colon, then nothing but their words.
+                    speaker = parse_attribution(before[:-2])
                 if speaker is not None and speaker.kind != "unnamed":
                     self._emit(_Found(speaker, [text[span.start : span.end]], index))
 
@@ -649,7 +653,13 @@ class _Resolver:
             if not role:
                 return False
             lowered = role.lower()
-            return key in lowered or (key == "minister" and any(w in lowered for w in _MINISTERIAL))
+            # "Health Secretary" holds "Health and Social Care Secretary": every word of it is there.
+            words = lowered.split()
+            return (
+                key in lowered
+                or all(w in words for w in key.split())
+                or (key == "minister" and any(w in lowered for w in _MINISTERIAL))
+            )
 
         for name, role in reversed(self.spoken):
             if holds(role):
@@ -675,6 +685,12 @@ class _Resolver:
             name, role = self.spoken[-1]
             if role is None and not any(w.lower() in ROLE_WORDS for w in name.split()):
                 return name, _without_article(reference)
+        # "Jane Doe MS said the programme would …" a paragraph or two before "The Minister said:": the
+        # person the writer reported speaking, with no title of their own, is the minister meant.
+        if key in _GENERIC_MINISTERIAL:
+            reported = self._reported_speaker(index)
+            if reported is not None:
+                return reported, self._titled(reference, index) or _without_article(reference)
         # The story names one person and no title says otherwise: "the Minister" is them.
         named = {name for _, name, role in self.mentions if role is None}
         if len(named) == 1 and not any(role for _, _, role in self.mentions):
@@ -683,6 +699,36 @@ class _Resolver:
             return self.title_speakers[0], _without_article(reference)
         return reference[:1].upper() + reference[1:], None
 
+    def _reported_speaker(self, index: int) -> str | None:
+        """The nearest person before block `index` named, with no title, as the subject of a speech verb."""
+        blocks = self.story.blocks
+        for block_index, name, role in sorted(self.mentions, key=lambda m: -m[0]):
+            if block_index >= index or block_index < max(0, index - _REPORTED_SPAN):
+                continue
+            if role is not None or any(w.lower() in ROLE_WORDS for w in name.split()):
+                continue
+            text = blocks[block_index].text[:_MAX_SCAN]
+            at = text.find(name)
+            if at >= 0 and _REPORTED_AFTER.match(text, at + len(name)):
+                return name
+        return None
+
+    def _titled(self, reference: str, index: int) -> str | None:
+        """ "the Minister" -> "Infrastructure Minister" when the story earlier wrote "the Infrastructure
+        Minister has announced"."""
+        word = reference.split()[-1].lower()
+        for block in self.story.blocks[: max(0, index)]:
+            for match in _TITLE_PHRASE.finditer(block.text[:_MAX_SCAN]):
+                if match.group(1).split()[-1].lower() == word:
+                    return match.group(1)
+        return None
+
+
+# Reported speech right after a name: "Jane Doe MS said the …", "Jane Doe has announced".
+_REPORTED_AFTER = re.compile(r"(?:[ ][A-Z]{2,4}\b)*[ ](?:has[ ]|had[ ]|also[ ])?(?:" + _SPEECH_VERBS + r")\b")
+_REPORTED_SPAN = 3  # paragraphs between the reported speech and "The Minister said:"
+# "the Education Minister", "the Health Secretary": a title of capitalised words after "the".
+_TITLE_PHRASE = re.compile(r"\b[Tt]he[ ]((?:[A-Z][a-z]+[ ]){1,3}(?:Minister|Secretary))\b")
 
 _MINISTERIAL = ("minister", "secretary", "chancellor", "paymaster", "whip")
 # References that say no more than "a minister" (unlike "the Prime Minister" or "the Home Secretary").

@@ -837,3 +837,32 @@ def test_so_called_opens_narrative_not_a_connective() -> None:
     )
     assert len(found) == 1
     assert "ghost trains" not in found[0].text
+
+
+def test_the_minister_is_the_untitled_person_reported_speaking_just_before() -> None:
+    found = quotes(
+        "The Transport Minister has confirmed £3m for new cycle lanes across the county.",
+        "Owen Pryce MS said the money would pay for 20 routes, with councils adding their own funds.",
+        "Councillor Rhian Ellis, cabinet member for highways at Dyfed Council, welcomed the news.",
+        "The Minister said:",
+        "I want every child to be able to cycle to school safely, and this is a big step towards that.",
+    )
+    assert [(q.speaker, q.role) for q in found] == [("Owen Pryce", "Transport Minister")]
+
+
+def test_headline_with_speaker_colon_and_quote() -> None:
+    found = quotes(
+        "Work and Pensions Secretary Lena Ortiz said:",
+        "“More people are in work than ever before, and we want to keep it that way.”",
+        title="Work Secretary: ‘We will help every jobseeker’",
+    )
+    assert [(q.speaker, q.text, q.block_index) for q in found][0] == (
+        "Lena Ortiz",
+        "We will help every jobseeker",
+        TITLE_INDEX,
+    )
+
+
+def test_headline_with_a_topic_before_the_colon_quotes_nobody() -> None:
+    found = quotes("The scheme opens on Monday.", title="Green homes: the ‘retrofit revolution’ begins")
+    assert found == []
