@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -551,6 +552,7 @@ class _Resolver:
         self.spoken: list[tuple[str, str | None]] = []
         self._mentions: list[tuple[int, str, str | None]] | None = None
         self._title_names: list[str] | None = None
+        self._titles: dict[str, tuple[int, str]] | None = None  # "minister" -> first "the X Minister"
 
     @property
     def title_names(self) -> list[str]:
@@ -701,13 +703,13 @@ class _Resolver:
 
     def _reported_speaker(self, index: int) -> str | None:
         """The nearest person before block `index` named, with no title, as the subject of a speech verb."""
-        blocks = self.story.blocks
-        for block_index, name, role in sorted(self.mentions, key=lambda m: -m[0]):
-            if block_index >= index or block_index < max(0, index - _REPORTED_SPAN):
-                continue
+        mentions = self.mentions  # in block order: only the few paragraphs just before index are read
+        low = bisect_left(mentions, max(0, index - _REPORTED_SPAN), key=lambda m: m[0])
+        high = bisect_left(mentions, index, key=lambda m: m[0])
+        for block_index, name, role in reversed(mentions[low:high]):
             if role is not None or any(w.lower() in ROLE_WORDS for w in name.split()):
                 continue
-            text = blocks[block_index].text[:_MAX_SCAN]
+            text = self.story.blocks[block_index].text[:_MAX_SCAN]
             at = text.find(name)
             if at >= 0 and _REPORTED_AFTER.match(text, at + len(name)):
                 return name
@@ -716,12 +718,14 @@ class _Resolver:
     def _titled(self, reference: str, index: int) -> str | None:
         """ "the Minister" -> "Infrastructure Minister" when the story earlier wrote "the Infrastructure
         Minister has announced"."""
-        word = reference.split()[-1].lower()
-        for block in self.story.blocks[: max(0, index)]:
-            for match in _TITLE_PHRASE.finditer(block.text[:_MAX_SCAN]):
-                if match.group(1).split()[-1].lower() == word:
-                    return match.group(1)
-        return None
+        if self._titles is None:  # found once per story: a story may refer to "the Minister" many times
+            self._titles = {}
+            for block_index, block in enumerate(self.story.blocks[:_MAX_BLOCKS]):
+                for match in _TITLE_PHRASE.finditer(block.text[:_MAX_SCAN]):
+                    title = match.group(1)
+                    self._titles.setdefault(title.split()[-1].lower(), (block_index, title))
+        first = self._titles.get(reference.split()[-1].lower())
+        return first[1] if first is not None and first[0] < index else None
 
 
 # Reported speech right after a name: "Jane Doe MS said the …", "Jane Doe has announced".
