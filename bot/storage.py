@@ -40,6 +40,8 @@ from bot.models import (
     Sentence,
     StoredStory,
     Story,
+    blocks_json,
+    content_hash,
 )
 
 log = logging.getLogger(__name__)
@@ -342,11 +344,15 @@ def _in_transaction(conn: sqlite3.Connection, fn: Callable[..., T], *args: Any) 
 
 
 def _save(conn: sqlite3.Connection, story: Story, extraction: Extraction) -> SaveResult:
-    existing = _find_existing(conn, story)
+    # Story's derived values are properties recomputed on every access: each is computed once here.
+    identity_key = story.identity_key
+    body = blocks_json(story.blocks)
+    story_hash = content_hash(story, body)
+    existing = _find_existing(conn, story, identity_key)
     now = _now()
     if existing is None:
         short_id = _free_short_id(conn, short_id_base(story))
-        row = _story_row(story)
+        row = _story_row(story, identity_key, body, story_hash)
         listed_at = _listed_at(story, now)
         cursor = conn.execute(
             f"INSERT INTO stories (short_id, {', '.join(row)}, first_seen_at, last_changed_at,"
@@ -359,15 +365,15 @@ def _save(conn: sqlite3.Connection, story: Story, extraction: Extraction) -> Sav
         return SaveResult("new", short_id)
 
     rowid, short_id = existing["id"], existing["short_id"]
-    if existing["content_hash"] == story.content_hash:
+    if existing["content_hash"] == story_hash:
         return SaveResult("unchanged", short_id)
     if existing["complete"] and not story.complete:
         return SaveResult("unchanged", short_id)
-    merged = _merge_with_stored(story, existing)
-    row = _story_row(merged)
+    merged = _merge_with_stored(story, existing)  # same blocks, so the same body JSON
+    merged_key = merged.identity_key
     # The incoming copy's hash, not the merged one's, so the same copy again is "unchanged".
-    row["content_hash"] = story.content_hash
-    if _key_rank(existing["identity_key"]) > _key_rank(merged.identity_key):
+    row = _story_row(merged, merged_key, body, story_hash)
+    if _key_rank(existing["identity_key"]) > _key_rank(merged_key):
         row["identity_key"] = existing["identity_key"]
     listed_at = _listed_at(merged, existing["first_seen_at"])
     conn.execute(
@@ -401,7 +407,9 @@ def _save_extraction(conn: sqlite3.Connection, story_id: str, extraction: Extrac
     _write_extraction(conn, rowid, extraction, listed_at, new=False)
 
 
-def _find_existing(conn: sqlite3.Connection, story: Story) -> sqlite3.Row | None:
+def _find_existing(
+    conn: sqlite3.Connection, story: Story, identity_key: str | None = None
+) -> sqlite3.Row | None:
     """The stored row for the same story arriving by any route: by content_id and locale first,
     then by base path, then by identity key (plain text). One indexed query (a multi-index OR)."""
     columns = "id, short_id, identity_key, content_hash, complete, first_seen_at, change_history, " + (
@@ -411,7 +419,7 @@ def _find_existing(conn: sqlite3.Connection, story: Story) -> sqlite3.Row | None
         f"SELECT {columns} FROM stories"
         " WHERE (content_id = ?1 AND coalesce(locale, 'en') = ?2) OR base_path = ?3 OR identity_key = ?4"
         " ORDER BY content_id = ?1 AND coalesce(locale, 'en') = ?2 DESC, base_path = ?3 DESC LIMIT 1",
-        (story.content_id, story.locale or "en", story.base_path, story.identity_key),
+        (story.content_id, story.locale or "en", story.base_path, identity_key or story.identity_key),
     ).fetchone()
 
 
@@ -764,11 +772,12 @@ _MONEY_COLUMNS = (
 )
 
 
-def _story_row(story: Story) -> dict[str, Any]:
-    """Column values for a story, in a fixed order (the keys are trusted column names)."""
+def _story_row(story: Story, identity_key: str, body: str, story_hash: str) -> dict[str, Any]:
+    """Column values for a story, in a fixed order (the keys are trusted column names), given its
+    identity key, `blocks_json` and the content hash to store."""
     image = story.image
     return {
-        "identity_key": story.identity_key,
+        "identity_key": identity_key,
         "title": story.title,
         "doc_type": story.doc_type.value,
         "description": story.description,
@@ -780,7 +789,7 @@ def _story_row(story: Story) -> dict[str, Any]:
         "url": story.url,
         "source": story.source,
         "source_format": story.source_format,
-        "body": json.dumps([block.to_json() for block in story.blocks], ensure_ascii=False),
+        "body": body,
         "body_text": story.body_text,
         "image": (
             json.dumps([image.url, image.alt_text, image.caption, image.credit], ensure_ascii=False)
@@ -794,7 +803,7 @@ def _story_row(story: Story) -> dict[str, Any]:
         "withdrawn_at": _iso(story.withdrawn_at),
         "withdrawn_note": story.withdrawn_note,
         "complete": int(story.complete),
-        "content_hash": story.content_hash,
+        "content_hash": story_hash,
     }
 
 
