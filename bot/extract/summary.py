@@ -208,7 +208,7 @@ def score(candidate: Candidate, title_words: frozenset[str]) -> float:
     """How well the sentence says what the story is about (higher is better)."""
     found = features(candidate, title_words)
     prior = ORDER_DECAY**candidate.rank + (LEAD if candidate.rank == 0 else 0.0)
-    return prior + sum(WEIGHTS[name] * value for name, value in found.items())
+    return prior + sum([WEIGHTS[name] * value for name, value in found.items()])
 
 
 def features(candidate: Candidate, title_words: frozenset[str]) -> dict[str, float]:
