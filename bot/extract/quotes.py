@@ -191,6 +191,7 @@ class _Found:
     speaker: Speaker | None
     texts: list[str]
     block_index: int
+    unmarked: bool = False  # words after "X said:" with no quotation marks
 
 
 def extract_quotes(story: Story) -> tuple[Quote, ...]:
@@ -341,11 +342,13 @@ class _Extractor:
             judged = _judgement_before(before) if before.strip() else None
             attributed = attributed or judged
             speaker = attributed or paragraph_speaker
+            continues = False  # the paragraph goes on with an unmarked quote that ended just before it
             if speaker is None and not span.closed:
                 # “First paragraph … / “Last paragraph,” said X: the attribution follows the closing mark.
                 speaker = self._attribution_at_close(i, span)
             if speaker is None and span.open_at == 0 and _words(text[span.start : span.end]) >= 8:
                 speaker = self._adjacent_speaker(i)
+                continues = speaker is not None and self._continues_unmarked(i)
                 # Speech with no attribution: first person, or paragraphs that each reopen the mark.
                 if speaker is None and (
                     _FIRST_PERSON.search(text[span.start : span.end])
@@ -367,12 +370,13 @@ class _Extractor:
             paragraph_speaker = speaker
             if not span.closed:
                 texts, last, end_span = self._marked_chain(i, span, first_at=span.start)
-                self._emit(_Found(speaker, texts, i))
+                self._emit_or_join(_Found(speaker, texts, i), continues, text[span.open_at : span.start])
                 if last != i:
                     return last, None, None, end_span.close_end if end_span is not None else None
                 consumed = len(text)
                 break
-            self._emit(_Found(speaker, [text[span.start : span.end]], i))
+            found = _Found(speaker, [text[span.start : span.end]], i)
+            self._emit_or_join(found, continues, text[span.open_at : span.start])
             consumed = span.close_end
         rest = text[consumed:]
         # "X said: Every worker ..." with no quotation marks: the words after the colon are the quote.
@@ -498,7 +502,7 @@ class _Extractor:
             if spans and not spans[0].opened and spans[0].end >= len(text.rstrip()) - 1:
                 texts.extend(tentative)  # a closing mark with no opening one ends the quote here
                 break
-        self._emit(_Found(speaker, [_strip_unmatched_close(t) for t in texts], index))
+        self._emit(_Found(speaker, [_strip_unmatched_close(t) for t in texts], index, unmarked=True))
         return i + len(texts) - 1
 
     # --- speakers -------------------------------------------------------------------------------
@@ -514,6 +518,24 @@ class _Extractor:
         resolved = self.resolver.resolve(found.speaker, found.block_index)
         self.resolver.spoke(resolved)
         self.found.append((found, resolved))
+
+    def _continues_unmarked(self, i: int) -> bool:
+        """The latest quote is unmarked words after "X said:" that ran up to block i."""
+        if not self.found:
+            return False
+        last = self.found[-1][0]
+        return last.unmarked and last.block_index + len(last.texts) == i
+
+    def _emit_or_join(self, found: _Found, joins: bool, mark: str) -> None:
+        """ "X said:" / I am delighted … / “We have listened …”: a quoted paragraph with no attribution of
+        its own right after an unmarked quote goes on with it, as one entry; its opening mark is kept as
+        for any later paragraph of a quote."""
+        if not joins:
+            self._emit(found)
+            return
+        texts = list(found.texts)
+        texts[0] = mark + texts[0]
+        self.found[-1][0].texts.extend(texts)
 
     def _last_speaker(self) -> Speaker | None:
         if not self.found:

@@ -866,3 +866,31 @@ def test_headline_with_speaker_colon_and_quote() -> None:
 def test_headline_with_a_topic_before_the_colon_quotes_nobody() -> None:
     found = quotes("The scheme opens on Monday.", title="Green homes: the ‘retrofit revolution’ begins")
     assert found == []
+
+
+def test_quoted_paragraph_right_after_an_unmarked_quote_continues_it() -> None:
+    found = quotes(
+        "Housing Minister Tom Reed said:",
+        "I am delighted that families in the valley will finally have safe homes.",
+        "“We have listened to residents and we will keep listening as the work goes on.",
+        "“Nobody should have to wait this long for a safe and warm home.”",
+        NARRATIVE,
+    )
+    assert said(found) == [
+        (
+            "Tom Reed",
+            "I am delighted that families in the valley will finally have safe homes.\n\n"
+            "“We have listened to residents and we will keep listening as the work goes on.\n\n"
+            "“Nobody should have to wait this long for a safe and warm home.",
+        )
+    ]
+
+
+def test_quoted_paragraph_after_narrative_is_a_separate_entry() -> None:
+    found = quotes(
+        "Housing Minister Tom Reed said:",
+        "I am delighted that families in the valley will finally have safe homes.",
+        NARRATIVE,
+        "“We have listened to residents and we will keep listening as the work goes on.”",
+    )
+    assert [q.speaker for q in found] == ["Tom Reed", "Tom Reed"]
