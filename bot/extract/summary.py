@@ -328,6 +328,11 @@ def _quoted_sentences(text: str) -> Iterator[tuple[str, bool]]:
 
     Lazy, so that splitting stops when the reader has its candidates."""
     spans = _quoted_spans(text)
+    if not spans:
+        # Most paragraphs quote nothing: no offsets to find, only a stray opening mark to notice.
+        for sentence in iter_sentences(text):
+            yield sentence, sentence[0] in _OPENING_MARKS
+        return
     cursor = first_span = 0
     for sentence in iter_sentences(text):
         start = text.find(sentence, cursor)
