@@ -473,6 +473,8 @@ def name_runs(text: str) -> list[tuple[int, str, str | None]]:
             and (
                 word_before[0].lower() == "the" or (word_before[0] in _ROLE_PREPOSITIONS and len(tokens) <= 2)
             )
+            # "the award went to Jo Bell, a team leader at …": a job title after the name makes it a person.
+            and _apposed_after(text, match.end()) is None
         ):
             continue  # "the London Gateway", "Chief Executive of Sport Wales": things and places
         name_tokens = tokens[last_role + 1 :]

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.extract.names import Speaker, parse_attribution, strip_name
+from bot.extract.names import Speaker, name_runs, parse_attribution, strip_name
 from bot.extract.quotes import DESCRIPTION_INDEX, TITLE_INDEX, extract_quotes
 from bot.models import Block, BlockKind, Person, Quote, Story
 from bot.parsing.text import parse_text
@@ -894,3 +894,18 @@ def test_quoted_paragraph_after_narrative_is_a_separate_entry() -> None:
         "“We have listened to residents and we will keep listening as the work goes on.”",
     )
     assert [q.speaker for q in found] == ["Tom Reed", "Tom Reed"]
+
+
+def test_person_after_a_preposition_with_a_job_title_after_the_name() -> None:
+    found = quotes(
+        "The Volunteer of the Year prize went to Nadia Okafor, a project manager at the Leeds food bank, "
+        "who set up a delivery service for housebound residents.",
+        "Mrs Okafor said:",
+        "I am so proud of everyone who gave up their weekends to make this happen.",
+    )
+    assert [q.speaker for q in found] == ["Nadia Okafor"]
+    assert found[0].role is not None and "project manager" in found[0].role
+
+
+def test_place_after_a_preposition_is_still_not_a_person() -> None:
+    assert name_runs("The minister travelled to Port Talbot to meet steelworkers.") == []
