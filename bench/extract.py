@@ -87,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
     if not stories:
         print(f"No stories found under {SHARED.resolve()} (corpus/dev/*.jsonl, fixtures/govuk/).")
         return 2
-    typical = {name: time_per_story(function, stories, args.repeat) for name, function in SYSTEMS.items()}
+    typical = time_per_story(SYSTEMS, stories, args.repeat)
     adversarial = [
         run_adversarial(name, story, args.timeout) for name, story in adversarial_stories().items()
     ]
@@ -123,19 +123,28 @@ def load_stories() -> list[Story]:
 
 
 def time_per_story(
-    function: Callable[[Story], object], stories: list[Story], repeat: int
-) -> dict[str, float]:
-    """Median milliseconds per story over `repeat` runs, summarised over stories."""
-    per_story = []
+    systems: dict[str, Callable[[Story], object]], stories: list[Story], repeat: int
+) -> dict[str, dict[str, float]]:
+    """Median CPU milliseconds per story over `repeat` runs, summarised over stories, per system.
+
+    Every system is timed on a story before the next story, so a change in the machine's load
+    lands on all rows alike, and CPU time (not wall time) keeps other processes out of it.
+    """
+    per_story: dict[str, list[float]] = {name: [] for name in systems}
     for story in stories:
-        function(story)  # warm caches (compiled patterns, imports) before timing
-        runs = []
-        for _ in range(max(1, repeat)):
-            start = time.perf_counter()
-            function(story)
-            runs.append(time.perf_counter() - start)
-        per_story.append(statistics.median(runs) * 1000)
-    per_story.sort()
+        for name, function in systems.items():
+            function(story)  # warm caches (compiled patterns, imports) before timing
+            runs = []
+            for _ in range(max(1, repeat)):
+                start = time.process_time()
+                function(story)
+                runs.append(time.process_time() - start)
+            per_story[name].append(statistics.median(runs) * 1000)
+    return {name: _summarise_times(times) for name, times in per_story.items()}
+
+
+def _summarise_times(per_story: list[float]) -> dict[str, float]:
+    per_story = sorted(per_story)
     mean = statistics.fmean(per_story)
     return {
         "mean_ms": round(mean, 4),
@@ -149,7 +158,7 @@ def time_per_story(
 def format_typical(count: int, typical: dict[str, dict[str, float]]) -> str:
     base = typical["baseline (naive rules)"]["mean_ms"]
     lines = [
-        f"Per-story extraction time over {count} stories (median of repeated runs per story), one core:",
+        f"Per-story extraction CPU time over {count} stories (median of repeated runs per story), one core:",
         f"{'':<24}{'mean ms':>9}{'median':>9}{'p95':>9}{'max':>9}{'stories/s':>11}{'× baseline':>12}",
     ]
     for name, row in typical.items():
