@@ -574,7 +574,9 @@ class _Resolver:
         self.spoken: list[tuple[str, str | None]] = []
         self._mentions: list[tuple[int, str, str | None]] | None = None
         self._title_names: list[str] | None = None
-        self._titles: dict[str, tuple[int, str]] | None = None  # "minister" -> first "the X Minister"
+        self._titles: dict[str, tuple[int, str]] | None = None
+        self._first_mention: dict[str, int] | None = None  # name -> block of its first mention
+        self._reported_titles: dict[str, str] = {}  # "minister" -> first "the X Minister"
 
     @property
     def title_names(self) -> list[str]:
@@ -640,7 +642,7 @@ class _Resolver:
                     return name, role or full_role
             if role is None:  # "Mary O’Hara said:" after "Health Minister Mary O’Hara has ..."
                 role = next((r for _, n, r in self.mentions if r and n == name), None)
-            return name, role
+            return name, role or self._reported_title(name)
         # "Mrs Kelly", "Sir Martin", "Minister Murphy": the full name printed or listed elsewhere.
         title = _role_word(name)
         role = role or title
@@ -656,7 +658,7 @@ class _Resolver:
                 # "Minister Lewis" after "Housing Minister Rachel Lewis": the title printed in full
                 if role and full_role and _bare_title(role) and role.lower() in full_role.lower():
                     role = full_role
-                return full, role or full_role
+                return full, role or full_role or self._reported_title(full)
         role = role or same_name_role
         return (real[0], role) if title else (name, role)
 
@@ -736,6 +738,32 @@ class _Resolver:
             if at >= 0 and _REPORTED_AFTER.match(text, at + len(name)):
                 return name
         return None
+
+    def _reported_title(self, name: str) -> str | None:
+        """ "… announced by the Education Secretary." then "Jo Bell said the package would …": the title
+        the writer used just before first naming, as reporting speech, a person given no other title."""
+        if self._first_mention is None:  # one pass per story, however many quotes ask
+            self._first_mention = {}
+            for block_index, mentioned, _ in self.mentions:
+                self._first_mention.setdefault(mentioned, block_index)
+        block_index = self._first_mention.pop(name, -1)  # each name is judged once, then remembered
+        if block_index < 0:
+            return self._reported_titles.get(name)
+        blocks = self.story.blocks
+        text = blocks[block_index].text[:_MAX_SCAN]
+        at = text.find(name)
+        if at < 0 or not _REPORTED_AFTER.match(text, at + len(name)):
+            return None
+        titles = set(_TITLE_PHRASE.findall(text[:at]))
+        if not titles and block_index > 0:
+            titles = set(_TITLE_PHRASE.findall(blocks[block_index - 1].text[:_MAX_SCAN]))
+        if len(titles) != 1:
+            return None
+        title = titles.pop()
+        if any(r and title.lower() in r.lower() for _, n, r in self.mentions if n != name):
+            return None  # someone else holds that title
+        self._reported_titles[name] = title
+        return title
 
     def _titled(self, reference: str, index: int) -> str | None:
         """ "the Minister" -> "Infrastructure Minister" when the story earlier wrote "the Infrastructure

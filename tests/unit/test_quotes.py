@@ -909,3 +909,23 @@ def test_person_after_a_preposition_with_a_job_title_after_the_name() -> None:
 
 def test_place_after_a_preposition_is_still_not_a_person() -> None:
     assert name_runs("The minister travelled to Port Talbot to meet steelworkers.") == []
+
+
+def test_title_the_writer_used_before_naming_a_reported_speaker_is_their_role() -> None:
+    found = quotes(
+        "Bus fares for under-21s will be capped at £1 from June, under plans set out by the Transport "
+        "Secretary.",
+        "Helen Marsh said the cap, costing £20 million a year, would help young people get to work.",
+        "“Nobody should miss a job interview because they cannot afford the bus,” Mrs Marsh said.",
+    )
+    assert [(q.speaker, q.role) for q in found] == [("Helen Marsh", "Transport Secretary")]
+
+
+def test_title_held_by_someone_else_is_not_given_to_a_reported_speaker() -> None:
+    found = quotes(
+        "Transport Secretary Omar Diallo has set out plans for cheaper bus fares, welcomed by the "
+        "Transport Secretary.",
+        "Helen Marsh said the cap would help young people get to work.",
+        "“Nobody should miss a job interview because they cannot afford the bus,” Mrs Marsh said.",
+    )
+    assert [(q.speaker, q.role) for q in found] == [("Helen Marsh", None)]
