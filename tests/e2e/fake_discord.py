@@ -646,6 +646,22 @@ class FakeDiscord:
             message = inter.original
         else:
             message = next((m for m in [inter.original, *inter.followups] if m and m["id"] == wanted), None)
+        if message is not None and message is inter.original:
+
+            def on_edit(body: Mapping[str, Any]) -> None:
+                inter.deferred_pending = False
+                inter.edits.append(body)
+
+            return self._message_request(request, message, on_edit)
+        return self._message_request(request, message)
+
+    def _message_request(
+        self,
+        request: web.Request,
+        message: dict[str, Any] | None,
+        on_edit: Callable[[Mapping[str, Any]], None] | None = None,
+    ) -> web.Response:
+        """GET, DELETE or PATCH one message, as Discord answers them for channels and webhooks."""
         if message is None:
             return json_response({"message": "Unknown Message", "code": 10008}, status=404)
         if request.method == "GET":
@@ -660,9 +676,8 @@ class FakeDiscord:
         if problems:
             self.invalid.extend(problems)
             return json_response(_form_error(problems), status=400)
-        if message is inter.original:
-            inter.deferred_pending = False
-            inter.edits.append(body)
+        if on_edit is not None:
+            on_edit(body)
         self._apply_edit(message, body)
         return json_response(message)
 
@@ -848,26 +863,11 @@ class FakeDiscord:
 
     async def _channel_message(self, request: web.Request) -> web.Response:
         message = self.messages.get(request.match_info["message"])
-        if (
-            message is None
-            or message.get("deleted")
-            or message["channel_id"] != request.match_info["channel"]
+        if message is not None and (
+            message.get("deleted") or message["channel_id"] != request.match_info["channel"]
         ):
-            return json_response({"message": "Unknown Message", "code": 10008}, status=404)
-        if request.method == "GET":
-            return json_response(message)
-        if request.method == "DELETE":
-            message["deleted"] = True
-            return web.Response(status=204)
-        if request.method != "PATCH":
-            return json_response({"message": "405: Method Not Allowed", "code": 0}, status=405)
-        body = request[JSON_BODY] or {}
-        problems = message_problems({**message, **body})
-        if problems:
-            self.invalid.extend(problems)
-            return json_response(_form_error(problems), status=400)
-        self._apply_edit(message, body)
-        return json_response(message)
+            message = None
+        return self._message_request(request, message)
 
     # --- gateway ---------------------------------------------------------------------------------
 
