@@ -22,6 +22,7 @@ import pytest
 import yarl
 
 from bot.client import NewsBot
+from bot.commands import NewsCommands
 from bot.config import Settings
 from bot.models import (
     Block,
@@ -34,6 +35,7 @@ from bot.models import (
     Sentence,
     Story,
 )
+from bot.presenting import Answer
 from bot.storage import Store, open_store
 from tests.e2e.fake_discord import LOADING, FakeDiscord
 
@@ -150,6 +152,22 @@ async def seeded(store: Store) -> Seeded:
 @pytest.fixture
 async def bot(start_bot: StartBot, seeded: Seeded) -> NewsBot:
     return await start_bot(view_timeout=VIEW_TIMEOUT)
+
+
+@pytest.fixture
+def held_story(monkeypatch: pytest.MonkeyPatch) -> asyncio.Event:
+    """/news story answers only once the returned event is set, and the cog defers after 10 ms:
+    the way to drive "slow answer" paths without sleeping."""
+    release = asyncio.Event()
+    real_story = NewsCommands.story
+
+    async def held(self: NewsCommands, story: str) -> Answer:
+        await release.wait()
+        return await real_story(self, story)
+
+    monkeypatch.setattr("cogs._common.DEFER_AFTER", 0.01)
+    monkeypatch.setattr(NewsCommands, "story", held)
+    return release
 
 
 @pytest.fixture

@@ -135,17 +135,9 @@ async def test_unknown_subcommand(fake: FakeDiscord, bot: NewsBot, errors_logged
 
 
 async def test_slow_answers_are_deferred_publicly(
-    fake: FakeDiscord, bot: NewsBot, seeded: Seeded, monkeypatch: pytest.MonkeyPatch
+    fake: FakeDiscord, bot: NewsBot, seeded: Seeded, held_story: asyncio.Event
 ) -> None:
-    release = asyncio.Event()
-    real_story = NewsCommands.story
-
-    async def slow_story(self: NewsCommands, story: str) -> Answer:
-        await release.wait()
-        return await real_story(self, story)
-
-    monkeypatch.setattr("cogs._common.DEFER_AFTER", 0.01)
-    monkeypatch.setattr(NewsCommands, "story", slow_story)
+    release = held_story
     inter = await fake.slash("news story", story=seeded.science)
     callback = await fake.answered(inter)
     assert callback["type"] == DEFERRED_CHANNEL_MESSAGE
@@ -159,17 +151,9 @@ async def test_slow_answers_are_deferred_publicly(
 
 
 async def test_an_error_after_a_public_defer_replaces_the_thinking_message(
-    fake: FakeDiscord, bot: NewsBot, seeded: Seeded, monkeypatch: pytest.MonkeyPatch
+    fake: FakeDiscord, bot: NewsBot, seeded: Seeded, held_story: asyncio.Event
 ) -> None:
-    release = asyncio.Event()
-    real_story = NewsCommands.story
-
-    async def slow_story(self: NewsCommands, story: str) -> Answer:
-        await release.wait()
-        return await real_story(self, story)
-
-    monkeypatch.setattr("cogs._common.DEFER_AFTER", 0.01)
-    monkeypatch.setattr(NewsCommands, "story", slow_story)
+    release = held_story
     inter = await fake.slash("news story", story="no such story at all")
     await fake.answered(inter)
     release.set()

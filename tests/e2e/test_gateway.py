@@ -8,8 +8,6 @@ import discord
 import pytest
 
 from bot.client import NewsBot
-from bot.commands import NewsCommands
-from bot.presenting import Answer
 from tests.e2e.conftest import Seeded
 from tests.e2e.fake_discord import FakeDiscord
 
@@ -79,17 +77,9 @@ async def test_global_rate_limit_is_waited_out(fake: FakeDiscord, bot: NewsBot, 
 
 
 async def test_rate_limited_follow_ups_are_retried(
-    fake: FakeDiscord, bot: NewsBot, seeded: Seeded, monkeypatch: pytest.MonkeyPatch
+    fake: FakeDiscord, bot: NewsBot, seeded: Seeded, held_story: asyncio.Event
 ) -> None:
-    release = asyncio.Event()
-    real = NewsCommands.story
-
-    async def slow(self: NewsCommands, story: str) -> Answer:
-        await release.wait()
-        return await real(self, story)
-
-    monkeypatch.setattr("cogs._common.DEFER_AFTER", 0.01)
-    monkeypatch.setattr(NewsCommands, "story", slow)
+    release = held_story
     inter = await fake.slash("news story", story=seeded.science)
     await fake.answered(inter)
     fake.rate_limit_next(1, match=lambda method, path: path.startswith("/webhooks/"))
