@@ -294,7 +294,7 @@ def build_large(db: Path, count: int) -> None:
             base_path=f"/government/news/{words.replace(' ', '-')}-{i}",
             content_id=f"bench-{i}",
         )
-        storage._in_transaction(conn, storage._save, story, fake_extraction(story, i))
+        storage._in_transaction(conn, storage._save_one, story, fake_extraction(story, i))
         if (i + 1) % 10000 == 0:
             rate = (i + 1 - have) / (time.perf_counter() - started)
             print(f"  built {i + 1:,} stories ({rate:,.0f}/s)", file=sys.stderr)

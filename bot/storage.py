@@ -193,7 +193,7 @@ class Store:
         Same content hash as stored: unchanged, nothing touched. A different hash: updated in place
         under the same short id. A complete stored story is never replaced by an incomplete copy.
         """
-        return await self._write(_save, story, extraction)
+        return await self._write(_save_one, story, extraction)
 
     async def save_many(self, items: Sequence[tuple[Story, Extraction]]) -> list[SaveResult | Exception]:
         """Save several stories in one transaction, each inside its own SAVEPOINT.
@@ -343,16 +343,97 @@ def _in_transaction(conn: sqlite3.Connection, fn: Callable[..., T], *args: Any) 
     return result
 
 
-def _save(conn: sqlite3.Connection, story: Story, extraction: Extraction) -> SaveResult:
+class SearchIndexWrites:
+    """The full-text index rows of one write transaction, written together just before COMMIT.
+
+    FTS5 flushes its pending terms to a new segment at every savepoint, and SQLite opens one for
+    each story's SAVEPOINT and for every statement that fires a trigger. Indexed row by row as
+    stories were saved, a story cost about 0.6 ms of index work; queued and written at the end of
+    the batch, about 0.1 ms (docs/benchmarks.md). So every write to the stories, speakers and
+    organisations tables queues its index rows here, and `write` runs after the last savepoint.
+    """
+
+    # One statement per index: the hidden first column is 'delete' (remove the row with these old
+    # values, as external-content tables require) or NULL (index the row).
+    _STATEMENTS = {
+        "stories_fts": "INSERT INTO stories_fts (stories_fts, rowid, title, description, body_text)"
+        " VALUES (?, ?, ?, ?, ?)",
+        "titles_fts": "INSERT INTO titles_fts (titles_fts, rowid, title) VALUES (?, ?, ?)",
+        "speakers_fts": "INSERT INTO speakers_fts (speakers_fts, rowid, name) VALUES (?, ?, ?)",
+        "organisations_fts": "INSERT INTO organisations_fts (organisations_fts, rowid, name) VALUES (?, ?, ?)",
+    }
+
+    def __init__(self) -> None:
+        self._rows: list[tuple[str, tuple[Any, ...]]] = []
+
+    def story(
+        self, rowid: int, title: str, description: str | None, body_text: str, *, delete: bool = False
+    ) -> None:
+        command = "delete" if delete else None
+        self._rows.append(("stories_fts", (command, rowid, title, description, body_text)))
+        self._rows.append(("titles_fts", (command, rowid, title)))
+
+    def speaker(self, rowid: int, name: str) -> None:
+        self._rows.append(("speakers_fts", (None, rowid, name)))
+
+    def organisation(self, rowid: int, name: str, *, delete: bool = False) -> None:
+        self._rows.append(("organisations_fts", ("delete" if delete else None, rowid, name)))
+
+    def mark(self) -> int:
+        """A point to `undo_to` when the writes queued after it were rolled back."""
+        return len(self._rows)
+
+    def undo_to(self, mark: int) -> None:
+        del self._rows[mark:]
+
+    def write(self, conn: sqlite3.Connection) -> None:
+        """One executemany per index, each keeping its rows' order (a delete before its re-insert)."""
+        for index, statement in self._STATEMENTS.items():
+            rows = [row for name, row in self._rows if name == index]
+            if rows:
+                conn.executemany(statement, rows)
+        self._rows.clear()
+
+
+def _save_one(conn: sqlite3.Connection, story: Story, extraction: Extraction) -> SaveResult:
+    [result] = _save_many(conn, [(story, extraction)])
+    if isinstance(result, Exception):
+        raise result
+    return result
+
+
+def _save_many(
+    conn: sqlite3.Connection, items: Sequence[tuple[Story, Extraction]]
+) -> list[SaveResult | Exception]:
+    results: list[SaveResult | Exception] = []
+    index = SearchIndexWrites()
+    for story, extraction in items:
+        conn.execute("SAVEPOINT story")
+        mark = index.mark()
+        try:
+            results.append(_save(conn, index, story, extraction))
+        except Exception as error:  # this story alone is undone; the caller reports it
+            conn.execute("ROLLBACK TO story")
+            index.undo_to(mark)
+            results.append(error)
+        conn.execute("RELEASE story")
+    index.write(conn)
+    return results
+
+
+def _save(
+    conn: sqlite3.Connection, index: SearchIndexWrites, story: Story, extraction: Extraction
+) -> SaveResult:
     # Story's derived values are properties recomputed on every access: each is computed once here.
     identity_key = story.identity_key
     body = blocks_json(story.blocks)
+    body_text = story.body_text
     story_hash = content_hash(story, body)
     existing = _find_existing(conn, story, identity_key)
     now = _now()
     if existing is None:
         short_id = _free_short_id(conn, short_id_base(story))
-        row = _story_row(story, identity_key, body, story_hash)
+        row = _story_row(story, identity_key, body, body_text, story_hash)
         listed_at = _listed_at(story, now)
         cursor = conn.execute(
             f"INSERT INTO stories (short_id, {', '.join(row)}, first_seen_at, last_changed_at,"
@@ -361,7 +442,8 @@ def _save(conn: sqlite3.Connection, story: Story, extraction: Extraction) -> Sav
         )
         rowid = cursor.lastrowid
         assert rowid is not None
-        _write_children(conn, rowid, story, extraction, listed_at, new=True)
+        index.story(rowid, story.title, story.description, body_text)
+        _write_children(conn, index, rowid, story, extraction, listed_at, new=True)
         return SaveResult("new", short_id)
 
     rowid, short_id = existing["id"], existing["short_id"]
@@ -372,39 +454,30 @@ def _save(conn: sqlite3.Connection, story: Story, extraction: Extraction) -> Sav
     merged = _merge_with_stored(story, existing)  # same blocks, so the same body JSON
     merged_key = merged.identity_key
     # The incoming copy's hash, not the merged one's, so the same copy again is "unchanged".
-    row = _story_row(merged, merged_key, body, story_hash)
+    row = _story_row(merged, merged_key, body, body_text, story_hash)
     if _key_rank(existing["identity_key"]) > _key_rank(merged_key):
         row["identity_key"] = existing["identity_key"]
     listed_at = _listed_at(merged, existing["first_seen_at"])
+    old = conn.execute("SELECT title, description, body_text FROM stories WHERE id = ?", (rowid,)).fetchone()
     conn.execute(
         f"UPDATE stories SET {', '.join(f'{name} = ?' for name in row)},"
         " last_changed_at = ?, status = 'updated', listed_at = ? WHERE id = ?",
         (*row.values(), now, listed_at, rowid),
     )
+    if tuple(old) != (merged.title, merged.description, body_text):
+        index.story(rowid, *old, delete=True)
+        index.story(rowid, merged.title, merged.description, body_text)
     conn.execute("DELETE FROM story_organisations WHERE story_id = ?", (rowid,))
-    _write_children(conn, rowid, merged, extraction, listed_at, new=False)
+    _write_children(conn, index, rowid, merged, extraction, listed_at, new=False)
     return SaveResult("updated", short_id)
-
-
-def _save_many(
-    conn: sqlite3.Connection, items: Sequence[tuple[Story, Extraction]]
-) -> list[SaveResult | Exception]:
-    results: list[SaveResult | Exception] = []
-    for story, extraction in items:
-        conn.execute("SAVEPOINT story")
-        try:
-            results.append(_save(conn, story, extraction))
-        except Exception as error:  # this story alone is undone; the caller reports it
-            conn.execute("ROLLBACK TO story")
-            results.append(error)
-        conn.execute("RELEASE story")
-    return results
 
 
 def _save_extraction(conn: sqlite3.Connection, story_id: str, extraction: Extraction) -> None:
     rowid = _rowid(conn, story_id)
     listed_at = conn.execute("SELECT listed_at FROM stories WHERE id = ?", (rowid,)).fetchone()[0]
-    _write_extraction(conn, rowid, extraction, listed_at, new=False)
+    index = SearchIndexWrites()
+    _write_extraction(conn, index, rowid, extraction, listed_at, new=False)
+    index.write(conn)
 
 
 def _find_existing(
@@ -435,34 +508,63 @@ def _free_short_id(conn: sqlite3.Connection, base: str) -> str:
 
 
 def _write_children(
-    conn: sqlite3.Connection, rowid: int, story: Story, extraction: Extraction, listed_at: str, *, new: bool
+    conn: sqlite3.Connection,
+    index: SearchIndexWrites,
+    rowid: int,
+    story: Story,
+    extraction: Extraction,
+    listed_at: str,
+    *,
+    new: bool,
 ) -> None:
     orgs = _unique_organisations(story.organisations)
     if orgs:
         conn.executemany(
-            "INSERT INTO organisations (slug, name) VALUES (?, ?)"
-            " ON CONFLICT (slug) DO UPDATE SET name = excluded.name WHERE name != excluded.name",
-            [(org.slug, org.name) for org in orgs],
+            "INSERT INTO story_organisations (story_id, organisation_id, position, listed_at) VALUES (?, ?, ?, ?)",
+            [
+                (rowid, _organisation_id(conn, index, org), position, listed_at)
+                for position, org in enumerate(orgs)
+            ],
         )
-        conn.executemany(
-            "INSERT INTO story_organisations (story_id, organisation_id, position, listed_at)"
-            " SELECT ?, id, ?, ? FROM organisations WHERE slug = ?",
-            [(rowid, position, listed_at, org.slug) for position, org in enumerate(orgs)],
-        )
-    _write_extraction(conn, rowid, extraction, listed_at, new=new)
+    _write_extraction(conn, index, rowid, extraction, listed_at, new=new)
+
+
+def _organisation_id(conn: sqlite3.Connection, index: SearchIndexWrites, org: Organisation) -> int:
+    """The organisation's row id, adding it, or renaming it when its name changed."""
+    row = conn.execute("SELECT id, name FROM organisations WHERE slug = ?", (org.slug,)).fetchone()
+    if row is None:
+        rowid = conn.execute(
+            "INSERT INTO organisations (slug, name) VALUES (?, ?)", (org.slug, org.name)
+        ).lastrowid
+        assert rowid is not None
+        index.organisation(rowid, org.name)
+        return rowid
+    if row["name"] != org.name:
+        conn.execute("UPDATE organisations SET name = ? WHERE id = ?", (org.name, row["id"]))
+        index.organisation(row["id"], row["name"], delete=True)
+        index.organisation(row["id"], org.name)
+    return int(row["id"])
 
 
 def _write_extraction(
-    conn: sqlite3.Connection, rowid: int, extraction: Extraction, listed_at: str, *, new: bool
+    conn: sqlite3.Connection,
+    index: SearchIndexWrites,
+    rowid: int,
+    extraction: Extraction,
+    listed_at: str,
+    *,
+    new: bool,
 ) -> None:
     if not new:
         for table in ("quotes", "money", "summary_sentences"):
             conn.execute(f"DELETE FROM {table} WHERE story_id = ?", (rowid,))
     if extraction.quotes:
-        speakers = {q.speaker for q in extraction.quotes if q.speaker}
-        conn.executemany(
-            "INSERT OR IGNORE INTO speakers (name) VALUES (?)", [(name,) for name in sorted(speakers)]
-        )
+        for name in sorted({q.speaker for q in extraction.quotes if q.speaker}):
+            added = conn.execute(
+                "INSERT INTO speakers (name) VALUES (?) ON CONFLICT (name) DO NOTHING RETURNING id", (name,)
+            ).fetchone()
+            if added is not None:
+                index.speaker(added[0], name)
         conn.executemany(
             "INSERT INTO quotes (story_id, position, speaker, role, text, block_index, listed_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -772,7 +874,7 @@ _MONEY_COLUMNS = (
 )
 
 
-def _story_row(story: Story, identity_key: str, body: str, story_hash: str) -> dict[str, Any]:
+def _story_row(story: Story, identity_key: str, body: str, body_text: str, story_hash: str) -> dict[str, Any]:
     """Column values for a story, in a fixed order (the keys are trusted column names), given its
     identity key, `blocks_json` and the content hash to store."""
     image = story.image
@@ -790,7 +892,7 @@ def _story_row(story: Story, identity_key: str, body: str, story_hash: str) -> d
         "source": story.source,
         "source_format": story.source_format,
         "body": body,
-        "body_text": story.body_text,
+        "body_text": body_text,
         "image": (
             json.dumps([image.url, image.alt_text, image.caption, image.credit], ensure_ascii=False)
             if image

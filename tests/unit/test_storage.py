@@ -545,8 +545,10 @@ async def test_save_many_rolls_back_only_the_failing_story(
 ) -> None:
     real = bot.storage._write_children
 
-    def fail_for_roads(conn: sqlite3.Connection, rowid: int, story: Story, *args: object, **kw: bool) -> None:
-        real(conn, rowid, story, *args, **kw)  # type: ignore[arg-type]
+    def fail_for_roads(
+        conn: sqlite3.Connection, index: object, rowid: int, story: Story, *args: object, **kw: bool
+    ) -> None:
+        real(conn, index, rowid, story, *args, **kw)  # type: ignore[arg-type]
         if story.title == "Roads":
             raise RuntimeError("boom")  # after its row and children were written
 
@@ -559,7 +561,36 @@ async def test_save_many_rolls_back_only_the_failing_story(
         await store.get("roads")
     stored = await store.get("rail")
     assert stored.extraction.quotes == EXTRACTION.quotes  # the one after the failure is whole
+    # its search index rows were dropped with it; the others' were written
+    assert [[hit.title for hit in await store.search(word)] for word in ("roads", "rail", "parks")] == [
+        [],
+        ["Rail"],
+        ["Parks"],
+    ]
+    assert [title for _, title in await store.complete_stories("r")] == ["Rail"]
     assert await store.save_many([]) == []
+
+
+async def test_the_search_indexes_follow_every_kind_of_save(store: Store) -> None:
+    """The storage layer writes the FTS5 rows itself (no triggers): after new stories, updates that
+    change the title and body, a renamed organisation, new speakers and a re-extraction, every
+    index agrees with its table (FTS5's own integrity check) and answers with the new words only."""
+    first = await store.save(news("harbour", title="Harbour walls rebuilt", body="Stone walls."), EXTRACTION)
+    await store.save(news("rail", title="Rail fares frozen", organisations=(DFT,)), Extraction())
+    renamed = Organisation("Home Office (UK)", "home-office")
+    await store.save(
+        news("harbour", title="Harbour gates rebuilt", body="Iron gates.", organisations=(renamed,)),
+        Extraction(quotes=(Quote("Ada Lovelace", None, "Engines.", 0),)),
+    )
+    await store.save_extraction(first.story_id, Extraction(quotes=(Quote("Grace Hopper", None, "Bugs.", 0),)))
+    for table in ("stories_fts", "titles_fts", "speakers_fts", "organisations_fts"):
+        await store.connection.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('integrity-check', 1)")
+    assert [hit.title for hit in await store.search("gates")] == ["Harbour gates rebuilt"]
+    assert await store.search("stone") == []
+    assert [title for _, title in await store.complete_stories("harb")] == ["Harbour gates rebuilt"]
+    assert await store.complete_stories("walls") == []
+    assert await store.complete_organisations("uk") == [("home-office", "Home Office (UK)")]
+    assert await store.complete_speakers("grac") == ["Grace Hopper"]
 
 
 async def test_search_hits_link_to_the_story_when_it_has_a_page(store: Store) -> None:
