@@ -3,7 +3,9 @@
 Each size runs in a fresh child process on a fresh database, so its peak RSS is its own: flat
 peaks across sizes mean memory does not grow with the batch. The baseline in the same run is the
 naive way to store the same parsed stories: one INSERT and one commit per story, no FTS, default
-(rollback journal, synchronous=FULL) SQLite settings.
+(rollback journal, synchronous=FULL) SQLite settings. A third run per size does what ingestion
+really does, with the extractors (bot.extract) in place of the fake extraction rows: issue #3's
+target for it is 500 stories/s.
 
     python -m bench ingest [--count 4000]      # sizes count/4, count/2 and count
     python -m bench queries [--count 100000]   # search and autocomplete timings at scale
@@ -30,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from bot import storage
+from bot.extract import extract
 from bot.models import Extraction, Money, Quote, Story
 from bot.parsing import parse_document
 from bot.storage import SAVE_BATCH_SECONDS, SAVE_BATCH_STORIES, open_store
@@ -137,9 +140,11 @@ def fake_extraction(story: Story, i: int) -> Extraction:
 # --- one size, in a child process -------------------------------------------------------------
 
 
-async def measure_ours(count: int, db: Path) -> dict[str, float]:
-    """Wall and CPU time (this process, all threads) for parse, store, and the two together."""
-    parse_s = store_s = parse_cpu = store_cpu = 0.0
+async def measure_ours(
+    count: int, db: Path, extractor: Callable[[Story, int], Extraction]
+) -> dict[str, float]:
+    """Wall and CPU time (this process, all threads) for parse, extract, store, and all together."""
+    parse_s = store_s = parse_cpu = store_cpu = extract_s = extract_cpu = 0.0
     async with open_store(db) as store:
         started, started_cpu = time.perf_counter(), time.process_time()
         batch: list[tuple[Story, Extraction]] = []
@@ -151,7 +156,11 @@ async def measure_ours(count: int, db: Path) -> dict[str, float]:
             parse_cpu += time.process_time() - c0
             if not batch:
                 batch_started = time.monotonic()
-            batch.append((story, fake_extraction(story, i)))
+            t2, c2 = time.perf_counter(), time.process_time()
+            extraction = extractor(story, i)
+            extract_s += time.perf_counter() - t2
+            extract_cpu += time.process_time() - c2
+            batch.append((story, extraction))
             # the batches IngestionService.ingest commits: SAVE_BATCH_STORIES or _SECONDS, whichever first
             if (
                 len(batch) >= SAVE_BATCH_STORIES
@@ -172,7 +181,13 @@ async def measure_ours(count: int, db: Path) -> dict[str, float]:
         "parse_cpu": parse_cpu,
         "store_s": store_s,
         "store_cpu": store_cpu,
+        "extract_s": extract_s,
+        "extract_cpu": extract_cpu,
     }
+
+
+def real_extraction(story: Story, i: int) -> Extraction:
+    return extract(story)
 
 
 def measure_baseline(count: int, db: Path) -> dict[str, float]:
@@ -205,7 +220,11 @@ def measure_baseline(count: int, db: Path) -> dict[str, float]:
 def child(count: int, which: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.db"
-        result = asyncio.run(measure_ours(count, db)) if which == "ours" else measure_baseline(count, db)
+        if which == "baseline":
+            result = measure_baseline(count, db)
+        else:
+            extractor = real_extraction if which == "extract" else fake_extraction
+            result = asyncio.run(measure_ours(count, db, extractor))
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result))
 
@@ -243,15 +262,17 @@ def main_ingest(args: argparse.Namespace) -> int:
     print("machine disturbs less; the naive baseline stores the same parsed stories (module docstring)")
     print(
         f"{'stories':>8} {'parse+store/s':>18} {'parse/s':>18} {'store/s':>18} {'peak RSS':>9}"
-        f" {'naive store/s':>18} {'naive RSS':>10}"
+        f" {'naive store/s':>18} {'naive RSS':>10} {'with extraction/s':>18} {'extract/s':>18}"
     )
     for size in sizes:
         ours = run_child(size, "ours")
         naive = run_child(size, "baseline")
+        extracting = run_child(size, "extract")
         print(
             f"{size:>8} {_rates(size, ours, 'total'):>18} {_rates(size, ours, 'parse'):>18}"
             f" {_rates(size, ours, 'store'):>18} {ours['peak_rss_mb']:>7.0f}MB"
             f" {_rates(size, naive, 'store'):>18} {naive['peak_rss_mb']:>8.0f}MB"
+            f" {_rates(size, extracting, 'total'):>18} {_rates(size, extracting, 'extract'):>18}"
         )
     print(f"CPU check: {cpu_check():.0f} ms")
     return 0
@@ -352,7 +373,7 @@ def main_queries(args: argparse.Namespace) -> int:
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ingest = commands.add_parser("ingest", help="parse+store stories/s and peak memory at three sizes")
     ingest.add_argument("--count", type=int, default=4000, help="largest size (default 4000)")
-    ingest.add_argument("--child", choices=("ours", "baseline"), help=argparse.SUPPRESS)
+    ingest.add_argument("--child", choices=("ours", "baseline", "extract"), help=argparse.SUPPRESS)
     ingest.set_defaults(handler=main_ingest)
     queries = commands.add_parser("queries", help="search and autocomplete timings on a large database")
     queries.add_argument(
