@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+import weakref
 from collections.abc import Awaitable
 from typing import Any
 
@@ -28,6 +29,10 @@ PAGINATOR_TIMEOUT = 180.0  # seconds; well inside the 15 minutes an interaction 
 DEFER_AFTER = 1.5
 NO_MENTIONS = discord.AllowedMentions.none()
 SOMETHING_WENT_WRONG = "Something went wrong. It has been logged."
+# Page buttons are named "newsbot:page:<interaction id>:<button>", so a press on buttons whose
+# paginator is gone (the bot restarted since) can be recognised and answered.
+PAGE_BUTTON_PREFIX = "newsbot:page:"
+PAGES_EXPIRED = "These pages have expired. Run the command again to browse them."
 
 
 class NewsTree(app_commands.CommandTree):
@@ -156,6 +161,10 @@ class Paginator(discord.ui.View):
         self.owner_id = interaction.user.id
         self.pages = pages
         self.index = 0
+        self.key = f"{PAGE_BUTTON_PREFIX}{interaction.id}"
+        for button, name in ((self.previous, "previous"), (self.counter, "counter"), (self.next, "next")):
+            button.custom_id = f"{self.key}:{name}"
+        _live_pages.setdefault(interaction.client, set()).add(self.key)
         self._refresh()
 
     def _refresh(self) -> None:
@@ -191,6 +200,7 @@ class Paginator(discord.ui.View):
         await self._show(interaction, self.index + 1)
 
     async def on_timeout(self) -> None:
+        _live_pages.get(self.interaction.client, set()).discard(self.key)
         try:
             await self.interaction.edit_original_response(view=None)
         except discord.HTTPException:
@@ -201,3 +211,27 @@ class Paginator(discord.ui.View):
         self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]
     ) -> None:
         await send_ephemeral(interaction, error_message(interaction, error))
+
+
+# The keys of each client's paginators that are still running (per client: tests run several bots).
+_live_pages: weakref.WeakKeyDictionary[discord.Client, set[str]] = weakref.WeakKeyDictionary()
+
+
+async def answer_expired_pages(interaction: discord.Interaction) -> None:
+    """A press on page buttons that no running paginator owns: remove the dead buttons and say why.
+
+    Without this, Discord shows the user "This interaction failed" for every press on a list the
+    bot sent before it restarted. Presses on live buttons are left to their paginator.
+    """
+    if interaction.type is not discord.InteractionType.component:
+        return
+    custom_id = str((interaction.data or {}).get("custom_id", ""))
+    if not custom_id.startswith(PAGE_BUTTON_PREFIX):
+        return
+    if custom_id.rpartition(":")[0] in _live_pages.get(interaction.client, set()):
+        return
+    try:
+        await interaction.response.edit_message(view=None)
+    except discord.HTTPException:
+        log.debug("could not remove expired page buttons (interaction=%s)", interaction.id)
+    await send_ephemeral(interaction, PAGES_EXPIRED)

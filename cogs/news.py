@@ -11,7 +11,7 @@ from discord.ext import commands
 
 from bot.commands import NewsCommands
 from bot.presenting import Answer
-from cogs._common import respond
+from cogs._common import answer_expired_pages, respond
 
 if TYPE_CHECKING:
     from bot.client import NewsBot
@@ -37,6 +37,10 @@ class News(commands.GroupCog, group_name="news", group_description="UK governmen
 
     async def _answer(self, interaction: discord.Interaction, work: Awaitable[Answer]) -> None:
         await respond(interaction, work, view_timeout=self.bot.view_timeout)
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        await answer_expired_pages(interaction)
 
     @app_commands.command(name="latest", description="The newest stories, newest first")
     @app_commands.describe(

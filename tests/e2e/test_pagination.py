@@ -1,9 +1,9 @@
-"""Pagination buttons: turning pages, only by the person who asked, removed on timeout."""
+"""Pagination buttons: turning pages, only by the person who asked, removed on timeout or after a restart."""
 
 from __future__ import annotations
 
 from bot.client import NewsBot
-from tests.e2e.conftest import Seeded, StartBot
+from tests.e2e.conftest import VIEW_TIMEOUT, Seeded, StartBot
 from tests.e2e.fake_discord import EPHEMERAL, UPDATE_MESSAGE, FakeDiscord, button, buttons
 
 
@@ -68,3 +68,29 @@ async def test_timeout_after_turning_pages_keeps_the_page(
     page_two = fake.messages[message["id"]]["embeds"]
     await fake.wait_until(lambda: fake.messages[message["id"]]["components"] == [] or None)
     assert fake.messages[message["id"]]["embeds"] == page_two
+
+
+async def test_pages_sent_before_a_restart_say_they_expired(
+    fake: FakeDiscord, start_bot: StartBot, seeded: Seeded
+) -> None:
+    first = await start_bot(view_timeout=VIEW_TIMEOUT)
+    message = await fake.reply(await fake.slash("news latest", count=16))
+    assert button(message, "Next")["custom_id"].startswith("newsbot:page:")
+    await first.close()
+
+    await start_bot(view_timeout=VIEW_TIMEOUT)
+    press = await fake.press(message, button(message, "Next")["custom_id"], user=fake.user_b)
+    callback = await fake.answered(press)
+    assert callback["type"] == UPDATE_MESSAGE
+    assert fake.messages[message["id"]]["components"] == []  # the dead buttons are gone
+    assert fake.messages[message["id"]]["embeds"] == message["embeds"]  # the page itself stays
+    note = await fake.wait_until(lambda: press.followups[0] if press.followups else None)
+    assert note["flags"] & EPHEMERAL
+    assert note["content"] == "These pages have expired. Run the command again to browse them."
+
+    # a list sent by the running bot still turns its pages
+    live = await fake.reply(await fake.slash("news latest", count=16))
+    turned = await fake.press(live, button(live, "Next")["custom_id"])
+    await fake.answered(turned)
+    assert button(fake.messages[live["id"]], "2 / 4")
+    assert not turned.followups
