@@ -311,9 +311,10 @@ def parse_attribution(subject: str) -> Speaker | None:
     if not text or len(text) > 250:
         return None
     cleaned = [_clean_segment(s) for s in _split_commas(text)]
+    bare = [_strip_article(s) for s in cleaned]
     # Roles are reported as printed, article included ("a team leader at ...", "the Chancellor").
-    printed = {_strip_article(s): s for s in cleaned}
-    segments = [s for s in (_strip_article(s) for s in cleaned) if s.strip()]
+    printed = dict(zip(bare, cleaned, strict=True))
+    segments = [s for s in bare if s.strip()]
     # "said the minister, adding that ...": a trailing participle clause is not part of the speaker.
     while len(segments) > 1 and _is_participle_clause(segments[-1]):
         segments.pop()
@@ -409,6 +410,16 @@ def _role_text(segments: list[str], printed: dict[str, str]) -> str | None:
 def _clean_segment(segment: str) -> str:
     """Drop "Rt Hon" and post-nominals inside one comma piece."""
     tokens = segment.split()
+    lowered = segment.lower()
+    # Usually nothing for _without_rt_hon to drop: it needs a token "rt" or "right".
+    out = _without_rt_hon(tokens) if "rt" in lowered or "right" in lowered else tokens
+    while len(out) > 1 and _is_post_nominal(out[-1]):
+        out.pop()
+    # Post-nominals can also sit before a role clause: "Jane Marriott CMG OBE said".
+    return " ".join(t for t in out if t.strip(".,;") not in POST_NOMINALS or t.isalpha() and not t.isupper())
+
+
+def _without_rt_hon(tokens: list[str]) -> list[str]:
     out: list[str] = []
     i = 0
     while i < len(tokens):
@@ -425,10 +436,7 @@ def _clean_segment(segment: str) -> str:
             continue
         out.append(token)
         i += 1
-    while len(out) > 1 and _is_post_nominal(out[-1]):
-        out.pop()
-    # Post-nominals can also sit before a role clause: "Jane Marriott CMG OBE said".
-    return " ".join(t for t in out if not _is_post_nominal(t) or t.isalpha() and not t.isupper())
+    return out
 
 
 def name_runs(text: str) -> list[tuple[int, str, str | None]]:
@@ -445,13 +453,10 @@ def name_runs(text: str) -> list[tuple[int, str, str | None]]:
         apposed = title_before[1] if title_before and title_before[0] == match.start() else None
         raw = match.group(0)
         joined = chain_start >= 0 and text[chain_end : match.start()] in _ROLE_JOINS
-        role_head = (
-            text[chain_start : match.start()]
-            if joined
-            else _role_head_before(text, match.start(), any(w.lower() in TITLE_WORDS for w in raw.split()))
-        )
+        raw_titled = any(w.lower() in TITLE_WORDS for w in raw.split())
+        head_at = chain_start if joined else -1
         if not joined:
-            chain_start = match.start() if any(w.lower() in TITLE_WORDS for w in raw.split()) else -1
+            chain_start = match.start() if raw_titled else -1
         chain_end = match.end()
         tokens = [t.rstrip(".,;:") for t in raw.split() if t.rstrip(".").lower() not in ("rt", "hon")]
         # A lowercase title word just before the run belongs to it: "deputy First Minister".
@@ -481,6 +486,12 @@ def name_runs(text: str) -> list[tuple[int, str, str | None]]:
         real = [t for t in name_tokens if t not in HONORIFICS and t not in PARTICLES]
         if len(real) >= 2 or (real and name_tokens[0] in HONORIFICS):
             name = _name_from_run(name_tokens, titled and len(name_tokens) <= 3)
+            # The job title's start is looked for only now: most runs name no one (organisations, places).
+            role_head = (
+                text[head_at : match.start()]
+                if joined
+                else _role_head_before(text, match.start(), raw_titled)
+            )
             role_tokens = tokens[: len(tokens) - len(name)] if titled or role_head else []
             role = (role_head + " ".join(role_tokens)).strip() or apposed or _apposed_after(text, match.end())
             chain_start = -1
