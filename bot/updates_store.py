@@ -333,10 +333,14 @@ class UpdatesStore:
         return [_post(row) for row in rows]
 
     async def pending_edits(self, limit: int = 100) -> list[Post]:
-        """Sent posts whose story changed since, oldest first."""
+        """Sent posts whose story changed since, oldest first; none in a channel whose
+        subscriptions are all paused (the bot lost access, or a moderator paused it)."""
         rows = await self._conn.execute_fetchall(
             f"SELECT {_POST_COLUMNS} FROM posts p JOIN stories s ON s.id = p.story_id"
-            " WHERE p.edit_pending = 1 AND p.state = 'sent' ORDER BY p.id LIMIT ?",
+            " WHERE p.edit_pending = 1 AND p.state = 'sent'"
+            " AND NOT EXISTS (SELECT 1 FROM subscriptions u WHERE u.channel_id = p.channel_id AND u.paused = 1"
+            "  AND NOT EXISTS (SELECT 1 FROM subscriptions a WHERE a.channel_id = p.channel_id AND a.paused = 0))"
+            " ORDER BY p.id LIMIT ?",
             (limit,),
         )
         return [_post(row) for row in rows]

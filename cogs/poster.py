@@ -210,6 +210,12 @@ class Poster(commands.Cog):
                 await channel.get_partial_message(post.message_id).edit(embed=embed)
             except discord.NotFound:
                 log.info("post=%s: message %s is gone, nothing to edit", post.id, post.message_id)
+            except discord.Forbidden as error:
+                # The bot lost access to the channel: paused like a refused send, the edit waits
+                # for /updates resume instead of being refused again on every round.
+                await self.updates.record_attempt_failed(post.id, str(error))
+                await self._lost(post.guild_id, post.channel_id, PAUSED_FORBIDDEN, error)
+                continue
             except discord.HTTPException as error:
                 log.warning("editing post=%s in channel=%s failed: %s", post.id, post.channel_id, error)
                 await self.updates.record_attempt_failed(post.id, str(error))

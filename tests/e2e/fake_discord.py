@@ -862,6 +862,11 @@ class FakeDiscord:
         return json_response(list(reversed(found))[:limit])
 
     async def _channel_message(self, request: web.Request) -> web.Response:
+        cid = request.match_info["channel"]
+        if request.method == "PATCH" and cid in self.refuse_posts:  # a lost channel refuses edits too
+            status, code = self.refuse_posts[cid]
+            reason = "Missing Access" if status == 403 else "Unknown Channel"
+            return json_response({"message": reason, "code": code}, status=status)
         message = self.messages.get(request.match_info["message"])
         if message is not None and (
             message.get("deleted") or message["channel_id"] != request.match_info["channel"]

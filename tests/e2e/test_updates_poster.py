@@ -335,6 +335,40 @@ async def test_an_updated_story_edits_the_original_post(updates: Updates) -> Non
     assert len(patches) == 1  # edited once, not on every round
 
 
+async def test_an_edit_refused_with_403_pauses_the_channel_until_resumed(updates: Updates) -> None:
+    fake = updates.fake
+    await updates.subscribe(fake.channel_id)
+    await updates.subscribe(fake.other_channel_id)
+    await updates.round()
+    entry = Entry(NEW_STORY.slug, NEW_STORY.title, NEW_STORY.body)
+    updates.feed.entries.append(entry)
+    await updates.round()
+    [post] = updates.posts(fake.other_channel_id)
+
+    fake.refuse_posts[fake.other_channel_id] = (403, 50001)
+    entry.updated = "2026-11-21T09:00:00+00:00"
+    entry.change_note = "Corrected the date of the first trains."
+    await updates.round()
+    [lost] = await updates.bot.updates.list_subscriptions(int(fake.guild_id), int(fake.other_channel_id))
+    assert lost.paused and lost.paused_reason == PAUSED_FORBIDDEN
+    notices = [p for p in updates.posts(fake.channel_id) if not p["embeds"]]
+    assert len(notices) == 1 and f"<#{fake.other_channel_id}>" in notices[0]["content"]
+
+    def patches() -> int:
+        return len([r for r in fake.requests if r.method == "PATCH" and r.path.endswith(post["id"])])
+
+    refused = patches()
+    await updates.round()
+    assert patches() == refused, "a paused channel's edit was tried again"
+
+    del fake.refuse_posts[fake.other_channel_id]
+    await fake.reply(await fake.slash("updates resume", channel=fake.other_channel_id, **MOD))
+    await updates.round()
+    [edited] = updates.posts(fake.other_channel_id)
+    assert edited["embeds"][0]["description"].startswith("**Updated:** Corrected the date")
+    assert patches() == refused + 1
+
+
 async def test_the_loop_sends_by_itself(fake: FakeDiscord, store: Store, start_bot: StartBot) -> None:
     bot = await start_bot(poster_seconds=0.01)
     saved = await store.save(
