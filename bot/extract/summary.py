@@ -418,7 +418,8 @@ def _content_words(text: str) -> frozenset[str]:
 
 def _content_stems(words: Iterable[str]) -> frozenset[str]:
     """Crude stems of the content words, enough to match "drug"/"drugs" and "approval"/"approved"."""
-    return frozenset([w[:5] for w in words if w not in _STOPWORDS and len(w) > 1])
+    # The set difference drops repeats and stopwords in C before the per-word work.
+    return frozenset([w[:5] for w in set(words).difference(_STOPWORDS) if len(w) > 1])
 
 
 def _similarity(a: frozenset[str], b: frozenset[str]) -> float:
