@@ -585,6 +585,10 @@ class _Resolver:
         self.people = [(strip_name(p.name), p.role) for p in story.people if p.name.strip()]
         self.spoken: list[tuple[str, str | None]] = []
         self._mentions: list[tuple[int, str, str | None]] | None = None
+        # Mentions are found text by text, only as far as a reader needs: _found holds those found so
+        # far, _unread the (block, text) pairs still to read.
+        self._found: list[tuple[int, str, str | None]] = []
+        self._unread: Iterator[tuple[int, str]] = self._texts()
         self._title_names: list[str] | None = None
         self._titles: dict[str, tuple[int, str]] | None = None
         self._first_mention: dict[str, int] | None = None  # name -> block of its first mention
@@ -607,15 +611,36 @@ class _Resolver:
     def mentions(self) -> list[tuple[int, str, str | None]]:
         """(block, name, role) of every person named in the story; found only when a reference needs it."""
         if self._mentions is None:
-            story = self.story
-            found: list[tuple[int, str, str | None]] = []
-            if story.description and (not story.blocks or story.blocks[0].text != story.description):
-                # The standfirst often introduces the speaker ("Education Secretary Ruth Kelly has ...").
-                found.extend((-1, name, role) for _, name, role in name_runs(story.description))
-            for index, block in enumerate(story.blocks[:_MAX_BLOCKS]):
-                found.extend((index, name, role) for _, name, role in name_runs(block.text[:_MAX_SCAN]))
-            self._mentions = found
+            while self._read_more():
+                pass
+            self._mentions = self._found
         return self._mentions
+
+    def _mentions_in_order(self) -> Iterator[tuple[int, str, str | None]]:
+        """The mentions one by one, reading on only while the caller asks: a speaker's title is usually in
+        the paragraph that introduced them, near the top, and the rest of the story need not be read."""
+        at = 0
+        while True:
+            while at < len(self._found):
+                yield self._found[at]
+                at += 1
+            if not self._read_more():
+                return
+
+    def _read_more(self) -> bool:
+        """Add the names of the next unread text to _found; False once every text has been read."""
+        for index, text in self._unread:
+            self._found.extend((index, name, role) for _, name, role in name_runs(text))
+            return True
+        return False
+
+    def _texts(self) -> Iterator[tuple[int, str]]:
+        story = self.story
+        if story.description and (not story.blocks or story.blocks[0].text != story.description):
+            # The standfirst often introduces the speaker ("Education Secretary Ruth Kelly has ...").
+            yield -1, story.description
+        for index, block in enumerate(story.blocks[:_MAX_BLOCKS]):
+            yield index, block.text[:_MAX_SCAN]
 
     def spoke(self, resolved: tuple[str, str | None]) -> None:
         if resolved[0]:
@@ -653,7 +678,7 @@ class _Resolver:
                         name = " ".join(kept + full.split())
                     return name, role or full_role
             if role is None:  # "Mary O’Hara said:" after "Health Minister Mary O’Hara has ..."
-                role = next((r for _, n, r in self.mentions if r and n == name), None)
+                role = next((r for _, n, r in self._mentions_in_order() if r and n == name), None)
             return name, role or self._reported_title(name)
         # "Mrs Kelly", "Sir Martin", "Minister Murphy": the full name printed or listed elsewhere.
         title = _role_word(name)
