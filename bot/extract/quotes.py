@@ -591,7 +591,7 @@ class _Resolver:
         self._unread: Iterator[tuple[int, str]] = self._texts()
         self._title_names: list[str] | None = None
         self._titles: dict[str, tuple[int, str]] | None = None
-        self._first_mention: dict[str, int] | None = None  # name -> block of its first mention
+        self._judged: set[str] = set()  # names _reported_title has looked at
         self._reported_titles: dict[str, str] = {}  # "minister" -> first "the X Minister"
 
     @property
@@ -779,13 +779,12 @@ class _Resolver:
     def _reported_title(self, name: str) -> str | None:
         """ "… announced by the Education Secretary." then "Jo Bell said the package would …": the title
         the writer used just before first naming, as reporting speech, a person given no other title."""
-        if self._first_mention is None:  # one pass per story, however many quotes ask
-            self._first_mention = {}
-            for block_index, mentioned, _ in self.mentions:
-                self._first_mention.setdefault(mentioned, block_index)
-        block_index = self._first_mention.pop(name, -1)  # each name is judged once, then remembered
-        if block_index < 0:
+        if name in self._judged:  # each name is judged once, then remembered
             return self._reported_titles.get(name)
+        self._judged.add(name)
+        block_index = next((b for b, mentioned, _ in self._mentions_in_order() if mentioned == name), -1)
+        if block_index < 0:
+            return None
         blocks = self.story.blocks
         text = blocks[block_index].text[:_MAX_SCAN]
         at = text.find(name)
