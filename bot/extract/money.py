@@ -678,7 +678,9 @@ def _part_of_phrases(sentences: list[_Sentence], number: int, entries: list[_Ent
         elif sentence.referent is not None:
             _set_referent_part(sentence, entries, whole.entry)
         elif _SUBJECT_IS_PART.match(sentence.text, sentence.start, whole.found.start):
-            _set_part(entries, _resolve(sentences, number, entries, None), whole.entry)
+            part = _resolve(sentences, number, entries, None)
+            if part is not None:  # no figure before it for "The programme" to be
+                _set_part(entries, part, whole.entry)
 
 
 def _totals(sentence: _Sentence, entries: list[_Entry]) -> None:

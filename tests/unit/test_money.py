@@ -344,6 +344,16 @@ def test_parts_from_lists_totals_and_packages() -> None:
     assert found["£300M"].part_of == "£3.3 billion"
 
 
+def test_part_of_a_package_with_no_figure_before_it() -> None:
+    # "The programme is part of ..." with no earlier figure for "The programme" to be: nothing is linked.
+    found = money(
+        "Councils have published their plans.",
+        "The programme is part of a £50 million fund.",
+        title="Housing update",
+    )
+    assert [(m.surface, m.part_of) for m in found] == [("£50 million", None)]
+
+
 def test_other_allocations_include_the_earlier_ones() -> None:
     found = by_surface(
         money(
