@@ -128,7 +128,8 @@ def is_name_token(token: str) -> bool:
         return False
     first = token[0]
     if first.isupper():
-        return any(c.isalpha() for c in token) and not token.isupper() or _is_initials(token)
+        has_letter = first.isalpha() or any(c.isalpha() for c in token)  # the first test settles most
+        return has_letter and not token.isupper() or _is_initials(token)
     # O’Neill, d’Ancona: a lowercase particle glued by an apostrophe to a capital.
     return len(token) > 2 and token[1] in "’'" and token[2:3].isupper()
 
@@ -324,7 +325,7 @@ def parse_attribution(subject: str) -> Speaker | None:
     if len(segments) == 1 and segments[0].lower() in PRONOUNS:
         return Speaker(segments[0].lower(), None, "pronoun")
     # "Chris Whitty, who is the Chief Medical Officer," -> the role is "Chief Medical Officer".
-    segments = [_WHO_IS.sub("", s) or s for s in segments]
+    segments = [_WHO_IS.sub("", s) or s if s.startswith("who ") else s for s in segments]
     for i, segment in enumerate(segments):
         if is_pure_name(segment):
             others = _role_before(segments[:i], None) + segments[i + 1 :]
