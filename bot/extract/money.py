@@ -172,10 +172,12 @@ def parse_amount(text: str) -> tuple[Decimal, str] | None:
 
 def extract_money(story: Story) -> tuple[Money, ...]:
     """Every money figure in the story, in reading order, each listed once."""
-    sentences = _sentences(story)
+    texts = _texts(story)
+    found = _find_all(texts)
+    if not any(found):
+        return ()  # no amount anywhere: the sentences need not be built
+    sentences = _sentences(texts, found)
     mentions = [m for s in sentences for m in s.mentions]
-    if not mentions:
-        return ()
     entries = _merge_repeats(mentions)
     _link_comparisons(sentences, entries)
     _link_equivalents(sentences, entries)
@@ -197,9 +199,7 @@ def _texts(story: Story) -> list[tuple[int, str, bool]]:
     return texts
 
 
-def _sentences(story: Story) -> list[_Sentence]:
-    texts = _texts(story)
-    found = _find_all(texts)
+def _sentences(texts: list[tuple[int, str, bool]], found: list[list[Found]]) -> list[_Sentence]:
     sentences: list[_Sentence] = []
     order = 0
     for (block_index, text, list_item), items in zip(texts, found, strict=True):
