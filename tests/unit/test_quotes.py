@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.extract.names import Speaker, name_runs, parse_attribution, strip_name
-from bot.extract.quotes import DESCRIPTION_INDEX, TITLE_INDEX, extract_quotes
+from bot.extract.quotes import _SPEECH_VERBS, _VERB, DESCRIPTION_INDEX, TITLE_INDEX, extract_quotes
 from bot.models import Block, BlockKind, Person, Quote, Story
 from bot.parsing.text import parse_text
 
@@ -929,3 +930,16 @@ def test_title_held_by_someone_else_is_not_given_to_a_reported_speaker() -> None
         "“Nobody should miss a job interview because they cannot afford the bus,” Mrs Marsh said.",
     )
     assert [(q.speaker, q.role) for q in found] == [("Helen Marsh", None)]
+
+
+@given(
+    st.lists(
+        st.sampled_from(_SPEECH_VERBS.split("|") + ["say", "sai", "Said", "unsaid", "s", "-", "’"]),
+        max_size=12,
+    )
+)
+@settings(max_examples=300, deadline=None)
+def test_nested_speech_verb_pattern_finds_what_the_flat_one_does(words: list[str]) -> None:
+    flat = re.compile(r"\b(?:" + _SPEECH_VERBS + r")\b")
+    for text in (" ".join(words), "".join(words), "-".join(words)):
+        assert [m.span() for m in _VERB.finditer(text)] == [m.span() for m in flat.finditer(text)]
