@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from bot.errors import InputError, NewsBotError, UnsupportedInput
 from bot.parsing import MAX_INPUT_BYTES, Document, parse_document
+from bot.parsing.detect import sniff
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "data" / "samples"
@@ -131,6 +132,25 @@ def test_bad_inputs_get_a_clear_message(data: bytes, message: str) -> None:
 def test_readable_but_not_news_is_unsupported() -> None:
     with pytest.raises(UnsupportedInput, match="a speech, not a news article"):
         parse_document(b'{"schema_name": "speech", "document_type": "speech", "title": "x"}', "speech.json")
+
+
+@pytest.mark.parametrize(
+    ("head", "kind"),
+    [
+        ("<!DOCTYPE HTML><title>x</title>", "html"),
+        ("<HTML lang=en>", "html"),
+        ("  \n<Feed xmlns='http://www.w3.org/2005/Atom'>", "feed"),
+        ("<RSS version='2.0'>", "feed"),
+        ("<?xml version='1.0'?>\n<!-- a comment -->\n<HTML xmlns='http://www.w3.org/1999/xhtml'>", "html"),
+        ("<?XML version='1.0'?><rdf:RDF>", "feed"),
+        ("<!DOCTYPE rss><rss>", "feed"),
+        ("<div>a fragment</div>", "html"),
+        ('{"schema_name": "news_article"}', "content_api"),
+        ("News story: <b>not markup</b>", "text"),
+    ],
+)
+def test_format_detection_ignores_case_and_looks_past_the_prologue(head: str, kind: str) -> None:
+    assert sniff(head.encode())[0] == kind
 
 
 def test_html_where_a_feed_was_expected() -> None:

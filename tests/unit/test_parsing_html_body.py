@@ -128,6 +128,24 @@ def test_html_to_text_and_normalise_space() -> None:
     assert normalise_space("  a\u00a0\u00a0b\n") == "a b"
 
 
+# Whitespace str.split() knows, the invisible characters, and printable neighbours.
+_SPACEY = st.text(
+    alphabet=st.sampled_from(
+        list(" \t\n\r\x0b\x0c\x1c\x85\xa0\u2007\u202f\u3000\u200b\u00ad\ufeff\u2060ab’.")
+    ),
+    max_size=30,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(_SPACEY, st.text(max_size=30)))
+def test_normalise_space_fast_path_agrees_with_split_and_join(text: str) -> None:
+    # The already-normal shortcut must give exactly what removing the invisible characters and
+    # collapsing whitespace with split/join gives.
+    invisible = str.maketrans("", "", "\u200b\u00ad\ufeff\u2060")
+    assert normalise_space(text) == " ".join(text.translate(invisible).split())
+
+
 @needs_shared
 def test_fixture_public_approval_quote_lists_and_contact_block() -> None:
     blocks = html_to_blocks(body("public-approval-for-driving-limits-for-16-drugs"))
