@@ -614,11 +614,11 @@ class _Resolver:
         self.story = story
         self.people = [(strip_name(p.name), p.role) for p in story.people if p.name.strip()]
         self.spoken: list[tuple[str, str | None]] = []
-        self._mentions: list[tuple[int, str, str | None]] | None = None
         # Mentions are found text by text, only as far as a reader needs: _found holds those found so
         # far, _unread the (block, text) pairs still to read.
         self._found: list[tuple[int, str, str | None]] = []
         self._unread: Iterator[tuple[int, str]] = self._texts()
+        self._all_read = False
         self._title_names: list[str] | None = None
         self._titles: dict[str, tuple[int, str]] | None = None
         self._judged: set[str] = set()  # names _reported_title has looked at
@@ -640,15 +640,17 @@ class _Resolver:
     @property
     def mentions(self) -> list[tuple[int, str, str | None]]:
         """(block, name, role) of every person named in the story; found only when a reference needs it."""
-        if self._mentions is None:
+        if not self._all_read:
             while self._read_more():
                 pass
-            self._mentions = self._found
-        return self._mentions
+        return self._found
 
     def _mentions_in_order(self) -> Iterator[tuple[int, str, str | None]]:
         """The mentions one by one, reading on only while the caller asks: a speaker's title is usually in
         the paragraph that introduced them, near the top, and the rest of the story need not be read."""
+        return iter(self._found) if self._all_read else self._reading_on()
+
+    def _reading_on(self) -> Iterator[tuple[int, str, str | None]]:
         at = 0
         while True:
             while at < len(self._found):
@@ -662,6 +664,7 @@ class _Resolver:
         for index, text in self._unread:
             self._found.extend((index, name, role) for _, name, role in name_runs(text))
             return True
+        self._all_read = True
         return False
 
     def _texts(self) -> Iterator[tuple[int, str]]:
