@@ -10,7 +10,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.extract.names import Speaker, name_runs, parse_attribution, strip_name
-from bot.extract.quotes import _SPEECH_VERBS, _VERB, DESCRIPTION_INDEX, TITLE_INDEX, extract_quotes
+from bot.extract.quotes import (
+    _OPINION,
+    _OPINION_WORDS,
+    _SPEECH_VERBS,
+    _VERB,
+    DESCRIPTION_INDEX,
+    TITLE_INDEX,
+    _opinions,
+    extract_quotes,
+)
 from bot.models import Block, BlockKind, Person, Quote, Story
 from bot.parsing.text import parse_text
 
@@ -943,3 +952,21 @@ def test_nested_speech_verb_pattern_finds_what_the_flat_one_does(words: list[str
     flat = re.compile(r"\b(?:" + _SPEECH_VERBS + r")\b")
     for text in (" ".join(words), "".join(words), "-".join(words)):
         assert [m.span() for m in _VERB.finditer(text)] == [m.span() for m in flat.finditer(text)]
+
+
+_OPINION_PIECES = [
+    *_OPINION_WORDS,
+    "Delighted",
+    "VITAL",
+    "preſſed",
+    "pleaſed",
+    "İmportant",
+    "ımportant",
+    "hopeful",
+]
+
+
+@given(st.lists(st.sampled_from([*_OPINION_PIECES, " ", "x", "’", "-", "İ", "K"]), max_size=12).map("".join))
+@settings(max_examples=300, deadline=None)
+def test_opinion_count_skips_only_texts_the_pattern_cannot_match(text: str) -> None:
+    assert _opinions(text) == min(2, len(_OPINION.findall(text)))
