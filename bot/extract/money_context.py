@@ -48,7 +48,11 @@ _NOT_FUNDING = _words(
 )
 _NOT_FUNDING_PAIRS = frozenset(
     {("better", "off"), ("black", "hole"), ("pay", "rise"), ("increase", "of"), ("rise", "of"), ("fall", "of"),
-     ("drop", "of"), ("spending", "power"), ("economic", "output"), ("estimated", "at"), ("target", "of"), ("targets", "of")}
+     ("drop", "of"), ("spending", "power"), ("economic", "output"), ("estimated", "at"), ("target", "of"), ("targets", "of"),
+     # a fall is a statistic, not money given: "spending has fallen by £340 million"
+     ("fallen", "by"), ("fell", "by"), ("falls", "by"), ("dropped", "by"), ("reduced", "by"), ("down", "by"),
+     # a court order: "ordered to pay more than £15,000"
+     ("ordered", "to")}
 )  # fmt: skip
 _FUNDING = _words(
     "fund funds funded funding invest invests invested investing investment investments allocate allocated "
@@ -59,6 +63,17 @@ _FUNDING = _words(
     "receiving putting contribute contributes contributed contributing contribution contributions"
 )
 _VALUE_WORDS = _words("worth valued value totalling")
+# A level rather than money given: what a fare, wage, cap or average *is* or rises to ("the average
+# fare on supported routes is currently £2.85", "the minimum will rise to £28,660", "the cap would
+# have reached £4,279"). A funding word nearer the amount ("supported routes") must not outvote it.
+_LEVEL_NOUNS = _words(
+    "average median typical minimum maximum fare fares price prices salary salaries wage wages cap"
+)
+_COPULAS = _words("is are was were be been reached reach reaches worth")
+_LEVEL_CHANGES = _words(
+    "rise rises rose risen fall falls fell fallen increase increases increased go goes went"
+)
+_HEDGES = _words("currently now around about approximately roughly nearly almost just an estimated some")
 # Below a pound no funder grants anything: pence are prices, rates and benefit steps.
 MIN_FUNDING = Decimal(1)
 _CHANGE_WORDS = _words("rise rises increase increases uplift hike cut cuts")
@@ -422,7 +437,7 @@ def _is_funding(
     head: str | None,
     amount: Decimal | None,
 ) -> bool:
-    if amount is not None and amount < MIN_FUNDING or _benefit_change(right, amount):
+    if amount is not None and amount < MIN_FUNDING or _benefit_change(right, amount) or _level(left):
         return False
     if "=" in left[-2:] or "=" in right[:2] or _exchange_rate(left[-6:]):
         return False  # "€1 = £0.84", "at an exchange rate of €1 to £0.84": a rate, not money given
@@ -482,6 +497,25 @@ def _is_funding(
     if found_left[0] == found_right[0]:
         return found_left[1] and found_right[1]
     return (found_left if found_left[0] < found_right[0] else found_right)[1]
+
+
+def _level(left: list[str]) -> bool:
+    """The amount completes "<subject> is / will be / rises to / reached", and the subject (this clause
+    of it) names a level: an average, a minimum or maximum, a fare, a price, a wage or a cap."""
+    words = left[-14:]
+    end = len(words)
+    while end and words[end - 1] in _HEDGES:
+        end -= 1
+    if end >= 2 and words[end - 1] == "to" and words[end - 2] in _LEVEL_CHANGES:
+        verb = end - 2
+    elif end and words[end - 1] in _COPULAS:
+        verb = end - 1
+    else:
+        return False
+    subject = words[:verb]
+    if "," in subject:
+        subject = subject[len(subject) - subject[::-1].index(",") :]
+    return not _LEVEL_NOUNS.isdisjoint(subject)
 
 
 def _from_funder(left: list[str], right_tokens: list[str], right: list[str], amount: Decimal | None) -> bool:

@@ -699,3 +699,22 @@ def test_a_part_named_in_the_sentence_before_or_towards_a_total_in_another_curre
     assert found["£4.8m"].part_of == "£112m"
     assert found["£235 million"].part_of == "€1.1 billion"
     assert found["£90 million"].part_of == "€400 million"
+
+
+def test_levels_falls_and_court_orders_are_not_funding() -> None:
+    found = by_surface(
+        money(
+            "The typical return fare on subsidised ferry routes is now £14.60.",
+            "From April, the lowest starting wage for a care worker will increase to £23,100.",
+            "In the largest trusts, the maximum will rise to £96,400.",
+            "Without the new support scheme, the energy cap would have reached £3,900.",
+            "The median award is worth about £2,150 a year.",
+            "Spending on temporary staff has fallen by £75 million since 2019.",
+            "The landlord was ordered to pay more than £8,000.",
+            "The new fund, which is worth £60 million, will support ferry routes.",
+            "Funding for the routes will rise to £45 million.",
+        )
+    )
+    levels = ("£14.60", "£23,100", "£96,400", "£3,900", "£2,150", "£75 million", "£8,000")
+    assert not any(found[s].is_funding for s in levels)
+    assert found["£60 million"].is_funding and found["£45 million"].is_funding
