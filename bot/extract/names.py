@@ -535,7 +535,9 @@ def _apposed_after(text: str, end: int) -> str | None:
 
 # A run of capitalised words (apostrophes and hyphens inside, particles between). Each step consumes at
 # least one character and the alternatives cannot overlap, so matching stays linear.
+# A run of capitalised words. It does not go on past a word ending a sentence ("… from 6 to 8 July.
+# Climate change …"): a full stop after two lowercase letters is not an initial ("J.") or "Dr.".
 _RUN = re.compile(
     r"(?<![\w’'])(?:[A-ZÀ-ÖØ-Þ](?:[\w.-]|[’'](?=\w))*|[a-z][’'][A-ZÀ-ÖØ-Þ]\w*)"
-    r"(?:[ ](?:(?:de|van|von|bin|al|le|la|du|da|di|der|den|ter)[ ])?(?:[A-ZÀ-ÖØ-Þ](?:[\w.-]|[’'](?=\w))*|[a-z][’'][A-ZÀ-ÖØ-Þ]\w*))+"
+    r"(?:(?<![a-z][a-z]\.)[ ](?:(?:de|van|von|bin|al|le|la|du|da|di|der|den|ter)[ ])?(?:[A-ZÀ-ÖØ-Þ](?:[\w.-]|[’'](?=\w))*|[a-z][’'][A-ZÀ-ÖØ-Þ]\w*))+"
 )

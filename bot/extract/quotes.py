@@ -136,7 +136,7 @@ _LINKING = frozenset(
     ]
 )
 _RUN_ON = re.compile(r"[ ]+([a-z]+)")
-_MARK = re.compile(r"''|[“”\"‘’]")
+_MARK = re.compile(r"''|[“”\"‘’']")
 _SENTENCE_END = re.compile(r"[.!?][”’\"']*(?:\s+|$)")
 _ALNUM = re.compile(r"[^\W_]")
 _WORD = re.compile(r"[\w’'-]+")
@@ -303,7 +303,12 @@ class _Extractor:
                     continue
             i = next_i + 1
         return tuple(
-            Quote(speaker=name, role=role, text=_tidy("\n\n".join(f.texts)), block_index=f.block_index)
+            Quote(
+                speaker=name,
+                role=_tidy_role(role),
+                text=_tidy("\n\n".join(f.texts)),
+                block_index=f.block_index,
+            )
             for f, (name, role) in self.found
         )
 
@@ -401,7 +406,7 @@ class _Extractor:
                     # speaker other than the last (who was ruled out above) may have taken over.
                     sole = None if self.found else self.resolver.sole_person()
                     speaker = Speaker(sole, None, "name") if sole else Speaker("", None, "unnamed")
-            if speaker is None:
+            if speaker is None or _names_a_thing(text[span.start : span.end]):
                 continue
             words = _words(text[span.start : span.end])
             if words < _MIN_QUOTE_WORDS and not attributed:
@@ -688,6 +693,9 @@ class _Resolver:
         if speaker.kind == "name":
             return self._complete(speaker.name, speaker.role, index)
         if speaker.kind == "pronoun":
+            subject = self._named_before_quote(index)
+            if subject is not None:
+                return self._complete(*subject, index)
             if self.spoken:
                 return self.spoken[-1]
             before = [(n, r) for b, n, r in self.mentions if b <= index]
@@ -697,6 +705,28 @@ class _Resolver:
         if speaker.kind == "reference":
             return self._reference(speaker.name, index)
         return speaker.name, speaker.role
+
+    def _named_before_quote(self, index: int) -> tuple[str, str | None] | None:
+        """ "Mrs Jo Bell, whose home flooded, said residents were relieved. “…,” she said.": the person
+        named in the quote's own paragraph, before its first quotation mark, rather than the previous
+        speaker; never a capitalised phrase inside the quote. A person is a run with a job title or an
+        honorific, or one that opens a sentence (not "visited Devonport Dockyard")."""
+        if not 0 <= index < len(self.story.blocks):
+            return None
+        text = self.story.blocks[index].text[:_MAX_SCAN]
+        marks = [at for at in (text.find("“"), text.find('"')) if at >= 0]
+        if not marks or min(marks) == 0:
+            return None
+        before = text[: min(marks)]
+        people = [
+            (name, role)
+            for at, name, role in name_runs(before)
+            if role is not None
+            or name.split()[0] in HONORIFICS
+            or at == 0
+            or before[:at].rstrip().endswith((".", "!", "?"))
+        ]
+        return people[-1] if people else None
 
     def _complete(self, name: str, role: str | None, index: int) -> tuple[str, str | None]:
         name = strip_name(name)
@@ -793,6 +823,8 @@ class _Resolver:
             return named.pop(), _without_article(reference)
         if self.title_speakers:
             return self.title_speakers[0], _without_article(reference)
+        if key != ref:  # "PM: ‘…’" in a headline, and no one named holds the title: say it in full
+            return key.title(), None
         return reference[:1].upper() + reference[1:], None
 
     def _reported_speaker(self, index: int) -> str | None:
@@ -899,6 +931,9 @@ def _spans(text: str) -> list[_Span]:
         and "‘" not in text
         and "''" not in text
         and not text.rstrip().endswith("’")
+        # a straight single mark opens only after a space or at the start ('…' in older releases)
+        and " '" not in text
+        and not text.startswith("'")
     ):
         return []  # most paragraphs: apostrophes at most
     spans: list[_Span] = []
@@ -914,12 +949,12 @@ def _spans(text: str) -> list[_Span]:
         prev = text[pos - 1] if pos else " "
         nxt = text[end] if end < length else " "
         if kind is None:
-            if mark == "“" or mark == "‘" or (mark in ('"', "''") and _opens(prev, nxt)):
-                kind = {"“": "double", '"': "double", "‘": "single", "''": "doubled"}[mark]
+            if mark == "“" or mark == "‘" or (mark in ('"', "''", "'") and _opens(prev, nxt)):
+                kind = {"“": "double", '"': "double", "‘": "single", "'": "single", "''": "doubled"}[mark]
                 depth, open_at, start = 1, pos, end
             elif not seen_mark and _leading_close(mark, prev, nxt, end, text):
                 spans.append(_Span(0, 0, pos, end, opened=False, closed=True))
-            elif mark == "’":
+            elif mark == "’" or mark == "'":
                 continue  # an apostrophe
             seen_mark = True
             continue
@@ -934,7 +969,7 @@ def _spans(text: str) -> list[_Span]:
             closes = mark == "''"
         elif mark == "‘":
             depth += 1
-        elif mark == "’" and not (nxt.isalnum()) and _closes_single(text, start, pos, prev, nxt):
+        elif mark in ("’", "'") and not (nxt.isalnum()) and _closes_single(text, start, pos, prev, nxt):
             depth -= 1
             closes = depth == 0
         if closes:
@@ -973,14 +1008,50 @@ def _quoted_term(text: str, span: _Span) -> bool:
     )
 
 
+def _names_a_thing(quoted: str) -> bool:
+    """A code or a title in quotation marks, not speech: “DWP COLA” (no lowercase letter at all), or
+    ‘Engines of Prosperity: Yorkshire’s Mills’ (every longer word capitalised, no sentence ending)."""
+    if not any(c.islower() for c in quoted):
+        return any(c.isalpha() for c in quoted)
+    longer = [w for w in quoted.split() if len(w.strip(_TITLE_EDGES)) >= 4]
+    return (
+        len(longer) >= 2
+        and all(w.lstrip(_TITLE_EDGES)[:1].isupper() for w in longer)
+        and not quoted.rstrip(" ”’\"')").endswith((".", "!", "?", ","))
+    )
+
+
+_TITLE_EDGES = "“”‘’\"'()[],:;"
+
+
 def _strip_marks(texts: list[str]) -> list[str]:
     """Blockquote text that also carries marks: drop the outer ones."""
     out = [t.strip() for t in texts]
-    if out and out[0][:1] in '“"‘':
+    if out and out[0][:1] in "“\"‘'":
         out[0] = out[0][1:]
-    if out and out[-1][-1:] in '”"’':
+    if out and out[-1][-1:] in "”\"’'":
         out[-1] = out[-1][:-1]
     return out
+
+
+def _tidy_role(role: str | None) -> str | None:
+    """The role as a title: "the Health Secretary" -> "Health Secretary", "Its chair" -> "chair", "The
+    UK’s Deputy Permanent Representative" -> "Deputy Permanent Representative", "PM" -> "Prime
+    Minister"; a relative clause after it (", who met the delegation") is not part of it."""
+    if not role:
+        return role
+    role = _ROLE_CLAUSE.split(role, maxsplit=1)[0] or role
+    role = _ROLE_DETERMINER.sub("", role, count=1) or role
+    return _ABBREVIATED_ROLES.get(role, role).strip(" ,") or None
+
+
+_ROLE_CLAUSE = re.compile(r",\s+(?:who|which|whose)\s")
+# "the Health Secretary", "The UK’s Deputy Permanent Representative", "Its chair"; not "The council’s
+# leader" or "The Environment Agency’s chairman" (a possessive before a common noun stays as printed).
+_ROLE_DETERMINER = re.compile(
+    r"^(?:[Tt]he\s+(?:[A-Z][\w.-]*\s+)*?[A-Z][\w.-]*[’']s\s+(?=[A-Z])|[Tt]he\s+(?=[A-Z])(?![^’']*[’']s\b)|[Ii]ts\s+)"
+)
+_ABBREVIATED_ROLES = {"PM": "Prime Minister"}
 
 
 def _tidy(text: str) -> str:
@@ -1015,7 +1086,7 @@ def _clause_after(text: str, pos: int) -> str:
     """What follows a closing mark up to the end of its sentence or the next opening mark."""
     window = text[pos : pos + 200]
     cut = len(window)
-    for stop in (".", "!", "?", "“", "‘", '"'):
+    for stop in (".", "!", "?", "“", "‘", '"', " '"):
         k = window.find(stop)
         if 0 <= k < cut:
             cut = k

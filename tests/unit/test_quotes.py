@@ -970,3 +970,75 @@ _OPINION_PIECES = [
 @settings(max_examples=300, deadline=None)
 def test_opinion_count_skips_only_texts_the_pattern_cannot_match(text: str) -> None:
     assert _opinions(text) == min(2, len(_OPINION.findall(text)))
+
+
+# --- held-out 3 failure kinds (own sentences) ------------------------------------------------------
+
+
+def test_a_pronoun_goes_to_the_person_named_just_before_the_quote() -> None:
+    found = quotes(
+        "Ports Minister Alan Reyes said: “The new berth opens in May.”",
+        "Mrs Petra Lund, whose shop on the quay flooded last winter, said traders were relieved. "
+        "“We have waited years for this,” she said.",
+        "Transport Secretary Dev Malik toured Harwich Quay to mark the start of work. “The Quay Road "
+        "scheme is the biggest in a generation,” he said.",
+    )
+    assert [(q.speaker, q.text) for q in found] == [
+        ("Alan Reyes", "The new berth opens in May."),
+        ("Mrs Petra Lund", "We have waited years for this"),
+        ("Dev Malik", "The Quay Road scheme is the biggest in a generation"),
+    ]
+
+
+def test_a_name_does_not_run_across_a_full_stop() -> None:
+    assert name_runs("The talks end on 3 May. Trade ministers meet next.") == []
+    # initials and "Dr." still join a name
+    assert [name for _, name, _ in name_runs("Minister J. R. Hale spoke. Dr. Ann Vos replied.")] == [
+        "J R Hale",
+        "Dr Ann Vos",
+    ]
+    found = quotes(
+        "The Prime Minister said that leaders had “a chance to act” on debt.",
+        "The summit runs from 1 to 3 June. Climate finance is also on the agenda.",
+    )
+    assert [(q.speaker, q.text) for q in found] == [("Prime Minister", "a chance to act")]
+
+
+def test_codes_and_titles_in_quotation_marks_are_not_speech() -> None:
+    found = quotes(
+        "Ms Ada Brook said payments would show the reference “HMRC REF” on bank statements.",
+        "Minister Jo Vance praised the report ‘Rivers of Trade: Mills and Money’ on a visit to Leeds.",
+        "Jo Vance said: “The report is a real help to councils.”",
+    )
+    assert [(q.speaker, q.text) for q in found] == [("Jo Vance", "The report is a real help to councils.")]
+
+
+def test_straight_single_quotes() -> None:
+    found = quotes(
+        "Schools Minister Amy Holt said:",
+        "'Every child deserves a safe school. We will act.",
+        "'No school will be left behind.'",
+        "Chief Inspector Ruth Lane, who leads the review, said: 'We will publish our findings in June.'",
+        "The council's 'safe routes' scheme will also grow.",
+    )
+    assert [(q.speaker, q.text.replace("'", "")) for q in found] == [
+        ("Amy Holt", "Every child deserves a safe school. We will act.\n\nNo school will be left behind."),
+        ("Ruth Lane", "We will publish our findings in June."),
+    ]
+
+
+def test_roles_read_as_titles() -> None:
+    found = quotes(
+        "Lord Ames, Minister for Trade, who met the firms by video link, said: “This is good news.”",
+        "The UK’s Deputy Ambassador to Japan, Rosa Hill, said: “We welcome it.”",
+        "Its chair, Tom Ford, said: “The board agrees.”",
+        "The council’s leader, Cllr Ian Moss, said: “Roads come first.”",
+        title="PM: ‘A year to make a difference’",
+    )
+    assert [(q.speaker, q.role) for q in found] == [
+        ("Prime Minister", None),
+        ("Lord Ames", "Minister for Trade"),
+        ("Rosa Hill", "Deputy Ambassador to Japan"),
+        ("Tom Ford", "chair"),
+        ("Cllr Ian Moss", "The council’s leader"),
+    ]
