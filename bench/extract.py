@@ -194,6 +194,8 @@ def adversarial_stories() -> dict[str, Story]:
         "5,000 nested quotation marks": _story("“" * 5_000 + "said" + "”" * 5_000),
         "5,000 nested mixed quotes": _story("“‘" * 5_000 + "We will act" + "’”" * 5_000),
         "5,000 unclosed quotes and said:": _story(("X said: “" * 5_000) + "end"),
+        # straight single marks open after a space: each could start a quote, and apostrophes abound
+        "10,000 straight single quotes": _story(("Jo said: 'it's the workers' pay' " * 10_000).strip()),
         "1 MB line of quoted money sentences": _story(sentence * (MB // len(sentence.encode()))),
         "1 MB line of full stops and spaces": _story(". " * (MB // 2)),
         '20,000 "said:" paragraphs': _story(*(["Jo Smith said:", "We will act now."] * 10_000)),
