@@ -51,7 +51,7 @@ _ANAPHOR = re.compile(
     r"^\s*(?:(?:This|That|It|These|Those)\b(?!\s+(?:is|was)\s+(?:a|an|the)\s+\w+\s+(?:that|which|who)\b)"
     r"|(?:The|This|That|These|Those|Other|Further|Remaining|The\s+other|Its|Our|Their)\s+(?:[\w’'-]+\s+){0,2}?"
     r"(?:funding|money|investment|package|allocations?|grants?|boost|cash|donation|support|awards?|sum"
-    r"|contributions?|pledges?|commitment)\b)",
+    r"|contributions?|pledges?|commitment|subscriptions?|budget|fund|programme|settlement)\b)",
     re.IGNORECASE,
 )
 _OF_THE = re.compile(r"\s*(?:Out\s+of|Of)\s+(?:the|this|these|that|its|our|their)\s+", re.IGNORECASE)

@@ -718,3 +718,17 @@ def test_levels_falls_and_court_orders_are_not_funding() -> None:
     levels = ("£14.60", "£23,100", "£96,400", "£3,900", "£2,150", "£75 million", "£8,000")
     assert not any(found[s].is_funding for s in levels)
     assert found["£60 million"].is_funding and found["£45 million"].is_funding
+
+
+def test_the_budget_or_programme_includes_parts_of_the_figure_before() -> None:
+    found = by_surface(
+        money(
+            "The UK has committed £900 million to the European Space Agency over five years.",
+            "The subscriptions include £300 million for climate satellites, including missions to map "
+            "sea ice, and £150 million for navigation.",
+            "The programme includes £40 million for skills.",
+        )
+    )
+    assert found["£300 million"].part_of == "£900 million"
+    assert found["£150 million"].part_of == "£900 million"
+    assert found["£40 million"].part_of == "£900 million"
