@@ -67,9 +67,12 @@ def sniff(data: bytes) -> tuple[str, bytes, str | None]:
     if not head:
         raise InputError("empty: there is nothing in it to read (only whitespace, or no bytes at all).")
     sample = data[:8192] if encoding == "utf-8" else text[:8192].encode("utf-8")
-    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
-    if controls > max(8, len(sample) // 100):
-        raise InputError(f"binary file (it is full of control characters). {_SAY_WHAT}")
+    # Text rarely has any control byte: a memchr-speed `in` for each rules them out in half the time
+    # that counting them with translate() takes.
+    if any(byte in sample for byte in _CONTROL_BYTES):
+        controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
+        if controls > max(8, len(sample) // 100):
+            raise InputError(f"binary file (it is full of control characters). {_SAY_WHAT}")
     kind = _kind(head)
     if kind == FEED:
         # The XML parser reads the encoding declaration itself; hand it UTF-8 when we decoded.

@@ -83,7 +83,6 @@ _CONTAINERS = frozenset(
     }
 )
 _BLOCK_TAGS = _HEADINGS | _PARAGRAPHS | _CONTAINERS | {"li", "tr"}
-_BLOCKISH = tuple(_BLOCK_TAGS)  # for Element.iter(), which takes tags as arguments
 # Characters that are not whitespace to str.split() but must not reach the text.
 _INVISIBLE = re.compile("[\u200b\u00ad\ufeff\u2060]")
 
@@ -190,7 +189,7 @@ def _walk(container: etree._Element, quoted: bool, kind: BlockKind, out: list[Bl
             if tail:
                 run.append(tail)
             continue
-        if tag not in _BLOCK_TAGS and not (len(child) and next(child.iter(*_BLOCKISH), None) is not None):
+        if tag not in _BLOCK_TAGS and not (len(child) and _wraps_blocks(child)):
             run.append(text_of(child))
             if tail:
                 run.append(tail)
@@ -216,6 +215,12 @@ def _walk(container: etree._Element, quoted: bool, kind: BlockKind, out: list[Bl
             _walk(child, quoted or tag == "blockquote", kind, out)
     if run:
         _emit("".join(run), kind, quoted, out)
+
+
+def _wraps_blocks(element: etree._Element) -> bool:
+    # A Python loop over the few descendants of an inline element: iter() with every block tag
+    # as an argument builds a tag matcher that costs as much as a whole paragraph.
+    return any(el.tag in _BLOCK_TAGS for el in element.iterdescendants())
 
 
 def _emit(raw: str, kind: BlockKind, quoted: bool, out: list[Block]) -> None:

@@ -42,7 +42,7 @@ _DISPLAY_PREFIX = re.compile(
     re.IGNORECASE,
 )
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
-_ODD_SPACE = re.compile(r"[\u00a0\u2007\u202f\u2009\u200a\t\f\v]")
+_ODD_SPACES = ("\u00a0", "\u2007", "\u202f", "\u2009", "\u200a", "\t", "\f", "\v")  # each becomes " "
 _SPACES = re.compile(r" {2,}")
 _CLOSING_PUNCTUATION = re.compile(r"[.!?:;,”’\"')]$")
 _BULLET = re.compile(r"^\s*(?:[•·▪‣◦*]|-(?=\s)|\d{1,2}[.)](?=\s))\s*")
@@ -87,15 +87,12 @@ def clean_text(text: str) -> str:
 
     NFC, Windows/Mac line ends, NBSP and other odd spaces, zero-width characters. Line structure is kept.
     """
-    text = unicodedata.normalize("NFC", text)
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    # Every character replaced below is unprintable, as is "\n": one isprintable() scan of the
-    # text without its newlines usually shows there is nothing to replace, for a fraction of the
-    # cost of the regex pass.
-    if not text.replace("\n", "").isprintable():
-        text = text.replace("\ufeff", "").replace("\u200b", "").replace("\u00ad", "")
-        text = _ODD_SPACE.sub(" ", text)
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\ufeff", "").replace("\u200b", "").replace("\u00ad", "")
+    # One replace() per character: each is a memchr-speed scan that returns the text untouched when
+    # the character is absent, where one regex pass with a character class costs several times more.
+    for space in _ODD_SPACES:
+        text = text.replace(space, " ")
     return text
 
 

@@ -1,11 +1,15 @@
+import re
+import unicodedata
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.errors import InputError
 from bot.models import BlockKind, DocType
-from bot.parsing.text import parse_text
+from bot.parsing.text import clean_text, parse_text
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 
@@ -70,3 +74,18 @@ def test_seed_story() -> None:
     assert story.blocks[0].text.startswith("Minister for London Jo Johnson has met officers")
     assert len(story.blocks) == 15
     assert not any("Flickr" in block.text for block in story.blocks)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            list("a ’\r\n\t\f\v\u00a0\u2007\u202f\u2009\u200a\u200b\u00ad\ufeffe\u0301")
+        ),
+        max_size=40,
+    )
+)
+def test_clean_text_replaces_each_odd_character_as_one_regex_pass_would(text: str) -> None:
+    expected = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    expected = re.sub("[\ufeff\u200b\u00ad]", "", expected)
+    assert clean_text(text) == re.sub(r"[\u00a0\u2007\u202f\u2009\u200a\t\f\v]", " ", expected)
