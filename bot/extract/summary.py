@@ -137,6 +137,8 @@ _STOPWORDS = frozenset(
     she i not no new more than over up into about after before also which who what when where how all
     any each per says said say""".split()  # noqa: SIM905 - a word list reads better as text
 )
+# Tokens are [a-z0-9]+, so these are every one-character token as well as the stopwords.
+_NOT_CONTENT = _STOPWORDS | frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 # Feature weights. Few and general (no feature names a story, a department or a word of one story).
 # Position, title, news, length and anaphora were fitted by leave-one-file-out cross-validation on the
@@ -418,8 +420,8 @@ def _content_words(text: str) -> frozenset[str]:
 
 def _content_stems(words: Iterable[str]) -> frozenset[str]:
     """Crude stems of the content words, enough to match "drug"/"drugs" and "approval"/"approved"."""
-    # The set difference drops repeats and stopwords in C before the per-word work.
-    return frozenset([w[:5] for w in set(words).difference(_STOPWORDS) if len(w) > 1])
+    # The set difference drops repeats, stopwords and one-character tokens in C; only the stems are left to cut.
+    return frozenset([w[:5] for w in set(words).difference(_NOT_CONTENT)])
 
 
 def _similarity(a: frozenset[str], b: frozenset[str]) -> float:
