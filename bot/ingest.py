@@ -61,12 +61,10 @@ class InputResult:
 
 @dataclass(frozen=True, slots=True)
 class _Pending:
-    """A parsed and extracted story waiting for its batch to be committed."""
+    """A parsed story waiting for its batch to be extracted and committed."""
 
     name: str
     story: Story
-    extraction: Extraction
-    reason: str | None
 
 
 class _Flush:
@@ -80,8 +78,9 @@ _Step = InputResult | _Pending | _Flush
 class _Batch:
     """Results in input order; pending saves are committed together by `flush`."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, extract: Callable[[Story, str], tuple[Extraction, str | None]]) -> None:
         self.store = store
+        self.extract = extract
         self.queue: list[InputResult | _Pending] = []
         self.pending = 0
         self.first_pending_at = 0.0
@@ -99,26 +98,31 @@ class _Batch:
         )
 
     async def flush(self) -> list[InputResult]:
-        """Commit the pending stories and return every queued result, in order."""
+        """Extract and commit the pending stories; return every queued result, in order."""
         waiting = [step for step in self.queue if isinstance(step, _Pending)]
+        # The whole batch is extracted back to back, after it was parsed: each phase keeps its code
+        # and data in the CPU caches, 10-15 % faster than alternating (docs/benchmarks.md).
+        extracted = [self.extract(p.story, p.name) for p in waiting]
         try:
-            outcomes = await self.store.save_many([(p.story, p.extraction) for p in waiting])
+            outcomes = await self.store.save_many(
+                [(p.story, e) for p, (e, _) in zip(waiting, extracted, strict=True)]
+            )
         except Exception as error:  # the COMMIT itself failed (disk full...): none of them was stored
             log.exception("storing a batch of %d stories failed", len(waiting))
             outcomes = [error] * len(waiting)
-        saved = iter(outcomes)
+        saved = iter(zip(outcomes, extracted, strict=True))
         results: list[InputResult] = []
         for step in self.queue:
             if isinstance(step, InputResult):
                 results.append(step)
                 continue
-            outcome = next(saved)
+            outcome, (_, reason) = next(saved)
             if isinstance(outcome, Exception):
                 log.error("storing %s failed unexpectedly", step.name, exc_info=outcome)
                 results.append(InputResult(step.name, "failed", "Unexpected error (details in the log)."))
             else:
                 results.append(
-                    InputResult(step.name, outcome.status, step.reason, outcome.story_id, step.story.title)
+                    InputResult(step.name, outcome.status, reason, outcome.story_id, step.story.title)
                 )
         self.queue, self.pending = [], 0
         return results
@@ -163,7 +167,7 @@ class IngestionService:
         Each result comes once its story is committed: stories are committed in small batches
         (BATCH_STORIES, BATCH_SECONDS), each story in its own savepoint.
         """
-        batch = _Batch(self.store)
+        batch = _Batch(self.store, self._extract)
         deferred: list[tuple[str, FeedEntry]] = []
         for name in await self.plan(inputs):
             steps = self._ingest_url(name, deferred) if _is_url(name) else self._ingest_path(name, deferred)
@@ -184,7 +188,7 @@ class IngestionService:
 
     async def ingest_bytes(self, data: bytes, source: str) -> AsyncIterator[InputResult]:
         """Ingest a document already in memory (an upload, a fetched page)."""
-        batch = _Batch(self.store)
+        batch = _Batch(self.store, self._extract)
         async for step in self._ingest_document(data, source):
             for result in await _take(batch, step):
                 yield result
@@ -235,7 +239,7 @@ class IngestionService:
             yield InputResult(source, "failed", f"No news stories found in {source}.")
             return
         for story in document.stories:
-            yield self._pending(story, source)
+            yield _Pending(source, story)
         if deferred is not None:
             deferred.extend((source, entry) for entry in document.feed_entries)
             return
@@ -248,7 +252,7 @@ class IngestionService:
         if entry.skip_reason:
             yield InputResult(name, "skipped", entry.skip_reason, title=entry.story.title)
         elif not entry.needs_body or not entry.base_path:
-            yield self._pending(entry.story, name)
+            yield _Pending(name, entry.story)
         else:
             yield FLUSH  # it reads what was stored before it, and may wait on the Content API
             yield await self._guarded(name, self._ingest_entry(entry, name))
@@ -291,21 +295,22 @@ class IngestionService:
         result = await self._save(document.stories[0], name)
         return _with_reason(result, "completed from the Content API") if completed else result
 
-    def _pending(self, story: Story, name: str) -> _Pending:
-        reason = None
+    def _extract(self, story: Story, name: str) -> tuple[Extraction, str | None]:
+        """The story's extraction, and the reason to report when the extractors failed on it."""
         try:
-            extraction = self.extractor(story)
+            return self.extractor(story), None
         except Exception:
             # The story matters more than its extras: store it; `reextract` can try again later.
             log.exception("extraction failed for %s", name)
-            extraction = Extraction()
-            reason = "extraction failed (details in the log); stored without quotes, money or summary"
-        return _Pending(name, story, extraction, reason)
+            return (
+                Extraction(),
+                "extraction failed (details in the log); stored without quotes, money or summary",
+            )
 
     async def _save(self, story: Story, name: str) -> InputResult:
-        pending = self._pending(story, name)
-        saved = await self.store.save(story, pending.extraction)
-        return InputResult(name, saved.status, pending.reason, saved.story_id, story.title)
+        extraction, reason = self._extract(story, name)
+        saved = await self.store.save(story, extraction)
+        return InputResult(name, saved.status, reason, saved.story_id, story.title)
 
 
 async def _take(batch: _Batch, step: _Step) -> list[InputResult]:

@@ -15,6 +15,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 import bot.ingest
+from bot.extract import extract
 from bot.fetch import Fetcher
 from bot.ingest import IngestionService, InputResult
 from bot.models import Extraction, Quote, Story
@@ -335,6 +336,32 @@ async def test_a_crashing_extractor_still_stores_the_story(
     [result] = await collect(service, [str(file)])
     assert result.status == "new" and "extraction failed" in (result.reason or "")
     assert await store.stories_needing_extraction(1)  # left for `reextract`
+
+
+async def test_an_extractor_crashing_on_one_story_of_a_batch_leaves_the_others_whole(
+    store: Store, fetcher: Fetcher, tmp_path: Path
+) -> None:
+    def fussy(story: Story) -> Extraction:
+        if "Bridges" in story.title:
+            raise ZeroDivisionError
+        return extract(story)
+
+    for title in ("Roads", "Bridges", "Tunnels"):
+        (tmp_path / f"{title}.txt").write_text(
+            SAMPLE_TEXT.replace("Ministers open new cycle paths in Leeds", f"{title} repaired"),
+            encoding="utf-8",
+        )
+    service = IngestionService(store, fetcher, extractor=fussy)
+    results = {r.title: r for r in await collect(service, [str(tmp_path)])}
+    assert {title: r.status for title, r in results.items()} == {
+        "Roads repaired": "new",
+        "Bridges repaired": "new",
+        "Tunnels repaired": "new",
+    }
+    assert "extraction failed" in (results["Bridges repaired"].reason or "")
+    assert results["Roads repaired"].reason is None and results["Tunnels repaired"].reason is None
+    stale = await store.stories_needing_extraction(1)
+    assert [story.title for story in stale] == ["Bridges repaired"]
 
 
 async def test_a_crashing_parser_fails_that_input_only(
