@@ -1118,10 +1118,27 @@ def _attribution_before(before: str) -> Speaker | None:
     # A colon or a short clause may follow the verb; a long one means the quote is not what was said.
     if len(between) > 200:
         return None
+    if _ELIDED_SUBJECT.search(subject):
+        subject = _first_person_named(subject) or subject
     speaker = parse_attribution(subject) or parse_attribution(_leading_subject(subject))
     if speaker is None and not subject.strip():
         return None
     return speaker
+
+
+# "X welcomed the payment but said that “…”": the verb's subject is left out, so it is the clause's
+# first subject.
+_ELIDED_SUBJECT = re.compile(r"(?:,\s*|\s)(?:but|and|yet)(?:\s+also)?\s*$")
+
+
+def _first_person_named(clause: str) -> str | None:
+    """The clause up to the end of the first person it names ("Ulster Farmers’ Union president David
+    Lowry"): a run with a job title or an honorific."""
+    for at, name, role in name_runs(clause):
+        if role is not None or name.split()[0] in HONORIFICS:
+            end = clause.find(name, at)
+            return clause[: end + len(name)] if end >= 0 else None
+    return None
 
 
 def _judgement_before(before: str) -> Speaker | None:

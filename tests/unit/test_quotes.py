@@ -1042,3 +1042,15 @@ def test_roles_read_as_titles() -> None:
         ("Tom Ford", "chair"),
         ("Cllr Ian Moss", "The council’s leader"),
     ]
+
+
+def test_a_speaker_left_out_after_but_is_the_person_the_clause_opened_with() -> None:
+    found = quotes(
+        "Harbour Trust chair Nia Roberts welcomed the grant but said that “more berths are needed”.",
+        "Fishing Federation president Tom Vale said members would apply, but warned that “the "
+        "deadline is too tight”.",
+    )
+    assert [(q.speaker, q.role, q.text) for q in found] == [
+        ("Nia Roberts", "Harbour Trust chair", "more berths are needed"),
+        ("Tom Vale", "Fishing Federation president", "the deadline is too tight"),
+    ]
