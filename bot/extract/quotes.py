@@ -693,7 +693,7 @@ class _Resolver:
         if speaker.kind == "name":
             return self._complete(speaker.name, speaker.role, index)
         if speaker.kind == "pronoun":
-            subject = self._named_before_quote(index)
+            subject = self._named_before_quote(index, speaker.name)
             if subject is not None:
                 return self._complete(*subject, index)
             if self.spoken:
@@ -706,25 +706,45 @@ class _Resolver:
             return self._reference(speaker.name, index)
         return speaker.name, speaker.role
 
-    def _named_before_quote(self, index: int) -> tuple[str, str | None] | None:
-        """ "Mrs Jo Bell, whose home flooded, said residents were relieved. “…,” she said.": the person
-        named in the quote's own paragraph, before its first quotation mark, rather than the previous
-        speaker; never a capitalised phrase inside the quote. A person is a run with a job title or an
-        honorific, or one that opens a sentence (not "visited Devonport Dockyard")."""
+    def _named_before_quote(self, index: int, pronoun: str) -> tuple[str, str | None] | None:
+        """The person a "he"/"she" just before or after a quote points to, rather than the previous speaker:
+
+        - named in the quote's own paragraph before its first quotation mark ("Mrs Jo Bell, whose home
+          flooded, said residents were relieved. “…,” she said.");
+        - or, for a paragraph that opens with the quote, named in the paragraph just before when that
+          one quotes no one ("Professor Ann Vos welcomed the plan." / "“…,” she said.").
+
+        Never a capitalised phrase inside a quote. A person is a run with a job title or an honorific,
+        or one that opens a sentence (not "visited Devonport Dockyard"); an honorific of the other sex
+        than the pronoun rules one out.
+        """
         if not 0 <= index < len(self.story.blocks):
             return None
         text = self.story.blocks[index].text[:_MAX_SCAN]
         marks = [at for at in (text.find("“"), text.find('"')) if at >= 0]
-        if not marks or min(marks) == 0:
+        if not marks:
             return None
-        before = text[: min(marks)]
+        if min(marks) > 0:
+            before = text[: min(marks)]
+        elif index > 0 and self.story.blocks[index - 1].kind is BlockKind.PARAGRAPH:
+            before = self.story.blocks[index - 1].text[:_MAX_SCAN]
+            if "“" in before or '"' in before:
+                return None
+        else:
+            return None
+        other_sex = (
+            _FEMALE_HONORIFICS if pronoun == "he" else _MALE_HONORIFICS if pronoun == "she" else frozenset()
+        )
         people = [
             (name, role)
             for at, name, role in name_runs(before)
-            if role is not None
-            or name.split()[0] in HONORIFICS
-            or at == 0
-            or before[:at].rstrip().endswith((".", "!", "?"))
+            if (
+                role is not None
+                or name.split()[0] in HONORIFICS
+                or at == 0
+                or before[:at].rstrip().endswith((".", "!", "?"))
+            )
+            and name.split()[0] not in other_sex
         ]
         return people[-1] if people else None
 
@@ -878,6 +898,9 @@ class _Resolver:
         first = self._titles.get(reference.split()[-1].lower())
         return first[1] if first is not None and first[0] < index else None
 
+
+_FEMALE_HONORIFICS = frozenset(("Mrs", "Ms", "Miss", "Dame", "Lady", "Baroness"))
+_MALE_HONORIFICS = frozenset(("Mr", "Sir", "Lord", "Baron"))
 
 # Reported speech right after a name: "Jane Doe MS said the …", "Jane Doe has announced".
 _REPORTED_AFTER = re.compile(r"(?:[ ][A-Z]{2,4}\b)*[ ](?:has[ ]|had[ ]|also[ ])?(?:" + _SPEECH_VERBS + r")\b")

@@ -1054,3 +1054,18 @@ def test_a_speaker_left_out_after_but_is_the_person_the_clause_opened_with() -> 
         ("Nia Roberts", "Harbour Trust chair", "more berths are needed"),
         ("Tom Vale", "Fishing Federation president", "the deadline is too tight"),
     ]
+
+
+def test_a_pronoun_opening_a_paragraph_goes_to_the_person_just_named() -> None:
+    found = quotes(
+        "Science Minister Tom Hale said: “The hubs will lead the world.”",
+        "Professor Ann Vos, who will run the Leeds hub, welcomed the announcement.",
+        "“This is a fantastic opportunity for the city,” she said.",
+        "Mr Joe Marsh, the hub's engineer, also spoke at the launch.",
+        "“We start building in May,” she added.",
+    )
+    assert [(q.speaker, q.text) for q in found] == [
+        ("Tom Hale", "The hubs will lead the world."),
+        ("Professor Ann Vos", "This is a fantastic opportunity for the city"),
+        ("Professor Ann Vos", "We start building in May"),  # "she" is not Mr Marsh
+    ]
