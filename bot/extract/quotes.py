@@ -302,6 +302,7 @@ class _Extractor:
                     i = last_unmarked_end + 1
                     continue
             i = next_i + 1
+        self._reresolve_headlines()
         return tuple(
             Quote(
                 speaker=name,
@@ -475,6 +476,19 @@ class _Extractor:
                     speaker = parse_attribution(before[:-2])
                 if speaker is not None and speaker.kind != "unnamed":
                     self._emit(_Found(speaker, [text[span.start : span.end]], index))
+
+    def _reresolve_headlines(self) -> None:
+        """ "PM: ‘…’" in a headline is read before the body says who the Prime Minister is: once the
+        body is read, a title left unresolved goes to the person who turned out to hold it."""
+        for k, (found, resolved) in enumerate(self.found):
+            speaker = found.speaker
+            if found.block_index >= 0 or speaker is None or speaker.kind != "reference":
+                continue
+            name, role = self.resolver.resolve(speaker, 0)
+            title = self.resolver.title_key(speaker.name)
+            held = (_tidy_role(role) or "").lower()
+            if name != resolved[0] and all(word in held for word in title.split()):
+                self.found[k] = (found, (name, role))
 
     # --- chains of paragraphs -------------------------------------------------------------------
 
@@ -788,17 +802,23 @@ class _Resolver:
         yield from ((n, r) for _, n, r in sorted(self.mentions, key=lambda m: abs(m[0] - index)))
         yield from ((n, None) for n in self.title_names)
 
+    @staticmethod
+    def title_key(reference: str) -> str:
+        """ "the PM" -> "prime minister": the title a reference names, lower case."""
+        ref = reference.lower().removeprefix("the ").strip()
+        return {"pm": "prime minister"}.get(ref, ref)
+
     def _reference(self, reference: str, index: int) -> tuple[str, str | None]:
         """ "the Minister", "The PM", "the Home Secretary" -> the person who holds that title here."""
         ref = reference.lower().removeprefix("the ").strip()
-        key = {"pm": "prime minister"}.get(ref, ref)
+        key = self.title_key(reference)
 
         def holds(role: str | None) -> bool:
             # "the Home Secretary" is not the Housing Secretary; "the Minister" may be any minister,
             # and a Secretary of State or the Chancellor is one too.
             if not role:
                 return False
-            lowered = role.lower()
+            lowered = (_tidy_role(role) or "").lower()  # the title, not a clause after it
             # "Health Secretary" holds "Health and Social Care Secretary": every word of it is there.
             words = lowered.split()
             return (

@@ -1069,3 +1069,17 @@ def test_a_pronoun_opening_a_paragraph_goes_to_the_person_just_named() -> None:
         ("Professor Ann Vos", "This is a fantastic opportunity for the city"),
         ("Professor Ann Vos", "We start building in May"),  # "she" is not Mr Marsh
     ]
+
+
+def test_a_headline_title_goes_to_the_person_the_body_shows_holding_it() -> None:
+    found = quotes(
+        "The Prime Minister today told nurses that reform must go on.",
+        "Speaking in Leeds, Ada Kerr said: “We must keep going. Patients will see the difference.”",
+        "Health Secretary Tom Bell, who joined the Prime Minister, said: “Waiting lists are falling.”",
+        title="PM: ‘We must keep going’",
+    )
+    assert [(q.speaker, q.role) for q in found] == [
+        ("Ada Kerr", "Prime Minister"),
+        ("Ada Kerr", "Prime Minister"),
+        ("Tom Bell", "Health Secretary"),
+    ]
