@@ -551,6 +551,9 @@ class _Extractor:
             if _STOP_START.match(text) or not _TERMINAL.search(text) or text.rstrip().endswith(":"):
                 tentative = []
                 break
+            if _quotes_someone(text, spans):
+                tentative = []  # "X welcomed it. Its chief executive Y said: ‘…’": narrative again
+                break
             voice = _voice(text, name)
             if voice < 0:
                 tentative = []
@@ -1222,6 +1225,16 @@ def _attribution_after(after: str, dash: bool = False) -> Speaker | None:
     if dash and clause[:1] in "–—-":
         return parse_attribution(clause[1:])
     return None
+
+
+def _quotes_someone(text: str, spans: list[_Span]) -> bool:
+    """The paragraph quotes someone it names: a quotation mark opening after an attribution."""
+    return any(
+        span.opened
+        and span.open_at > 0
+        and _attribution_before(text[_sentence_start(text, span.open_at, 0) : span.open_at]) is not None
+        for span in spans
+    )
 
 
 def _intro_speaker(text: str) -> Speaker | None:

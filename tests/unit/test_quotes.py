@@ -1083,3 +1083,18 @@ def test_a_headline_title_goes_to_the_person_the_body_shows_holding_it() -> None
         ("Ada Kerr", "Prime Minister"),
         ("Tom Bell", "Health Secretary"),
     ]
+
+
+def test_an_unmarked_quote_stops_before_a_paragraph_quoting_someone_else() -> None:
+    found = quotes(
+        "Rail Minister Jo Lane said:",
+        "Passengers are feeling the pinch, and it would be wrong to ask them to pay more.",
+        "Operators will still be able to vary single fares by up to 5 per cent, provided the average "
+        "across a “basket” of fares stays within the cap.",
+        "Passenger Watch welcomed the move but said passengers would want the cap extended. Its head Sam "
+        "Ode said: 'Passengers tell us that value for money is their top concern. This is a welcome step.'",
+    )
+    assert [(q.speaker, q.text.strip("'")) for q in found] == [
+        ("Jo Lane", "Passengers are feeling the pinch, and it would be wrong to ask them to pay more."),
+        ("Sam Ode", "Passengers tell us that value for money is their top concern. This is a welcome step."),
+    ]
