@@ -112,7 +112,7 @@ _FUNDER_BODIES = _words(
 _GRANT_WORDS = _words("grant grants incentive incentives payment payments")
 _PER_UNIT = _words(
     "hour week month head person household family worker employee ticket night day trip journey litre "
-    "unit bag item pupil child business farm firm company claim applicant hectare acre tonne mile kilometre"
+    "unit bag item pupil child business farm firm company claim applicant hectare acre tonne mile kilometre animal"
 )
 # Nouns an amount can stand in front of ("the £1.5 billion development"): the thing's value or cost.
 _VALUE_NOUNS = _words(
@@ -449,6 +449,8 @@ def _is_funding(
         return False  # lower-case only: "University Research & Development" is a name, not a building
     if head in _FUNDING_NOUNS:
         return True
+    if _for_a_programme(right):
+        return True
     if len(right) >= 2 and right[0] in ("a", "an", "per", "each") and right[1] in _PER_UNIT:
         return False
     # "£4,800 of funding per pupil", "average per pupil funding is £4,319": a rate, not an amount given
@@ -516,6 +518,19 @@ def _level(left: list[str]) -> bool:
     if "," in subject:
         subject = subject[len(subject) - subject[::-1].index(",") :]
     return not _LEVEL_NOUNS.isdisjoint(subject)
+
+
+def _for_a_programme(right: list[str]) -> bool:
+    """ "£1.5 million for the Seafood Scotland export programme": money for a programme, scheme,
+    project or fund is given for a purpose, whatever other words ("export") name the programme."""
+    if right[:1] != ["for"] and right[:1] != ["towards"]:
+        return False
+    for word in right[1:8]:
+        if word in _NAMED_THINGS:
+            return True
+        if word in _BREAKS or word in _CLAUSE_WORDS:
+            return False
+    return False
 
 
 def _from_funder(left: list[str], right_tokens: list[str], right: list[str], amount: Decimal | None) -> bool:

@@ -732,3 +732,16 @@ def test_the_budget_or_programme_includes_parts_of_the_figure_before() -> None:
     assert found["£300 million"].part_of == "£900 million"
     assert found["£150 million"].part_of == "£900 million"
     assert found["£40 million"].part_of == "£900 million"
+
+
+def test_money_for_a_programme_is_funding_and_a_rate_per_animal_is_not() -> None:
+    found = by_surface(
+        money(
+            "The minister also announced £2.5 million for the Highland export programme over 3 years.",
+            "The scheme pays farmers £35 per animal for cattle finished before 24 months.",
+            "A return ticket costs £12 for the island ferry.",
+        )
+    )
+    assert found["£2.5 million"].is_funding
+    assert not found["£35"].is_funding
+    assert not found["£12"].is_funding
