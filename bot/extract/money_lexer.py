@@ -44,7 +44,7 @@ _SIGNS: dict[str, str] = {
 _CODES: dict[str, str] = {
     code: code
     for code in ("GBP", "EUR", "USD", "AUD", "CAD", "NZD", "JPY", "CHF", "INR", "BDT", "CNY", "ZAR")
-} | {"Rs": "INR", "Rs.": "INR", "Tk": "BDT", "Tk.": "BDT"}
+} | {"Rs": "INR", "Rs.": "INR", "Tk": "BDT", "Tk.": "BDT", "KSh": "KES", "KES": "KES"}
 # Currency words after a number. Checked longest first.
 _WORDS: dict[str, str] = {
     "pounds sterling": "GBP",
@@ -176,7 +176,8 @@ _WORD_STEMS = (
     "lac",
 )
 # In running text only these codes are looked for (each costs a scan); user input accepts them all.
-_TEXT_CODES = ("GBP", "EUR", "USD")
+# Kenyan shillings ("KSh 580 million") come up in high commission releases.
+_TEXT_CODES = ("GBP", "EUR", "USD", "KSh", "KES")
 _WORD_FORMS = frozenset(_WORDS) | {"crore", "crores", "lakh", "lakhs", "lac", "lacs"}
 _BACK_TOKEN = re.compile(r"[A-Za-z]+|\d[\d,]*(?:\.\d+)?")
 _NUMERIC = re.compile(_NUM)

@@ -745,3 +745,13 @@ def test_money_for_a_programme_is_funding_and_a_rate_per_animal_is_not() -> None
     assert found["£2.5 million"].is_funding
     assert not found["£35"].is_funding
     assert not found["£12"].is_funding
+
+
+def test_kenyan_shillings() -> None:
+    found = find_amounts(
+        "Farmers will share KSh 580 million, and KES 1,500 insures one cow. ASKS 5 is not money."
+    )
+    assert [(f.surface, f.amount, f.currency) for f in found] == [
+        ("KSh 580 million", Decimal("580000000"), "KES"),
+        ("KES 1,500", Decimal("1500"), "KES"),
+    ]
