@@ -106,6 +106,12 @@ def parse_text(text: str, source: str) -> Story:
     if "\n" in first:  # title and first paragraph on consecutive lines
         rest.insert(0, first.split("\n", 1)[1])
     doc_type, title = _split_display_type(title_line)
+    if doc_type is DocType.UNKNOWN and (title_line.startswith("#") or "```" in text):
+        # A README or notes file, not a story (stories have no Markdown headings or code blocks).
+        raise InputError(
+            "This looks like Markdown, not a news story: a plain-text story starts with a line such as "
+            "'News story: <title>' or 'Press release: <title>'."
+        )
     rest = _drop_caption_and_repeated_title(rest, title_line, title)
     if len(title) > 300:
         raise InputError(

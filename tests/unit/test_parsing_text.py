@@ -89,3 +89,12 @@ def test_clean_text_replaces_each_odd_character_as_one_regex_pass_would(text: st
     expected = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     expected = re.sub("[\ufeff\u200b\u00ad]", "", expected)
     assert clean_text(text) == re.sub(r"[\u00a0\u2007\u202f\u2009\u200a\t\f\v]", " ", expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["# newsbot\n\nAn open-source bot.\n", "Notes\n\nRun this:\n\n```sh\nmake\n```\n"],
+)
+def test_markdown_is_not_a_story(text: str) -> None:
+    with pytest.raises(InputError, match="looks like Markdown"):
+        parse_text(text, "README.md")
