@@ -44,7 +44,8 @@ _NOT_FUNDING = _words(
     "borrow borrowed guarantee guarantees raise raised raising fundraising transferred bill bills tax "
     "taxes vat income sold bought sale sales fraud stolen bribe bribes profit profits mortgage mortgages rent "
     "rents economy damage average insurance claim claims need needs needed require requires required fare "
-    "fares ticket tickets payment payments instalment instalments rebate rebates allowance allowances"
+    "fares ticket tickets payment payments instalment instalments rebate rebates allowance allowances fetch "
+    "fetches fetched"
 )
 _NOT_FUNDING_PAIRS = frozenset(
     {("better", "off"), ("black", "hole"), ("pay", "rise"), ("increase", "of"), ("rise", "of"), ("fall", "of"),
@@ -67,7 +68,8 @@ _VALUE_WORDS = _words("worth valued value totalling")
 # fare on supported routes is currently £2.85", "the minimum will rise to £28,660", "the cap would
 # have reached £4,279"). A funding word nearer the amount ("supported routes") must not outvote it.
 _LEVEL_NOUNS = _words(
-    "average median typical minimum maximum fare fares price prices salary salaries wage wages cap"
+    "average median typical minimum maximum fare fares price prices salary salaries wage wages cap fee fees "
+    "surcharge charge rent"
 )
 _COPULAS = _words("is are was were be been reached reach reaches worth")
 _LEVEL_CHANGES = _words(
@@ -464,6 +466,8 @@ def _is_funding(
         if token in _BREAKS:  # cues in the next clause ("...; the total value") are not about this amount
             near_right, right_tokens = near_right[:i], right_tokens[:i]
             break
+    if _from_to(left, right) and _FUNDING.isdisjoint(near_left):
+        return False  # "registering a charge online: from £15 to £23": a level that changes
     if (
         _CUE_WORDS.isdisjoint(near_left)
         and _CUE_WORDS.isdisjoint(near_right)
@@ -516,8 +520,15 @@ def _level(left: list[str]) -> bool:
         return False
     subject = words[:verb]
     if "," in subject:
-        subject = subject[len(subject) - subject[::-1].index(",") :]
+        clause = subject[len(subject) - subject[::-1].index(",") :]
+        # "the Immigration Health Surcharge, which is currently £400": the relative pronoun's noun
+        subject = subject[: len(subject) - len(clause) - 1] if clause[:1] in (["which"], ["that"]) else clause
     return not _LEVEL_NOUNS.isdisjoint(subject)
+
+
+def _from_to(left: list[str], right: list[str]) -> bool:
+    """Either amount of "from £A to £B" ("from £2 million to £3 million": a scale word may follow A)."""
+    return (left[-1:] == ["from"] and right[:1] == ["to"]) or (left[-1:] == ["to"] and "from" in left[-4:-1])
 
 
 def _for_a_programme(right: list[str]) -> bool:

@@ -755,3 +755,17 @@ def test_kenyan_shillings() -> None:
         ("KSh 580 million", Decimal("580000000"), "KES"),
         ("KES 1,500", Decimal("1500"), "KES"),
     ]
+
+
+def test_changed_levels_surcharges_and_street_prices_are_not_funding() -> None:
+    found = by_surface(
+        money(
+            "The new fees are:",
+            "• filing accounts late: from £150 to £300",
+            "Applicants also pay the health surcharge, which is currently £624 a year.",
+            "A smuggled phone can fetch around £700 inside.",
+            "Funding for the helpline will rise from £4 million to £6 million.",
+        )
+    )
+    assert not any(found[s].is_funding for s in ("£150", "£300", "£624", "£700"))
+    assert found["£4 million"].is_funding and found["£6 million"].is_funding
