@@ -24,7 +24,8 @@ def _words(text: str, lower: bool = False) -> frozenset[str]:
 HONORIFICS = _words(
     "Mr Mrs Ms Miss Mx Dr Dr. Prof Prof. Professor Sir Dame Lord Lady Baroness Baron Cllr Councillor "
     "Rev Revd Reverend Canon Bishop Archbishop Rabbi Imam Father Captain Capt Major Colonel Col Lieutenant "
-    "Commander Admiral Brigadier Dean Judge"
+    "Commander Admiral Brigadier Dean Judge General Marshal Vice Rear Sergeant Corporal Lieutenant-General "
+    "Major-General Lieutenant-Colonel"
 )
 # "The Rt Hon" says nothing a reader needs; it goes with the post-nominals.
 _DROPPED_PREFIXES = (

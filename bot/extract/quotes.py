@@ -407,8 +407,8 @@ class _Extractor:
                     # speaker other than the last (who was ruled out above) may have taken over.
                     sole = None if self.found else self.resolver.sole_person()
                     speaker = Speaker(sole, None, "name") if sole else Speaker("", None, "unnamed")
-            if speaker is None or _names_a_thing(text[span.start : span.end]):
-                continue
+            if speaker is None or _names_a_thing(text[span.start : span.end]) or _SO_CALLED.search(before):
+                continue  # not speech: a code, a title, or a so-called ‘term’
             words = _words(text[span.start : span.end])
             if words < _MIN_QUOTE_WORDS and not attributed:
                 continue
@@ -728,42 +728,29 @@ class _Resolver:
 
         - named in the quote's own paragraph before its first quotation mark ("Mrs Jo Bell, whose home
           flooded, said residents were relieved. “…,” she said.");
-        - or, for a paragraph that opens with the quote, named in the paragraph just before when that
-          one quotes no one ("Professor Ann Vos welcomed the plan." / "“…,” she said.").
+        - else named in the paragraph just before, when that one quotes no one ("Professor Ann Vos
+          welcomed the plan." / "“…,” she said." or "He said: “…”").
 
         Never a capitalised phrase inside a quote. A person is a run with a job title or an honorific,
         or one that opens a sentence (not "visited Devonport Dockyard"); an honorific of the other sex
         than the pronoun rules one out.
         """
-        if not 0 <= index < len(self.story.blocks):
+        blocks = self.story.blocks
+        if not 0 <= index < len(blocks):
             return None
-        text = self.story.blocks[index].text[:_MAX_SCAN]
+        text = blocks[index].text[:_MAX_SCAN]
         marks = [at for at in (text.find("“"), text.find('"')) if at >= 0]
         if not marks:
-            return None
-        if min(marks) > 0:
-            before = text[: min(marks)]
-        elif index > 0 and self.story.blocks[index - 1].kind is BlockKind.PARAGRAPH:
-            before = self.story.blocks[index - 1].text[:_MAX_SCAN]
-            if "“" in before or '"' in before:
-                return None
-        else:
             return None
         other_sex = (
             _FEMALE_HONORIFICS if pronoun == "he" else _MALE_HONORIFICS if pronoun == "she" else frozenset()
         )
-        people = [
-            (name, role)
-            for at, name, role in name_runs(before)
-            if (
-                role is not None
-                or name.split()[0] in HONORIFICS
-                or at == 0
-                or before[:at].rstrip().endswith((".", "!", "?"))
-            )
-            and name.split()[0] not in other_sex
-        ]
-        return people[-1] if people else None
+        found = _people_named(text[: min(marks)], other_sex)
+        if found is None and index > 0 and blocks[index - 1].kind is BlockKind.PARAGRAPH:
+            before = blocks[index - 1].text[:_MAX_SCAN]
+            if "“" not in before and '"' not in before:
+                found = _people_named(before, other_sex)
+        return found
 
     def _complete(self, name: str, role: str | None, index: int) -> tuple[str, str | None]:
         name = strip_name(name)
@@ -922,6 +909,23 @@ class _Resolver:
         return first[1] if first is not None and first[0] < index else None
 
 
+def _people_named(text: str, other_sex: frozenset[str]) -> tuple[str, str | None] | None:
+    """The last person `text` names: a run with a job title or an honorific, or one opening a sentence,
+    and without an honorific in `other_sex`."""
+    people = [
+        (name, role)
+        for at, name, role in name_runs(text)
+        if (
+            role is not None
+            or name.split()[0] in HONORIFICS
+            or at == 0
+            or text[:at].rstrip().endswith((".", "!", "?"))
+        )
+        and name.split()[0] not in other_sex
+    ]
+    return people[-1] if people else None
+
+
 _FEMALE_HONORIFICS = frozenset(("Mrs", "Ms", "Miss", "Dame", "Lady", "Baroness"))
 _MALE_HONORIFICS = frozenset(("Mr", "Sir", "Lord", "Baron"))
 
@@ -1068,6 +1072,7 @@ def _names_a_thing(quoted: str) -> bool:
 
 
 _TITLE_EDGES = "“”‘’\"'()[],:;"
+_SO_CALLED = re.compile(r"\bso-called\s*$", re.IGNORECASE)
 
 
 def _strip_marks(texts: list[str]) -> list[str]:

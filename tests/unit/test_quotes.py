@@ -1098,3 +1098,16 @@ def test_an_unmarked_quote_stops_before_a_paragraph_quoting_someone_else() -> No
         ("Jo Lane", "Passengers are feeling the pinch, and it would be wrong to ask them to pay more."),
         ("Sam Ode", "Passengers tell us that value for money is their top concern. This is a welcome step."),
     ]
+
+
+def test_ranks_he_said_after_a_naming_paragraph_and_so_called_terms() -> None:
+    found = quotes(
+        "Major General Sir Alan Pike, Director of Army Training, said: “The new ranges are vital.”",
+        "The Permanent Secretary, Moira Dunne, opened the track at Glenview Athletic Club in Newry.",
+        "She said: “Good facilities are the foundation of sport.”",
+        "The Fishing Federation welcomed the deal but warned that the so-called ‘choke species’ problem remains.",
+    )
+    assert [(q.speaker, q.role, q.text) for q in found] == [
+        ("Major General Sir Alan Pike", "Director of Army Training", "The new ranges are vital."),
+        ("Moira Dunne", "Permanent Secretary", "Good facilities are the foundation of sport."),
+    ]
