@@ -372,7 +372,9 @@ def main_queries(args: argparse.Namespace) -> int:
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    ingest = commands.add_parser("ingest", help="parse+store stories/s and peak memory at three sizes")
+    ingest = commands.add_parser(
+        "ingest", help="parse+store (and with the extractors) stories/s and peak memory at three sizes"
+    )
     ingest.add_argument("--count", type=int, default=4000, help="largest size (default 4000)")
     ingest.add_argument("--child", choices=("ours", "baseline", "extract"), help=argparse.SUPPRESS)
     ingest.set_defaults(handler=main_ingest)
