@@ -338,8 +338,8 @@ class UpdatesStore:
         rows = await self._conn.execute_fetchall(
             f"SELECT {_POST_COLUMNS} FROM posts p JOIN stories s ON s.id = p.story_id"
             " WHERE p.edit_pending = 1 AND p.state = 'sent'"
-            " AND NOT EXISTS (SELECT 1 FROM subscriptions u WHERE u.channel_id = p.channel_id AND u.paused = 1"
-            "  AND NOT EXISTS (SELECT 1 FROM subscriptions a WHERE a.channel_id = p.channel_id AND a.paused = 0))"
+            " AND (EXISTS (SELECT 1 FROM subscriptions u WHERE u.channel_id = p.channel_id AND u.paused = 0)"
+            "  OR NOT EXISTS (SELECT 1 FROM subscriptions u WHERE u.channel_id = p.channel_id))"
             " ORDER BY p.id LIMIT ?",
             (limit,),
         )

@@ -915,15 +915,15 @@ def _people_named(text: str, other_sex: frozenset[str]) -> tuple[str, str | None
     people = [
         (name, role)
         for at, name, role in name_runs(text)
-        if (
-            role is not None
-            or name.split()[0] in HONORIFICS
-            or at == 0
-            or text[:at].rstrip().endswith((".", "!", "?"))
-        )
+        if (_titled(name, role) or at == 0 or text[:at].rstrip().endswith((".", "!", "?")))
         and name.split()[0] not in other_sex
     ]
     return people[-1] if people else None
+
+
+def _titled(name: str, role: str | None) -> bool:
+    """A run of capitals that is surely a person: printed with a job title or an honorific."""
+    return role is not None or name.split()[0] in HONORIFICS
 
 
 _FEMALE_HONORIFICS = frozenset(("Mrs", "Ms", "Miss", "Dame", "Lady", "Baroness"))
@@ -1186,7 +1186,7 @@ def _first_person_named(clause: str) -> str | None:
     """The clause up to the end of the first person it names ("Ulster Farmers’ Union president David
     Lowry"): a run with a job title or an honorific."""
     for at, name, role in name_runs(clause):
-        if role is not None or name.split()[0] in HONORIFICS:
+        if _titled(name, role):
             end = clause.find(name, at)
             return clause[: end + len(name)] if end >= 0 else None
     return None

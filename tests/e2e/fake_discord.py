@@ -837,9 +837,7 @@ class FakeDiscord:
         if self.hold_posts is not None:
             await self.hold_posts.wait()  # a send in flight, for as long as the test wants
         if cid in self.refuse_posts:
-            status, code = self.refuse_posts[cid]
-            reason = "Missing Access" if status == 403 else "Unknown Channel"
-            return json_response({"message": reason, "code": code}, status=status)
+            return self._refusal(cid)
         body = request[JSON_BODY] or {}
         problems = message_problems(body)
         if problems:
@@ -855,6 +853,12 @@ class FakeDiscord:
             self._nonces[(cid, str(nonce))] = message["id"]
         return json_response(message)
 
+    def _refusal(self, cid: str) -> web.Response:
+        """What Discord answers a channel the bot lost (`refuse_posts`): 403 or 404 with its code."""
+        status, code = self.refuse_posts[cid]
+        reason = "Missing Access" if status == 403 else "Unknown Channel"
+        return json_response({"message": reason, "code": code}, status=status)
+
     async def _list_channel_messages(self, request: web.Request) -> web.Response:
         cid = request.match_info["channel"]
         limit = int(request.query.get("limit", "50"))
@@ -864,9 +868,7 @@ class FakeDiscord:
     async def _channel_message(self, request: web.Request) -> web.Response:
         cid = request.match_info["channel"]
         if request.method == "PATCH" and cid in self.refuse_posts:  # a lost channel refuses edits too
-            status, code = self.refuse_posts[cid]
-            reason = "Missing Access" if status == 403 else "Unknown Channel"
-            return json_response({"message": reason, "code": code}, status=status)
+            return self._refusal(cid)
         message = self.messages.get(request.match_info["message"])
         if message is not None and (
             message.get("deleted") or message["channel_id"] != request.match_info["channel"]
