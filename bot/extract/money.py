@@ -180,10 +180,11 @@ def extract_money(story: Story) -> tuple[Money, ...]:
     mentions = [m for s in sentences for m in s.mentions]
     entries = _merge_repeats(mentions)
     _link_comparisons(sentences, entries)
-    _link_equivalents(sentences, entries)
-    headings = frozenset(i for i, block in enumerate(story.blocks) if block.kind is BlockKind.HEADING)
-    _link_parts(sentences, entries, mentions, headings)
-    _fund_containers(entries)
+    if len(entries) > 1:  # a figure can only be part of another one
+        _link_equivalents(sentences, entries)
+        headings = frozenset(i for i, block in enumerate(story.blocks) if block.kind is BlockKind.HEADING)
+        _link_parts(sentences, entries, mentions, headings)
+        _fund_containers(entries)
     return tuple(_money(entry, entries) for entry in entries)
 
 

@@ -162,6 +162,7 @@ _PREDICATE = _words(
 _AUXILIARIES = _words("will would is are was were has have had be been being now also then to set due")
 _DETERMINERS = _words("the this that these those our its their his her your")
 _ARTICLES = _words("a an the")
+_DETERMINERS_OR_ARTICLES = _DETERMINERS | _ARTICLES
 _QUALIFIERS = {
     tuple(q.split())
     for q in (
@@ -177,6 +178,15 @@ _PRIOR_PAIRS = frozenset(
 )  # fmt: skip
 _TOTAL = _words("total totals totalling totaling totalled altogether")
 _TOTAL_PAIRS = frozenset({("in", "all"), ("contributed", "towards")})
+
+
+def _by_first(pairs: frozenset[tuple[str, str]]) -> dict[str, frozenset[str]]:
+    """{("on", "top"), ("in", "addition")} -> {"on": {"top"}, "in": {"addition"}}, for _has."""
+    return {first: frozenset(b for a, b in pairs if a == first) for first, _ in pairs}
+
+
+_PRIOR_BY_FIRST = _by_first(_PRIOR_PAIRS)
+_TOTAL_BY_FIRST = _by_first(_TOTAL_PAIRS)
 _TAKEN_TO = _words("taking takes took bringing brings brought")
 _PER_WORDS = _words("for per")
 _ONE_YEAR = re.compile(
@@ -259,27 +269,28 @@ def read_context(left: str, right: str, amount: Decimal | None = None) -> Contex
     clause_end = _clause_end(right_tokens, right_low)
     head, phrase = _noun_after(right, right_tokens, right_low)
     funding = _is_funding(left_tokens, left_low, right_tokens, right_low, head, amount)
-    purpose, strong = _purpose(
-        left_tokens, left_low, right_tokens[:clause_end], right_low[:clause_end], head, phrase
-    )
-    recent = left_low[max(since_money, len(left_low) - 10) :]
+    clause_tokens, clause_low = right_tokens[:clause_end], right_low[:clause_end]
+    purpose, strong = _purpose(left_tokens, left_low, clause_tokens, clause_low, head, phrase)
+    since_low = left_low[since_money:] if since_money else left_low
+    last_three = left_low[-3:]
     return Context(
         is_funding=funding,
         purpose=purpose,
         strong_purpose=strong,
         period=_period(
-            left_tokens[since_money:], left_low[since_money:], right_tokens[:clause_end], right_low
+            left_tokens[since_money:] if since_money else left_tokens, since_low, clause_tokens, right_low
         ),
         qualifier=_qualifier(left_low),
-        funder=_funder(left_tokens, left_low, right_tokens[:clause_end], right_low) if funding else None,
-        prior=_has(recent, _PRIOR, _PRIOR_PAIRS) or _prior_right(right_low),
-        total=_has(left_low[max(since_money, len(left_low) - 30) :], _TOTAL, _TOTAL_PAIRS)
+        funder=_funder(left_tokens, left_low, clause_tokens, right_low) if funding else None,
+        prior=_has(left_low[max(since_money, len(left_low) - 10) :], _PRIOR, _PRIOR_BY_FIRST)
+        or _prior_right(right_low),
+        total=_has(left_low[max(since_money, len(left_low) - 30) :], _TOTAL, _TOTAL_BY_FIRST)
         or _taken_to(left_low),
-        definite=not _DETERMINERS.isdisjoint(left_low[-3:]) and _BREAKS.isdisjoint(left_low[-3:]),
+        definite=not _DETERMINERS.isdisjoint(last_three) and _BREAKS.isdisjoint(last_three),
         part_of_left=_part_of_left(left_low, right_low),
         head=head,
         share=_share(left_low[-4:]) or right_low[:1] == ["each"],
-        sub_period=_sub_period(left_low[since_money:], since_money > 0, right_low[:clause_end]),
+        sub_period=_sub_period(since_low, since_money > 0, clause_low),
     )
 
 
@@ -301,8 +312,11 @@ def _sub_period(left: list[str], after_money: bool, right: list[str]) -> bool:
     if after_money and "," in left:
         left = left[len(left) - left[::-1].index(",") :]  # only this amount's clause
     for words in (left, right):
-        if ("year" in words or "for" in words or "in" in words) and _ONE_YEAR.search(" ".join(words)):
-            return True
+        if "year" in words or "for" in words or "in" in words:
+            joined = " ".join(words)
+            # Every match holds one of these: most clauses are spared the pattern.
+            if (" year" in joined or " 19" in joined or " 20" in joined) and _ONE_YEAR.search(joined):
+                return True
     return False
 
 
@@ -338,12 +352,22 @@ def _tokens(text: str, drop_first: bool = False, drop_last: bool = False) -> tup
     return tokens, low
 
 
-def _has(tokens: list[str], words: frozenset[str], pairs: frozenset[tuple[str, str]]) -> bool:
+def _has(tokens: list[str], words: frozenset[str], pairs: dict[str, frozenset[str]]) -> bool:
+    """A word of `words` among `tokens`, or a pair of `pairs` (first word -> second words) in a row."""
     if not words.isdisjoint(tokens):
         return True
-    if _PAIR_FIRSTS.isdisjoint(tokens):
-        return False
-    return any(pair in pairs for pair in zip(tokens, tokens[1:], strict=False))
+    # Only the few first words present are looked at (set and list methods, no loop over every token).
+    for first in pairs.keys() & tokens:
+        seconds = pairs[first]
+        at = tokens.index(first)
+        while True:
+            if at + 1 < len(tokens) and tokens[at + 1] in seconds:
+                return True
+            try:
+                at = tokens.index(first, at + 1)
+            except ValueError:
+                break
+    return False
 
 
 def _prior_right(right: list[str]) -> bool:
@@ -794,11 +818,11 @@ def _part_of_left(left: list[str], right: list[str]) -> bool:
     """ "... is part of a £5 million package", "£2m from the £10m fund"."""
     tail = left[-6:]
     for i, word in enumerate(tail[:-2]):
-        if word in _PART_WORDS and tail[i + 1] == "of" and tail[i + 2] in _DETERMINERS | _ARTICLES:
+        if word in _PART_WORDS and tail[i + 1] == "of" and tail[i + 2] in _DETERMINERS_OR_ARTICLES:
             return True
     if (
         len(left) >= 2
-        and left[-1] in _DETERMINERS | _ARTICLES
+        and left[-1] in _DETERMINERS_OR_ARTICLES
         and left[-2] in ("from", "of")
         and (left[-2] == "from" or left[-3:-2] == ["out"])
     ):
