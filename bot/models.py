@@ -144,25 +144,38 @@ class Story:
     @property
     def content_hash(self) -> str:
         """Hash of what a reader sees; metadata-only noise (source path, feed ids) is left out."""
-        return content_hash(self, blocks_json(self.blocks))
+        return content_hash(self, self.body_text, body_layout(self.blocks))
 
 
-def blocks_json(blocks: tuple[Block, ...]) -> str:
-    """The body as the store keeps it: JSON [[kind, text, blockquote], ...] (each `Block.to_json`)."""
+def body_layout(blocks: tuple[Block, ...]) -> str:
+    """JSON [[kind, blockquote, length], ...]: with `Story.body_text`, the body as the store keeps
+    it (the text once, not again inside JSON). `blocks_from_layout` reverses it."""
     # `_value_` rather than `.value`: the enum property costs more than the rest of the row
-    return json.dumps([[b.kind._value_, b.text, b.blockquote] for b in blocks], ensure_ascii=False)
+    return json.dumps([[b.kind._value_, int(b.blockquote), len(b.text)] for b in blocks])
 
 
-def content_hash(story: Story, body_json: str) -> str:
-    """`Story.content_hash`, given the story's `blocks_json` (the save path has it already).
+def blocks_from_layout(layout: str, body_text: str) -> tuple[Block, ...]:
+    """The blocks `body_layout` described: `body_text` cut at each block's length, skipping the
+    blank line ("\n\n") that `Story.body_text` puts between blocks."""
+    blocks = []
+    start = 0
+    for kind, blockquote, length in json.loads(layout):
+        blocks.append(Block(BlockKind(kind), body_text[start : start + length], bool(blockquote)))
+        start += length + 2
+    return tuple(blocks)
 
-    json.dumps of a list is "[" + ", ".join(each item's JSON) + "]" (default separators, no
-    indent), so splicing the body's JSON between the other fields gives the very payload that
-    encoding them all at once would, without encoding the body twice.
+
+def content_hash(story: Story, body_text: str, layout: str) -> str:
+    """`Story.content_hash`, given its `body_text` and `body_layout` (the save path has them).
+
+    "2:" marks hashes of this payload; `legacy_content_hash` made the ones stored before it. The
+    JSON parts delimit themselves, so the body text can end the payload as it is.
     """
-    head = json.dumps([story.title, story.description, story.doc_type.value], ensure_ascii=False)
-    tail = json.dumps(
+    head = json.dumps(
         [
+            story.title,
+            story.description,
+            story.doc_type._value_,
             story.updated_at.isoformat() if story.updated_at else None,
             [[o.name, o.slug] for o in story.organisations],
             story.withdrawn_at.isoformat() if story.withdrawn_at else None,
@@ -170,7 +183,30 @@ def content_hash(story: Story, body_json: str) -> str:
         ],
         ensure_ascii=False,
     )
-    payload = f"{head[:-1]}, {body_json}, {tail[1:]}"
+    payload = f"{head}\n{layout}\n{body_text}"
+    return "2:" + hashlib.sha256(payload.encode()).hexdigest()
+
+
+def blocks_json(blocks: tuple[Block, ...]) -> str:
+    """JSON [[kind, text, blockquote], ...]: the body as the store kept it before migration 0006."""
+    return json.dumps([[b.kind._value_, b.text, b.blockquote] for b in blocks], ensure_ascii=False)
+
+
+def legacy_content_hash(story: Story) -> str:
+    """The content hash stored before migration 0006 (the body hashed as `blocks_json`)."""
+    payload = json.dumps(
+        [
+            story.title,
+            story.description,
+            story.doc_type.value,
+            json.loads(blocks_json(story.blocks)),
+            story.updated_at.isoformat() if story.updated_at else None,
+            [[o.name, o.slug] for o in story.organisations],
+            story.withdrawn_at.isoformat() if story.withdrawn_at else None,
+            story.complete,
+        ],
+        ensure_ascii=False,
+    )
     return hashlib.sha256(payload.encode()).hexdigest()
 
 

@@ -28,7 +28,6 @@ import aiosqlite
 
 from bot.errors import InvalidQuery, StoryNotFound
 from bot.models import (
-    Block,
     Change,
     DocType,
     Extraction,
@@ -40,8 +39,10 @@ from bot.models import (
     Sentence,
     StoredStory,
     Story,
-    blocks_json,
+    blocks_from_layout,
+    body_layout,
     content_hash,
+    legacy_content_hash,
 )
 
 log = logging.getLogger(__name__)
@@ -426,14 +427,14 @@ def _save(
 ) -> SaveResult:
     # Story's derived values are properties recomputed on every access: each is computed once here.
     identity_key = story.identity_key
-    body = blocks_json(story.blocks)
     body_text = story.body_text
-    story_hash = content_hash(story, body)
+    layout = body_layout(story.blocks)
+    story_hash = content_hash(story, body_text, layout)
     existing = _find_existing(conn, story, identity_key)
     now = _now()
     if existing is None:
         short_id = _free_short_id(conn, short_id_base(story))
-        row = _story_row(story, identity_key, body, body_text, story_hash)
+        row = _story_row(story, identity_key, layout, body_text, story_hash)
         listed_at = _listed_at(story, now)
         cursor = conn.execute(
             f"INSERT INTO stories (short_id, {', '.join(row)}, first_seen_at, last_changed_at,"
@@ -447,14 +448,14 @@ def _save(
         return SaveResult("new", short_id)
 
     rowid, short_id = existing["id"], existing["short_id"]
-    if existing["content_hash"] == story_hash:
+    if _same_content(existing["content_hash"], story, story_hash):
         return SaveResult("unchanged", short_id)
     if existing["complete"] and not story.complete:
         return SaveResult("unchanged", short_id)
-    merged = _merge_with_stored(story, existing)  # same blocks, so the same body JSON
+    merged = _merge_with_stored(story, existing)  # same blocks, so the same body
     merged_key = merged.identity_key
     # The incoming copy's hash, not the merged one's, so the same copy again is "unchanged".
-    row = _story_row(merged, merged_key, body, body_text, story_hash)
+    row = _story_row(merged, merged_key, layout, body_text, story_hash)
     if _key_rank(existing["identity_key"]) > _key_rank(merged_key):
         row["identity_key"] = existing["identity_key"]
     listed_at = _listed_at(merged, existing["first_seen_at"])
@@ -470,6 +471,13 @@ def _save(
     conn.execute("DELETE FROM story_organisations WHERE story_id = ?", (rowid,))
     _write_children(conn, index, rowid, merged, extraction, listed_at, new=False)
     return SaveResult("updated", short_id)
+
+
+def _same_content(stored_hash: str, story: Story, story_hash: str) -> bool:
+    """Whether the stored row already holds this content (its hash may predate migration 0006)."""
+    if stored_hash == story_hash:
+        return True
+    return not stored_hash.startswith("2:") and stored_hash == legacy_content_hash(story)
 
 
 def _save_extraction(conn: sqlite3.Connection, story_id: str, extraction: Extraction) -> None:
@@ -859,7 +867,7 @@ _MERGED_COLUMNS = ("description", "published_at", "base_path", "content_id", "lo
 
 _SELECT_STORY = (
     "s.id, s.short_id, s.title, s.doc_type, s.description, s.published_at, s.updated_at, s.base_path,"
-    " s.content_id, s.locale, s.url, s.source, s.source_format, s.body, s.image, s.people,"
+    " s.content_id, s.locale, s.url, s.source, s.source_format, s.layout, s.body_text, s.image, s.people,"
     " s.change_history, s.withdrawn_at, s.withdrawn_note, s.complete, s.status, s.first_seen_at,"
     " s.extractor_version,"
     " (SELECT json_group_array(json_array(name, slug)) FROM (SELECT o.name, o.slug"
@@ -874,9 +882,11 @@ _MONEY_COLUMNS = (
 )
 
 
-def _story_row(story: Story, identity_key: str, body: str, body_text: str, story_hash: str) -> dict[str, Any]:
+def _story_row(
+    story: Story, identity_key: str, layout: str, body_text: str, story_hash: str
+) -> dict[str, Any]:
     """Column values for a story, in a fixed order (the keys are trusted column names), given its
-    identity key, `blocks_json` and the content hash to store."""
+    identity key, `body_layout`, body text and the content hash to store."""
     image = story.image
     return {
         "identity_key": identity_key,
@@ -891,7 +901,7 @@ def _story_row(story: Story, identity_key: str, body: str, body_text: str, story
         "url": story.url,
         "source": story.source,
         "source_format": story.source_format,
-        "body": body,
+        "layout": layout,
         "body_text": body_text,
         "image": (
             json.dumps([image.url, image.alt_text, image.caption, image.credit], ensure_ascii=False)
@@ -932,7 +942,7 @@ def _story(row: sqlite3.Row) -> Story:
     image = json.loads(row["image"]) if row["image"] else None
     return Story(
         title=row["title"],
-        blocks=tuple(Block.from_json(raw) for raw in json.loads(row["body"])),
+        blocks=blocks_from_layout(row["layout"], row["body_text"]),
         source=row["source"],
         source_format=row["source_format"],
         doc_type=DocType(row["doc_type"]),

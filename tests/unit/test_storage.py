@@ -31,6 +31,8 @@ from bot.models import (
     Quote,
     Sentence,
     Story,
+    blocks_json,
+    legacy_content_hash,
 )
 from bot.storage import (
     SHORT_ID_TARGET,
@@ -515,7 +517,8 @@ async def test_later_migrations_carry_existing_stories_along(tmp_path: Path) -> 
     first.mkdir()
     shutil.copy(bot.storage.MIGRATIONS_DIR / "0001_init.sql", first / "0001_init.sql")
     async with open_store(tmp_path / "new.db") as new:
-        saved = await new.save(make_story(title="Harbour walls rebuilt"), EXTRACTION)
+        harbour = make_story(title="Harbour walls rebuilt", body="Jo Johnson said:\n\nThe walls are safe 🎉")
+        saved = await new.save(harbour, EXTRACTION)
     conn = await aiosqlite.connect(str(tmp_path / "old.db"), isolation_level=None)
     conn.row_factory = sqlite3.Row
     try:
@@ -524,18 +527,77 @@ async def test_later_migrations_carry_existing_stories_along(tmp_path: Path) -> 
         # the rows as 0001's schema held them: the columns it has, copied from a current database
         await conn.execute("ATTACH DATABASE ? AS new", (str(tmp_path / "new.db"),))
         for table in ("stories", "organisations", "story_organisations", "speakers", "quotes", "money"):
-            columns = ", ".join(
-                row[1] for row in await conn.execute_fetchall(f"PRAGMA main.table_info({table})")
+            columns = [row[1] for row in await conn.execute_fetchall(f"PRAGMA main.table_info({table})")]
+            # 0001 kept the body as JSON; today's store keeps its layout instead (migration 0006)
+            values = [f"'{blocks_json(harbour.blocks)}'" if name == "body" else name for name in columns]
+            await conn.execute(
+                f"INSERT INTO main.{table} ({', '.join(columns)}) SELECT {', '.join(values)} FROM new.{table}"
             )
-            await conn.execute(f"INSERT INTO main.{table} ({columns}) SELECT {columns} FROM new.{table}")
         await conn.execute("DETACH DATABASE new")
         assert await old.migrate() == [name for name, _ in load_migrations()][1:]
         assert await old.complete_stories("harb") == [(saved.story_id, "Harbour walls rebuilt")]
+        assert (await old.get(saved.story_id)).story.blocks == harbour.blocks
         assert [h.quote.speaker for h in await old.quotes(speaker="jo johnson")] == ["Jo Johnson"]
         assert [h.money.surface for h in await old.funding(min_amount=Decimal(1))] == [
             "£40 million",
             "£3.6 million",
         ]
+    finally:
+        await conn.close()
+
+
+async def test_migration_0006_keeps_every_block_of_stories_stored_as_json(tmp_path: Path) -> None:
+    """Stories saved while the body was JSON come back block for block after 0006 keeps the text
+    once, and their old content hash still recognises the same story arriving again."""
+    before = tmp_path / "before"
+    before.mkdir()
+    for name, _ in load_migrations():
+        if name < "0006":
+            shutil.copy(bot.storage.MIGRATIONS_DIR / name, before / name)
+    blocks = (
+        Block(BlockKind.HEADING, "Émigré café 🎉 “quoted”"),
+        Block(BlockKind.PARAGRAPH, ""),
+        Block(BlockKind.PARAGRAPH, "Two\n\nparagraphs in one block, and a tab\t", blockquote=True),
+        Block(BlockKind.LIST_ITEM, "£40 million\u00a0over 2 years"),
+    )
+    story = news("old-body", title="Old body", blocks=blocks, organisations=())
+    conn = await aiosqlite.connect(str(tmp_path / "old.db"), isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    try:
+        old = Store(conn)
+        await old.migrate(before)
+        when = "2018-07-05T09:00:00+00:00"
+        # the row as the store wrote it before 0006
+        await conn.execute(
+            "INSERT INTO stories (short_id, identity_key, title, doc_type, published_at, listed_at,"
+            " base_path, source, source_format, body, body_text, people, change_history, complete,"
+            " content_hash, first_seen_at, last_changed_at, status)"
+            " VALUES ('old-body', ?, 'Old body', 'news_story', ?, ?, ?, 'tests', 'text', ?, ?, '[]', '[]', 1,"
+            " ?, ?, ?, 'new')",
+            (
+                story.identity_key,
+                when,
+                when,
+                story.base_path,
+                blocks_json(blocks),
+                story.body_text,
+                legacy_content_hash(story),
+                when,
+                when,
+            ),
+        )
+        await conn.execute(
+            "INSERT INTO stories_fts (rowid, title, description, body_text)"
+            " SELECT id, title, description, body_text FROM stories"
+        )
+        await conn.execute("INSERT INTO titles_fts (rowid, title) SELECT id, title FROM stories")
+        assert await old.migrate() == ["0006_body_stored_once.sql"]
+        assert (await old.get("old-body")).story.blocks == blocks
+        assert (await old.save(story, Extraction())).status == "unchanged"
+        changed = replace(story, blocks=(*blocks[:3], Block(BlockKind.LIST_ITEM, "£41 million")))
+        assert (await old.save(changed, Extraction())).status == "updated"
+        assert (await old.get("old-body")).story.blocks == changed.blocks
+        assert (await old.save(changed, Extraction())).status == "unchanged"
     finally:
         await conn.close()
 
