@@ -1,11 +1,15 @@
 """Ingestion benchmark: parse and store thousands of stories built from the fixtures' shapes.
 
-Each size runs in a fresh child process on a fresh database, so its peak RSS is its own: flat
-peaks across sizes mean memory does not grow with the batch. The baseline in the same run is the
-naive way to store the same parsed stories: one INSERT and one commit per story, no FTS, default
-(rollback journal, synchronous=FULL) SQLite settings. A third run per size does what ingestion
-really does, with the extractors (bot.extract) in place of the fake extraction rows: issue #3's
-target for it is 500 stories/s.
+The documents are written to files first (not timed), as `python run.py ingest FOLDER` would
+find them. Each size then runs in a fresh child process on a fresh database, so its peak RSS is
+its own: flat peaks across sizes mean memory does not grow with the batch.
+
+- parse + store: read, parse and store each file in the batches ingestion commits, with fake
+  extraction rows of a typical size (issue #2's target: 1,000 stories/s on one core);
+- the naive baseline, in the same run: the same stories stored the naive way, one INSERT and one
+  commit per story, no FTS, default (rollback journal, synchronous=FULL) SQLite settings;
+- with extraction: the real `IngestionService` over the folder with the real extractors, which is
+  exactly what `python run.py ingest FOLDER` does (issue #3's target: 500 stories/s).
 
     python -m bench ingest [--count 4000]      # sizes count/4, count/2 and count
     python -m bench queries [--count 100000]   # search and autocomplete timings at scale
@@ -33,6 +37,8 @@ from typing import Any
 
 from bot import storage
 from bot.extract import extract
+from bot.fetch import Fetcher
+from bot.ingest import IngestionService
 from bot.models import Extraction, Money, Quote, Story
 from bot.parsing import parse_document
 from bot.storage import SAVE_BATCH_SECONDS, SAVE_BATCH_STORIES, open_store
@@ -137,21 +143,34 @@ def fake_extraction(story: Story, i: int) -> Extraction:
     )
 
 
+def write_documents(count: int, folder: Path) -> None:
+    """`documents(count)` as numbered files in `folder`, in the formats' usual extensions."""
+    for i, data in enumerate(documents(count)):
+        suffix = ".json" if data.startswith(b"{") else ".txt"
+        (folder / f"{i:06d}{suffix}").write_bytes(data)
+
+
+def document_files(folder: Path) -> list[Path]:
+    return sorted(folder.iterdir())
+
+
 # --- one size, in a child process -------------------------------------------------------------
 
 
 async def measure_ours(
-    count: int, db: Path, extractor: Callable[[Story, int], Extraction]
+    folder: Path, db: Path, extractor: Callable[[Story, int], Extraction]
 ) -> dict[str, float]:
-    """Wall and CPU time (this process, all threads) for parse, extract, store, and all together."""
+    """Wall and CPU time (this process, all threads) for read + parse, extract, store, and all
+    together, batched as IngestionService batches."""
     parse_s = store_s = parse_cpu = store_cpu = extract_s = extract_cpu = 0.0
+    files = document_files(folder)
     async with open_store(db) as store:
         started, started_cpu = time.perf_counter(), time.process_time()
         batch: list[tuple[int, Story]] = []
         batch_started = 0.0
-        for i, data in enumerate(documents(count)):
+        for i, path in enumerate(files):
             t0, c0 = time.perf_counter(), time.process_time()
-            story = parse_document(data, f"bench-{i}").stories[0]
+            story = parse_document(path.read_bytes(), str(path)).stories[0]
             parse_s += time.perf_counter() - t0
             parse_cpu += time.process_time() - c0
             if not batch:
@@ -162,7 +181,7 @@ async def measure_ours(
             if (
                 len(batch) >= SAVE_BATCH_STORIES
                 or time.monotonic() - batch_started >= SAVE_BATCH_SECONDS
-                or i == count - 1
+                or i == len(files) - 1
             ):
                 t2, c2 = time.perf_counter(), time.process_time()
                 extracted = [(story, extractor(story, n)) for n, story in batch]
@@ -174,7 +193,7 @@ async def measure_ours(
                 store_cpu += time.process_time() - c1
                 batch = []
         total, total_cpu = time.perf_counter() - started, time.process_time() - started_cpu
-        assert await store.count() == count
+        assert await store.count() == len(files)
     return {
         "total_s": total,
         "total_cpu": total_cpu,
@@ -187,11 +206,30 @@ async def measure_ours(
     }
 
 
-def real_extraction(story: Story, i: int) -> Extraction:
-    return extract(story)
+async def measure_service(folder: Path, db: Path) -> dict[str, float]:
+    """`python run.py ingest FOLDER` without its printing: the real IngestionService and
+    extractors, with the extractors' own share timed."""
+    extract_s = extract_cpu = 0.0
+
+    def timed_extract(story: Story) -> Extraction:
+        nonlocal extract_s, extract_cpu
+        t0, c0 = time.perf_counter(), time.process_time()
+        try:
+            return extract(story)
+        finally:
+            extract_s += time.perf_counter() - t0
+            extract_cpu += time.process_time() - c0
+
+    async with open_store(db) as store, Fetcher() as fetcher:
+        service = IngestionService(store, fetcher, extractor=timed_extract)
+        started, started_cpu = time.perf_counter(), time.process_time()
+        statuses = [result.status async for result in service.ingest([str(folder)])]
+        total, total_cpu = time.perf_counter() - started, time.process_time() - started_cpu
+    assert statuses == ["new"] * len(document_files(folder)), set(statuses)
+    return {"total_s": total, "total_cpu": total_cpu, "extract_s": extract_s, "extract_cpu": extract_cpu}
 
 
-def measure_baseline(count: int, db: Path) -> dict[str, float]:
+def measure_baseline(folder: Path, db: Path) -> dict[str, float]:
     """The naive store of the same parsed stories: one INSERT + commit each, no FTS, defaults."""
     conn = sqlite3.connect(db)
     conn.execute(
@@ -199,8 +237,8 @@ def measure_baseline(count: int, db: Path) -> dict[str, float]:
     )
     conn.commit()
     store_s = store_cpu = 0.0
-    for i, data in enumerate(documents(count)):
-        story = parse_document(data, f"bench-{i}").stories[0]
+    for path in document_files(folder):
+        story = parse_document(path.read_bytes(), str(path)).stories[0]
         started, started_cpu = time.perf_counter(), time.process_time()
         conn.execute(
             "INSERT INTO stories (key, title, body, published) VALUES (?, ?, ?, ?)",
@@ -218,21 +256,22 @@ def measure_baseline(count: int, db: Path) -> dict[str, float]:
     return {"store_s": store_s, "store_cpu": store_cpu}
 
 
-def child(count: int, which: str) -> None:
+def child(folder: Path, which: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.db"
         if which == "baseline":
-            result = measure_baseline(count, db)
+            result = measure_baseline(folder, db)
+        elif which == "service":
+            result = asyncio.run(measure_service(folder, db))
         else:
-            extractor = real_extraction if which == "extract" else fake_extraction
-            result = asyncio.run(measure_ours(count, db, extractor))
+            result = asyncio.run(measure_ours(folder, db, fake_extraction))
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result))
 
 
-def run_child(count: int, which: str) -> dict[str, float]:
+def run_child(folder: Path, which: str) -> dict[str, float]:
     done = subprocess.run(
-        [sys.executable, "-m", "bench", "ingest", "--child", which, "--count", str(count)],
+        [sys.executable, "-m", "bench", "ingest", "--child", which, "--folder", str(folder)],
         capture_output=True,
         text=True,
         check=True,
@@ -252,28 +291,33 @@ def cpu_check() -> float:
 
 def main_ingest(args: argparse.Namespace) -> int:
     if args.child:
-        child(args.count, args.child)
+        child(Path(args.folder), args.child)
         return 0
     sizes = sorted({max(args.count // 4, 1), max(args.count // 2, 1), args.count})
-    print(f"parse + store (fake extraction rows), one process per size, {len(templates())} fixture shapes")
+    print(f"{len(templates())} fixture shapes written to files first; one process per size and measurement")
     print(
         f"CPU check: {cpu_check():.0f} ms for 1M additions (40–75 ms on the project's idle 2-core VM; higher means a busy machine)"
     )
     print("stories per second by wall clock, and [per CPU-second of this process], which a busy")
-    print("machine disturbs less; the naive baseline stores the same parsed stories (module docstring)")
+    print("machine disturbs less. parse + store uses fake extraction rows; 'run.py ingest' is the real")
+    print("IngestionService with the real extractors (module docstring)")
     print(
-        f"{'stories':>8} {'parse+store/s':>18} {'parse/s':>18} {'store/s':>18} {'peak RSS':>9}"
-        f" {'naive store/s':>18} {'naive RSS':>10} {'with extraction/s':>18} {'extract/s':>18}"
+        f"{'stories':>8} {'parse+store/s':>18} {'read+parse/s':>18} {'store/s':>18} {'peak RSS':>9}"
+        f" {'naive store/s':>18} {'naive RSS':>10} {'run.py ingest/s':>18} {'extract/s':>18} {'RSS':>6}"
     )
     for size in sizes:
-        ours = run_child(size, "ours")
-        naive = run_child(size, "baseline")
-        extracting = run_child(size, "extract")
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            write_documents(size, folder)
+            ours = run_child(folder, "ours")
+            naive = run_child(folder, "baseline")
+            service = run_child(folder, "service")
         print(
             f"{size:>8} {_rates(size, ours, 'total'):>18} {_rates(size, ours, 'parse'):>18}"
             f" {_rates(size, ours, 'store'):>18} {ours['peak_rss_mb']:>7.0f}MB"
             f" {_rates(size, naive, 'store'):>18} {naive['peak_rss_mb']:>8.0f}MB"
-            f" {_rates(size, extracting, 'total'):>18} {_rates(size, extracting, 'extract'):>18}"
+            f" {_rates(size, service, 'total'):>18} {_rates(size, service, 'extract'):>18}"
+            f" {service['peak_rss_mb']:>4.0f}MB"
         )
     print(f"CPU check: {cpu_check():.0f} ms")
     return 0
@@ -376,7 +420,8 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "ingest", help="parse+store (and with the extractors) stories/s and peak memory at three sizes"
     )
     ingest.add_argument("--count", type=int, default=4000, help="largest size (default 4000)")
-    ingest.add_argument("--child", choices=("ours", "baseline", "extract"), help=argparse.SUPPRESS)
+    ingest.add_argument("--child", choices=("ours", "baseline", "service"), help=argparse.SUPPRESS)
+    ingest.add_argument("--folder", help=argparse.SUPPRESS)
     ingest.set_defaults(handler=main_ingest)
     queries = commands.add_parser("queries", help="search and autocomplete timings on a large database")
     queries.add_argument(
