@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from bot.extract.money_context import Context, read_context
+from bot.extract.money_context import Context, read_context, spaced_pairs
 from bot.extract.money_lexer import Found, find_amounts, parse_user_amount
 from bot.models import BlockKind, Money, Story
 
@@ -214,13 +214,14 @@ def _sentences(texts: list[tuple[int, str, bool]], found: list[list[Found]]) -> 
         ]
         first_number = len(sentences)
         sentences.extend(block_sentences)
+        pairs = spaced_pairs(text)
         for item in items:
             number = bisect.bisect_right(starts, item.start) - 1
             sentence = block_sentences[number]
             left = text[max(sentence.start, item.start - 300) : item.start]
             right = text[item.end : min(sentence.end, item.end + 300)]
             mention = _Mention(
-                item, block_index, order, first_number + number, list_item, read_context(left, right, item.amount),
+                item, block_index, order, first_number + number, list_item, read_context(left, right, item.amount, pairs),
                 block_index == TITLE_INDEX,
             )  # fmt: skip
             order += 1
