@@ -4,6 +4,7 @@ server that serves the shared GOV.UK fixtures (feeds and Content API items) on 1
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -17,7 +18,7 @@ from aiohttp.test_utils import TestServer
 import bot.ingest
 from bot.extract import extract
 from bot.fetch import Fetcher
-from bot.ingest import IngestionService, InputResult
+from bot.ingest import THREAD_PARSE_BYTES, IngestionService, InputResult
 from bot.models import Extraction, Quote, Story
 from bot.storage import Store
 
@@ -260,8 +261,10 @@ async def test_bad_inputs_each_get_a_clear_line_and_the_rest_are_stored(
     big = tmp_path / "big.txt"
     with big.open("wb") as handle:  # sparse: 50 MB on paper, nothing on disk
         handle.truncate(50 * 1024 * 1024)
+    os.mkfifo(tmp_path / "pipe")  # reading it would wait forever for a writer
     names = [
         "missing.txt",
+        "pipe",
         "empty-folder",
         "empty.txt",
         "binary.bin",
@@ -280,6 +283,7 @@ async def test_bad_inputs_each_get_a_clear_line_and_the_rest_are_stored(
     reasons = {Path(r.input).name: r.reason or "" for r in bad}
     assert "no such file" in reasons["missing.txt"]
     assert "no story files" in reasons["empty-folder"]
+    assert "not a regular file" in reasons["pipe"]
     assert "larger than 20 MB" in reasons["big.txt"]
     assert "UTF-8" in reasons["latin1.txt"]
     assert ok.status == "new" and ok.title == "Ministers open new cycle paths in Leeds"
@@ -292,6 +296,18 @@ async def test_files_larger_than_the_cap_are_not_read(store: Store, fetcher: Fet
     service = IngestionService(store, fetcher, extractor=no_extraction, max_file_bytes=100)
     [result] = await collect(service, [str(file)])
     assert result.status == "failed" and "larger than" in (result.reason or "")
+
+
+async def test_a_file_larger_than_the_inline_limit_is_read_in_a_thread(
+    store: Store, fetcher: Fetcher, tmp_path: Path
+) -> None:
+    file = tmp_path / "long.txt"
+    filler = "\n\nThe council met again to discuss the cycle paths." * 6000
+    file.write_text(SAMPLE_TEXT + filler, encoding="utf-8")
+    assert file.stat().st_size > THREAD_PARSE_BYTES
+    service = IngestionService(store, fetcher, extractor=no_extraction)
+    [result] = await collect(service, [str(file)])
+    assert result.status == "new" and result.title == "Ministers open new cycle paths in Leeds"
 
 
 async def test_folders_are_recursive_and_skip_hidden_files(service: IngestionService, tmp_path: Path) -> None:
