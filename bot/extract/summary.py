@@ -25,8 +25,8 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from itertools import chain
+from typing import NamedTuple
 
 from bot.extract.sentences import iter_sentences
 from bot.models import MAX_SUMMARY_SENTENCES, Block, BlockKind, Sentence, Story
@@ -43,7 +43,9 @@ _CONTACT = re.compile(
     r"@\w|\bwww\.|https?://|\b(?:tel|telephone|phone|fax|email|e-mail)\s*[:.]|"
     r"\b(?:press|media)\s+(?:office|enquiries)\b|\bnotes\s+to\s+editors\b"
 )
-_PHONE = re.compile(r"(?:\+44\s?|\b0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}\b")
+# "0" checks that no word character comes before it only once it has matched (the lookbehind second), so
+# that the engine skips straight to the next "+" or "0" instead of trying the pattern at every character.
+_PHONE = re.compile(r"(?:\+44\s?|0(?<!\w0))\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}\b")
 _CREDIT = re.compile(
     r"\b(?:image|photo|picture|photograph)\s*(?:credit|courtesy)?\s*[:\-–]|\bvia\s+(?:flickr|getty|"
     r"wikimedia|unsplash|shutterstock)\b|©|\bcredit\s*:|\bpa\s+wire\b"
@@ -74,8 +76,11 @@ _SENTENCE_ENDS = frozenset(".!?…")
 # News told as happening now: an announcement in the present or perfect tense, or what someone
 # will receive; plain past tense only for verbs that rarely tell history ("announced", "unveiled").
 # On lowercased text. "today" is left out: it marks the lede, which the position prior already favours.
+# _NEWS and _BACKGROUND are searched in " " + the lowercased sentence and open with the non-word character
+# before the word (where "\b" would stand): the engine then tries them only after a space or a mark, not at every
+# letter, which halves the search on a typical sentence. Only whether they match is used, never where.
 _NEWS = re.compile(
-    r"\b(?:announc(?:es|ed|ing)|launch(?:es|ed|ing)|unveil(?:s|ed|ing)|confirm(?:s|ed|ing)|sets?\s+out|"
+    r"\W(?:announc(?:es|ed|ing)|launch(?:es|ed|ing)|unveil(?:s|ed|ing)|confirm(?:s|ed|ing)|sets?\s+out|"
     r"(?:has|have|is|are)\s+(?:been\s+)?(?:awarded|allocated|appointed|approved|agreed|committed|"
     r"pledged|invested|provided|given|granted|made|set|published|launched)|"
     r"(?:will|to|set\s+to)\s+(?:receive|get|benefit|be\s+(?:able|given|awarded|allocated|invested))|"
@@ -83,13 +88,13 @@ _NEWS = re.compile(
 )
 # History and statistics: what happened before the news, or numbers that describe the world.
 _BACKGROUND = re.compile(
-    r"\b(?:last\s+(?:year|month|summer|winter|spring|autumn)|(?:in|since|during|between)\s+"
+    r"\W(?:last\s+(?:year|month|summer|winter|spring|autumn)|(?:in|since|during|between)\s+"
     r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\s+)?(?:19|20)\d\d\b(?![-/–]\d)|"
     r"according\s+to|estimates?|estimated|(?:figures|data|statistics|research|surveys?)\s+(?:shows?|suggests?|"
     r"published|from|by)|already|previously|to\s+date|so\s+far|per\s+cent|over\s+the\s+(?:past|last)\s+"
     r"(?:decade|\w+\s+(?:years|decades))|(?:was|were)\s+(?:created|set\s+up|established|founded|launched|"
-    r"introduced))\b|%"
-)
+    r"introduced))\b"
+)  # and "%" anywhere, tested with `in`
 # Reported speech: "…, Grant Shapps said today." is someone's claim about the news, not the news.
 _REPORTED = re.compile(rf"\b{_SAY_VERBS}(?:\s+(?:today|yesterday|on\s+\w+|this\s+\w+))?\W*$")
 # A part of the news rather than the news: "This includes £11m", "A further £200,000", "of which".
@@ -171,9 +176,12 @@ _MOST_SENTENCES_READ = 300
 _LONGEST_PARAGRAPH = 20_000
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """A sentence that may go into the summary."""
+class Candidate(NamedTuple):
+    """A sentence that may go into the summary.
+
+    A named tuple rather than a frozen dataclass: it is built for every candidate of every story, and a
+    tuple is built about seven times faster (a frozen dataclass sets each field through object.__setattr__).
+    """
 
     text: str
     words: tuple[str, ...]  # lowercase alphanumeric tokens
@@ -218,9 +226,10 @@ def features(candidate: Candidate, title_words: frozenset[str]) -> dict[str, flo
     text, words = candidate.text, candidate.words
     lowered = text.lower()
     n = len(words)
-    background = (
-        "%" in text or "19" in text or "20" in text or not _BACKGROUND_WORDS.isdisjoint(words)
-    ) and bool(_BACKGROUND.search(lowered))
+    background = "%" in text or (
+        ("19" in text or "20" in text or not _BACKGROUND_WORDS.isdisjoint(words))
+        and bool(_BACKGROUND.search(" " + lowered))
+    )
     part = (
         bool(_PART_OPENING.match(lowered))
         or "also" in words[1:_ALSO_WITHIN]
@@ -232,7 +241,7 @@ def features(candidate: Candidate, title_words: frozenset[str]) -> dict[str, flo
         reported = _BODIES.isdisjoint(speaker)
     return {
         "title": len(title_words & candidate.stems) / len(title_words) if title_words else 0.0,
-        "news": float(not _NEWS_WORDS.isdisjoint(words) and bool(_NEWS.search(lowered))),
+        "news": float(not _NEWS_WORDS.isdisjoint(words) and bool(_NEWS.search(" " + lowered))),
         "background": float(background),
         "part": float(part),
         "reported": float(reported),
