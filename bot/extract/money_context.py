@@ -483,19 +483,27 @@ def _is_funding(
     head: str | None,
     amount: Decimal | None,
 ) -> bool:
-    if amount is not None and amount < MIN_FUNDING or _benefit_change(right, amount) or _level(left):
+    if (
+        amount is not None
+        and amount < MIN_FUNDING
+        or right
+        and right[0] in _CHANGE_WORDS  # (tested here first: the usual case needs no call)
+        and _benefit_change(right, amount)
+        or _level(left)
+    ):
         return False
     if "=" in left[-2:] or "=" in right[:2] or _exchange_rate(left[-6:]):
         return False  # "€1 = £0.84", "at an exchange rate of €1 to £0.84": a rate, not money given
     if _grant_rate(left[-8:], right[:12]):
         return True
-    if _from_funder(left[-3:], right_tokens[:6], right[:6], amount):
+    first = right[0] if right else None  # the word right after the amount decides several rules
+    if first == "from" and _from_funder(left[-3:], right_tokens[:6], right[:6], amount):
         return True
     if head in _VALUE_NOUNS:
         return False  # lower-case only: "University Research & Development" is a name, not a building
     if head in _FUNDING_NOUNS:
         return True
-    if _for_a_programme(right):
+    if (first == "for" or first == "towards") and _for_a_programme(right):
         return True
     if len(right) >= 2 and right[0] in ("a", "an", "per", "each") and right[1] in _PER_UNIT:
         return False
@@ -891,6 +899,8 @@ def _org_prefix(tokens: list[str]) -> str | None:
             words.append(token)
         else:
             break
+    if not words:
+        return None  # the usual case
     while words and words[-1].lower() in _ORG_JOINERS:
         words.pop()
     return _org(words)
