@@ -249,8 +249,8 @@ class Store:
         return await self._read(_latest, limit, organisation)
 
     async def search(self, query: str, limit: int = 10) -> list[SearchHit]:
-        """Ranked full-text search; each word is quoted, so nothing typed is FTS syntax."""
-        expression = match_expression(query, prefix=False, join=" ", min_prefix=MIN_SEARCH_PREFIX)
+        """Ranked full-text search (`search_expression`: words, "phrases", OR, word*)."""
+        expression = search_expression(query)
         if not expression:
             raise InvalidQuery("Type at least one word to search for.")
         return await self._read(_search, expression, limit)
@@ -1077,9 +1077,9 @@ def match_expression(text: str, *, prefix: bool, join: str, min_prefix: int = 1)
     for token in clean_text(text).split():
         starred = token.endswith("*")
         token = token.strip("*")[:MAX_TERM_CHARS]
-        if not _WORD.search(token):
+        phrase = _quoted(token)
+        if not phrase:
             continue
-        phrase = '"' + token.replace('"', '""') + '"'
         word_chars = sum(1 for ch in token if _WORD.match(ch))
         if (prefix or starred) and word_chars >= min_prefix:
             phrase += "*"
@@ -1087,6 +1087,47 @@ def match_expression(text: str, *, prefix: bool, join: str, min_prefix: int = 1)
         if len(terms) == MAX_QUERY_TERMS:
             break
     return join.join(terms)
+
+
+_QUERY_TOKEN = re.compile(r'"([^"]*)"?|(\S+)')
+MAX_PHRASE_CHARS = 200
+
+
+def search_expression(text: str) -> str:
+    """The FTS5 MATCH expression for a search box: every word must appear, a "quoted phrase" must
+    appear as written (an unclosed quotation mark runs to the end), OR in capitals between words
+    or phrases means either side, and `word*` (three or more letters) matches words starting so.
+
+    Everything else typed is plain text, as in `match_expression`: each word and phrase becomes a
+    quoted FTS5 string, so no input is FTS syntax. Returns "" when nothing usable remains.
+    """
+    groups: list[list[str]] = [[]]
+    terms = 0
+    for match in _QUERY_TOKEN.finditer(clean_text(text)):
+        phrase, word = match.groups()
+        if word == "OR":
+            if groups[-1]:
+                groups.append([])
+            continue
+        term = (
+            _quoted(phrase[:MAX_PHRASE_CHARS])
+            if phrase is not None
+            else match_expression(word, prefix=False, join=" ", min_prefix=MIN_SEARCH_PREFIX)
+        )
+        if term:
+            groups[-1].append(term)
+            terms += 1
+            if terms == MAX_QUERY_TERMS:
+                break
+    groups = [group for group in groups if group]
+    if len(groups) == 1:
+        return " ".join(groups[0])
+    return " OR ".join(f"({' '.join(group)})" for group in groups)
+
+
+def _quoted(phrase: str) -> str:
+    """A phrase as one FTS5 string, or "" when it has no word in it."""
+    return '"' + phrase.replace('"', '""') + '"' if _WORD.search(phrase) else ""
 
 
 def clean_text(text: str) -> str:

@@ -214,16 +214,18 @@ async def test_search_highlights_matches(fake: FakeDiscord, bot: NewsBot, seeded
     assert "**cycling**" in embed["fields"][0]["value"] and seeded.cycling in embed["fields"][0]["value"]
 
 
-async def test_search_operators_and_quotes_are_plain_words(
+async def test_search_obeys_or_and_treats_other_operators_as_plain_words(
     fake: FakeDiscord, bot: NewsBot, seeded: Seeded
 ) -> None:
     message = await public_reply(fake, await fake.slash("news search", query='cycling" *'))
     assert field_names(message)[0] == "Plans to double cycling by 2025"
-    # OR and NOT are searched for as words (and are in no story), not obeyed as operators.
-    inter = await fake.slash("news search", query="cycling OR NOT")
+    message = await public_reply(fake, await fake.slash("news search", query="zzqx OR cycling"))
+    assert field_names(message)[0] == "Plans to double cycling by 2025"
+    # AND, NOT and NEAR( are searched for as words (and are in no story), not obeyed as operators.
+    inter = await fake.slash("news search", query="cycling AND NOT NEAR(")
     message = await fake.reply(inter)
     assert message["flags"] & EPHEMERAL
-    assert message["content"].startswith("Nothing matches “cycling OR NOT”.")
+    assert message["content"].startswith("Nothing matches “cycling AND NOT NEAR(”.")
 
 
 async def test_commands_work_in_direct_messages(fake: FakeDiscord, bot: NewsBot, seeded: Seeded) -> None:

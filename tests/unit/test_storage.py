@@ -38,8 +38,8 @@ from bot.storage import (
     SHORT_ID_TARGET,
     Store,
     load_migrations,
-    match_expression,
     open_store,
+    search_expression,
     slugify,
     split_sql,
 )
@@ -382,13 +382,38 @@ async def test_any_text_is_a_safe_search(store: Store, query: str) -> None:
     try:
         await store.search(query)
     except InvalidQuery:
-        assert not match_expression(query, prefix=False, join=" ", min_prefix=3)
+        assert not search_expression(query)
     await store.complete_stories(query)
     await store.complete_speakers(query)
     await store.complete_organisations(query)
     await store.quotes(speaker=query)
     with contextlib.suppress(StoryNotFound):
         await store.find_story(query)
+
+
+async def test_search_takes_phrases_and_or(store: Store) -> None:
+    for slug, body in (
+        ("potholes", "Pothole repairs on rural roads."),
+        ("rescue", "New vehicles for rescue teams."),
+        ("roads", "Repairs to roads and bridges, not potholes."),
+    ):
+        await store.save(news(slug, title=slug.capitalize(), body=body), Extraction())
+
+    async def titles(query: str) -> set[str]:
+        return {hit.title for hit in await store.search(query)}
+
+    assert await titles("pothole OR rescue") == {"Potholes", "Rescue"}
+    assert await titles("OR pothole OR OR rescue OR") == {"Potholes", "Rescue"}
+    assert await titles("roads repairs") == {"Potholes", "Roads"}
+    assert await titles('"roads and bridges"') == {"Roads"}
+    assert await titles('"rural roads') == {"Potholes"}  # an unclosed quotation mark runs to the end
+    assert await titles('"roads rural"') == set()
+    assert await titles("rescue OR roads bridges") == {"Rescue", "Roads"}
+    assert await titles("pothole or") == set()  # lower-case "or" is a word to find
+    assert search_expression('a "b c" OR d*') == '("a" "b c") OR ("d")'
+    assert search_expression("regen* OR") == '"regen"*'
+    with pytest.raises(InvalidQuery):
+        await store.search("OR OR")
 
 
 @pytest.mark.parametrize("query", ["", "   ", "***", '""', "😀", "!!"])
