@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from itertools import chain
 from typing import NamedTuple
 
@@ -70,7 +70,6 @@ _FIRST_PERSON = re.compile(
 _SECOND_PERSON = re.compile(r"\b[Yy]ou(?:r|['’]re|['’]ll)?\b")
 _QUOTE_MARK = re.compile(r"[“”\"‘’']")
 _OPENING_MARKS = "“‘\"'"
-_QUOTE_CHARS = frozenset("“”\"‘’'")
 _CLOSING_CHARS = "”’\"')]"
 _SENTENCE_ENDS = frozenset(".!?…")
 # News told as happening now: an announcement in the present or perfect tense, or what someone
@@ -185,6 +184,8 @@ class Candidate(NamedTuple):
 
     text: str
     words: tuple[str, ...]  # lowercase alphanumeric tokens
+    # The same tokens as a set: the word tests look up their few words in it rather than scanning the tuple.
+    vocabulary: frozenset[str]
     # The first five letters of each content word (stopwords dropped): crude stems ("drugs"/"drug",
     # "approved"/"approval").
     stems: frozenset[str]
@@ -223,17 +224,17 @@ def score(candidate: Candidate, title_words: frozenset[str]) -> float:
 
 def features(candidate: Candidate, title_words: frozenset[str]) -> dict[str, float]:
     """The sentence's features, each between 0 and 1."""
-    text, words = candidate.text, candidate.words
+    text, words, vocabulary = candidate.text, candidate.words, candidate.vocabulary
     lowered = text.lower()
     n = len(words)
     background = "%" in text or (
-        ("19" in text or "20" in text or not _BACKGROUND_WORDS.isdisjoint(words))
+        ("19" in text or "20" in text or not _BACKGROUND_WORDS.isdisjoint(vocabulary))
         and bool(_BACKGROUND.search(" " + lowered))
     )
     part = (
         bool(_PART_OPENING.match(lowered))
         or "also" in words[1:_ALSO_WITHIN]
-        or (not _PART_WORDS.isdisjoint(words) and bool(_PART.search(lowered)))
+        or (not _PART_WORDS.isdisjoint(vocabulary) and bool(_PART.search(lowered)))
     )
     reported = not _SAY_WORDS.isdisjoint(words[-4:]) and bool(_REPORTED.search(lowered))
     if reported:
@@ -241,11 +242,13 @@ def features(candidate: Candidate, title_words: frozenset[str]) -> dict[str, flo
         reported = _BODIES.isdisjoint(speaker)
     return {
         "title": len(title_words & candidate.stems) / len(title_words) if title_words else 0.0,
-        "news": float(not _NEWS_WORDS.isdisjoint(words) and bool(_NEWS.search(" " + lowered))),
+        "news": float(not _NEWS_WORDS.isdisjoint(vocabulary) and bool(_NEWS.search(" " + lowered))),
         "background": float(background),
         "part": float(part),
         "reported": float(reported),
-        "first_person": float(not _FIRST_PERSON_WORDS.isdisjoint(words) and bool(_FIRST_PERSON.search(text))),
+        "first_person": float(
+            not _FIRST_PERSON_WORDS.isdisjoint(vocabulary) and bool(_FIRST_PERSON.search(text))
+        ),
         "central": candidate.centrality,
         "anaphoric": float(bool(_ANAPHORIC.match(lowered))),
         "length": min(1.0, (12 - n if n < 12 else n - 40 if n > 40 else 0) / 12),
@@ -281,14 +284,17 @@ def _candidates(found: list[tuple[str, tuple[str, ...], int, int]]) -> list[Cand
     The description a department writes restates what the opening sentences keep coming back to; a
     sentence about a detail (a price, a history, a place) shares few words with the rest.
     """
-    all_stems = [_content_stems(words) for _, words, _, _ in found]
+    vocabularies = [frozenset(words) for _, words, _, _ in found]
+    all_stems = [_content_stems(vocabulary) for vocabulary in vocabularies]
     counts = Counter(chain.from_iterable(all_stems))
     norm = math.sqrt(sum([n * n for n in counts.values()]))
     result = []
-    for rank, ((text, words, block_index, position), stems) in enumerate(zip(found, all_stems, strict=True)):
+    for rank, ((text, words, block_index, position), vocabulary, stems) in enumerate(
+        zip(found, vocabularies, all_stems, strict=True)
+    ):
         shared = sum(map(counts.__getitem__, stems)) - len(stems)
         centrality = shared / (math.sqrt(len(stems)) * norm) if shared else 0.0
-        result.append(Candidate(text, words, stems, block_index, position, rank, centrality))
+        result.append(Candidate(text, words, vocabulary, stems, block_index, position, rank, centrality))
     return result
 
 
@@ -412,7 +418,8 @@ def _is_candidate(sentence: str, words: tuple[str, ...]) -> bool:
     if "0" in sentence and _PHONE.search(sentence):
         return False
     # An attribution ("X said: “…" or "…,” said X") introduces or closes a quote: not narrative.
-    if (":" in sentence or not _QUOTE_CHARS.isdisjoint(sentence)) and not _SAY_WORDS.isdisjoint(words):
+    # The word test comes first: it looks at some 25 words, the mark test at every character.
+    if not _SAY_WORDS.isdisjoint(words) and (":" in sentence or _QUOTE_MARK.search(sentence)):
         return not _ATTRIBUTION.search(sentence.lower())
     return True
 
@@ -424,13 +431,13 @@ def _ends_sentence(sentence: str) -> bool:
 
 
 def _content_words(text: str) -> frozenset[str]:
-    return _content_stems(_TOKEN.findall(text.lower()))
+    return _content_stems(frozenset(_TOKEN.findall(text.lower())))
 
 
-def _content_stems(words: Iterable[str]) -> frozenset[str]:
+def _content_stems(vocabulary: frozenset[str]) -> frozenset[str]:
     """Crude stems of the content words, enough to match "drug"/"drugs" and "approval"/"approved"."""
-    # The set difference drops repeats, stopwords and one-character tokens in C; only the stems are left to cut.
-    return frozenset([w[:5] for w in set(words).difference(_NOT_CONTENT)])
+    # The set difference drops stopwords and one-character tokens in C; only the stems are left to cut.
+    return frozenset([w[:5] for w in vocabulary.difference(_NOT_CONTENT)])
 
 
 def _similarity(a: frozenset[str], b: frozenset[str]) -> float:
