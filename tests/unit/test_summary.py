@@ -324,3 +324,42 @@ def test_centrality_lets_the_sentence_about_the_story_beat_a_detail_of_equal_sta
         "Volunteers who join the lifeboat crew this winter will start their training in the spring.",
     )
     assert _texts(story, 1) == [story.blocks[2].text]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # The word patterns must match at the very start of a sentence as well as after a space.
+        ("Already more than forty towns along the coast have joined the harbour scheme.", {"background"}),
+        ("Announcing the harbour grants, the council leader thanked volunteers across the region.", {"news"}),
+        # Inside a word they must not: "Transports" and "unannounced" hold no feature word.
+        ("Transports unannounced by the port authority reached the northern harbours on Friday.", set()),
+        (
+            "Nearly 30% of the harbour berths on the island are empty during the winter months.",
+            {"background"},
+        ),
+    ],
+)
+def test_feature_words_count_at_the_start_of_a_sentence_but_not_inside_a_word(
+    sentence: str, expected: set[str]
+) -> None:
+    (candidate,) = candidate_sentences(_story("Unrelated words", sentence))
+    found = features(candidate, frozenset())
+    assert {
+        name for name, value in found.items() if value and name not in ("title", "length", "central")
+    } == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "candidate"),
+    [
+        ("0161 496 0000 is the number to call for the harbour office in the town centre.", False),
+        ("Call the harbour office on +44 161 496 0000 for news of the ferry timetable.", False),
+        # A long number glued to a word is a reference, not a phone number.
+        ("The harbour grant was paid under reference AB01614960000 to the ferry company.", True),
+    ],
+)
+def test_phone_numbers_are_found_at_the_start_of_a_sentence_and_not_inside_a_word(
+    sentence: str, candidate: bool
+) -> None:
+    assert bool(candidate_sentences(_story("Unrelated words", sentence))) == candidate
