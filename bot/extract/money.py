@@ -392,15 +392,19 @@ def _link_parts(
         elif _ANAPHOR.match(opening):
             sentence.referent = _resolve(sentences, number, entries, headline)
             sentence.previous = _resolve(sentences, number, entries, None)
-        _parentheses(sentence, entries)
-        _of_the_whole(sentences, number, entries, headline)
-        _inclusions(sentences, number, entries, headline)
+        several = len(sentence.mentions) > 1  # brackets, shares of the next figure and sums need two
+        if several:
+            _parentheses(sentence, entries)
+        _of_the_whole(sentences, number, entries, headline, opening)
+        _inclusions(sentences, number, entries, headline, opening)
         _part_of_phrases(sentences, number, entries)
         _totals(sentence, entries)
-        _share_of_next(sentence, entries)
+        if several:
+            _share_of_next(sentence, entries)
         _from_the_container(sentences, number, entries)
         _further_contribution(sentences, number, entries)
-        _sums(sentence, entries)
+        if several:
+            _sums(sentence, entries)
         _shares_and_years(sentences, number, entries, headline)
     _introduced_lists(sentences, entries, headline, headings)
 
@@ -509,10 +513,14 @@ def _parentheses(sentence: _Sentence, entries: list[_Entry]) -> None:
             break
 
 
-def _inclusions(sentences: list[_Sentence], number: int, entries: list[_Entry], headline: int | None) -> None:
-    """ "£40 million ..., which includes £11 million ..." and lists after "... includes:"."""
+def _inclusions(
+    sentences: list[_Sentence], number: int, entries: list[_Entry], headline: int | None, text: str
+) -> None:
+    """ "£40 million ..., which includes £11 million ..." and lists after "... includes:".
+
+    `text` is the sentence's text.
+    """
     sentence = sentences[number]
-    text = sentence.text[sentence.start : sentence.end]
     lowered = text.lower()
     if not any(key in lowered for key in _INCLUDE_KEYS):
         return
@@ -540,11 +548,13 @@ def _inclusions(sentences: list[_Sentence], number: int, entries: list[_Entry], 
 
 
 def _of_the_whole(
-    sentences: list[_Sentence], number: int, entries: list[_Entry], headline: int | None
+    sentences: list[_Sentence], number: int, entries: list[_Entry], headline: int | None, text: str
 ) -> None:
-    """ "Of the £80 million, £33 million ..." and "Out of the allocated funds, £22 million ..."."""
+    """ "Of the £80 million, £33 million ..." and "Out of the allocated funds, £22 million ...".
+
+    `text` is the sentence's text.
+    """
     sentence = sentences[number]
-    text = sentence.text[sentence.start : sentence.end]
     if _OF_THIS.match(text):  # "Of this, £150,000 ...": parts of the figure just named
         limit = _of_which_limit(sentence, text)
         for m in sentence.mentions:
