@@ -998,9 +998,11 @@ def _spans(text: str) -> list[_Span]:
         mark, pos, end = match.group(0), match.start(), match.end()
         prev = text[pos - 1] if pos else " "
         nxt = text[end] if end < length else " "
+        if mark == "’" and nxt.isalnum():
+            continue  # an apostrophe inside a word ("government’s") opens, closes and ends nothing
         if kind is None:
             if mark == "“" or mark == "‘" or (mark in ('"', "''", "'") and _opens(prev, nxt)):
-                kind = {"“": "double", '"': "double", "‘": "single", "'": "single", "''": "doubled"}[mark]
+                kind = _MARK_KINDS[mark]
                 depth, open_at, start = 1, pos, end
             elif not seen_mark and _leading_close(mark, prev, nxt, end, text):
                 spans.append(_Span(0, 0, pos, end, opened=False, closed=True))
@@ -1028,6 +1030,9 @@ def _spans(text: str) -> list[_Span]:
     if kind is not None:
         spans.append(_Span(open_at, start, length, length, opened=True, closed=False))
     return spans
+
+
+_MARK_KINDS = {"“": "double", '"': "double", "‘": "single", "'": "single", "''": "doubled"}
 
 
 def _leading_close(mark: str, prev: str, nxt: str, end: int, text: str) -> bool:
@@ -1295,8 +1300,10 @@ def _voice(text: str, speaker: str | None) -> int:
         score -= 3
     if speaker and surname(speaker) in text.split():
         score -= 2
-    if any(pattern.search(text) for pattern, keys in _DESCRIPTIVE if _holds_any(text, keys)):
-        score -= 2
+    for pattern, keys in _DESCRIPTIVE:
+        if _holds_any(text, keys) and pattern.search(text):
+            score -= 2
+            break
     if _DATE_START.match(text):
         score -= 2
     return score
@@ -1352,7 +1359,10 @@ def _reports(text: str) -> bool:
 
 
 def _holds_any(text: str, keys: tuple[str, ...]) -> bool:
-    return any(key in text for key in keys)
+    for key in keys:  # noqa: SIM110 - any() over a generator costs more, and this runs for most paragraphs
+        if key in text:
+            return True
+    return False
 
 
 def _words(text: str) -> int:
