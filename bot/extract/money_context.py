@@ -171,6 +171,8 @@ _QUALIFIERS = {
         "less than", "a total of", "totalling", "in excess of", "upwards of", "a record", "another", "further",
     )
 }  # fmt: skip
+# The last words of the qualifiers: a phrase that ends in none of them is no qualifier.
+_QUALIFIER_ENDS = frozenset(q[-1] for q in _QUALIFIERS)
 _PRIOR = _words("previously already existing previous earlier alongside")
 _PRIOR_PAIRS = frozenset(
     {("on", "top"), ("in", "addition"), ("as", "well"), ("adding", "to"), ("adds", "to"), ("add", "to"),
@@ -717,7 +719,10 @@ def _informative(phrase: str) -> bool:
 def _subject(left: list[str], low: list[str]) -> str | None:
     """ "‘Species on the Edge’ ... will receive £500,000" / "a victim surcharge of £30"."""
     end = len(low)
-    while size := next((n for n in (3, 2, 1) if end >= n and tuple(low[end - n : end]) in _QUALIFIERS), 0):
+    while end and low[end - 1] in _QUALIFIER_ENDS:
+        size = next((n for n in (3, 2, 1) if end >= n and tuple(low[end - n : end]) in _QUALIFIERS), 0)
+        if not size:
+            break
         end -= size
     pair = low[end - 2 : end] if end >= 2 else []
     # "X has been awarded £Y" names the recipient; "the Minister has allocated £Y" names the giver.
@@ -790,6 +795,8 @@ def _trim(tokens: list[str]) -> str | None:
 
 
 def _qualifier(low: list[str]) -> str | None:
+    if not low or low[-1] not in _QUALIFIER_ENDS:
+        return None  # the usual case
     for size in (3, 2, 1):
         tail = tuple(low[-size:])
         if len(tail) == size and tail in _QUALIFIERS:
