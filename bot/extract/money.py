@@ -182,7 +182,7 @@ def extract_money(story: Story) -> tuple[Money, ...]:
     _link_comparisons(sentences, entries)
     if len(entries) > 1:  # a figure can only be part of another one
         _link_equivalents(sentences, entries)
-        headings = frozenset(i for i, block in enumerate(story.blocks) if block.kind is BlockKind.HEADING)
+        headings = frozenset([i for i, block in enumerate(story.blocks) if block.kind is BlockKind.HEADING])
         _link_parts(sentences, entries, mentions, headings)
         _fund_containers(entries)
     return tuple(_money(entry, entries) for entry in entries)
@@ -196,7 +196,7 @@ def _texts(story: Story) -> list[tuple[int, str, bool]]:
     first = story.blocks[0].text if story.blocks else None
     if story.description and story.description.strip() != (first or "").strip():
         texts.append((DESCRIPTION_INDEX, story.description, False))
-    texts.extend((i, b.text, b.kind is BlockKind.LIST_ITEM) for i, b in enumerate(story.blocks))
+    texts.extend([(i, b.text, b.kind is BlockKind.LIST_ITEM) for i, b in enumerate(story.blocks)])
     return texts
 
 
