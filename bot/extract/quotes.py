@@ -143,15 +143,20 @@ _WORD = re.compile(r"[\w’'-]+")
 # Voice of an unmarked paragraph: first person is the speaker's; "said" and descriptions are the writer's.
 # Contractions need no listing: "I’m" and "We’re" start with the word "I" / "We" before the apostrophe.
 # "Grade I listed", "Phase I", "World War I": a Roman numeral, not the speaker.
-_NUMERAL_I = "I" + "".join(
+_NUMERAL_I = "".join(
     f"(?<!{word} I)"
     for word in ("Grade", "Phase", "Part", "Stage", "Class", "Category", "Type", "Tier", "War")
 )
+# I, me, my, myself, we, us, our(s), ourselves, let’s as whole words. Each pattern opens with the words'
+# first letters and then checks, looking back over that letter, that a word starts there (what \b would
+# check) and which word it begins: the engine skips to the next such letter instead of trying every
+# character, two to three times faster over a paragraph.
 _FIRST_PERSON = re.compile(
-    r"\b(?:" + _NUMERAL_I + r"|me|my|myself|[Ww]e|us|[Oo]urs?|[Oo]urselves|[Ll]et’s)\b"
+    r"[ILlmOouWw](?<!\w.)(?:(?<=I)" + _NUMERAL_I + r"|(?<=m)(?:e|y|yself)|(?<=[Ww])e|(?<=u)s"
+    r"|(?<=[Oo])(?:urs?|urselves)|(?<=[Ll])et’s)\b"
 )
 # A department writes "we" and "our" in its own narrative; only a person says "I".
-_SINGULAR_FIRST_PERSON = re.compile(r"\b(?:" + _NUMERAL_I + r"|me|my|myself)\b")
+_SINGULAR_FIRST_PERSON = re.compile(r"[Im](?<!\w.)(?:(?<=I)" + _NUMERAL_I + r"|(?<=m)(?:e|y|yself))\b")
 # "The pier, which opened in 1869, is ...", "The hubs will work with more than 100 partners": a thing
 # described in the third person with figures or its history is the writer's, whatever words it uses.
 # "Dealers who sell …", "Among this year's winners …": third parties described by the writer.
