@@ -13,7 +13,6 @@ import asyncio
 import contextlib
 import logging
 import re
-import shlex
 import signal
 import sys
 from collections.abc import Awaitable, Callable
@@ -43,6 +42,7 @@ class Option:
     description: str
     required: bool = False
     integer: bool = False
+    verbatim: bool = False  # quotation marks are part of the value (search phrases)
 
 
 # The slash commands' names, options and descriptions (cogs/news.py declares the same for Discord).
@@ -76,7 +76,17 @@ COMMANDS: dict[str, tuple[str, tuple[Option, ...]]] = {
             Option("min_amount", "Only figures of at least this much: 5000000, £5m, 5 million"),
         ),
     ),
-    "search": ("Full-text search, best first", (Option("query", "Words to look for", required=True),)),
+    "search": (
+        "Full-text search, best first",
+        (
+            Option(
+                "query",
+                'Words to find; "an exact phrase"; OR between alternatives',
+                required=True,
+                verbatim=True,
+            ),
+        ),
+    ),
 }
 
 
@@ -95,23 +105,22 @@ class Invocation:
 
 _OPTION = re.compile(r"^([A-Za-z_]+):(.*)$", re.DOTALL)
 _CURLY_QUOTES = str.maketrans({"“": '"', "”": '"'})
+_TOKEN = re.compile(r'(?:[^\s"]|"[^"]*")+')
 
 
 def parse_line(line: str) -> Invocation:
     """`/news summary story:"Cycling funding" sentences:2` -> Invocation("summary", {...}).
 
     Option values run until the next `name:` of that command, so quotes are only needed for a
-    value that itself contains one. Words before the first option belong to the first option
-    (`/news story cycling-funding`).
+    value that itself contains one; a value typed as one quoted string loses its marks, except a
+    search query's, where quotation marks mark phrases as they do on Discord. Words before the
+    first option belong to the first option (`/news story cycling-funding`).
     """
-    try:
-        lexer = shlex.shlex(line.translate(_CURLY_QUOTES), posix=True)
-        lexer.whitespace_split = True
-        lexer.quotes = '"'
-        lexer.escape = ""  # backslashes are text here (a title may contain one), not escapes
-        tokens = list(lexer)
-    except ValueError:
-        raise ConsoleInputError('A quotation mark is not closed. Close it with " and try again.') from None
+    line = line.translate(_CURLY_QUOTES)
+    if line.count('"') % 2:
+        raise ConsoleInputError('A quotation mark is not closed. Close it with " and try again.')
+    # Words, with quoted stretches kept whole and as typed (a search phrase keeps its marks).
+    tokens = _TOKEN.findall(line)
     if tokens and tokens[0].lstrip("/").lower() == "news":
         tokens = tokens[1:]
     elif tokens and tokens[0].startswith("/"):
@@ -149,6 +158,8 @@ def parse_line(line: str) -> Invocation:
     for option_name, words in values.items():
         option = known[option_name]
         text = " ".join(words).strip()
+        if not option.verbatim:
+            text = _unquoted(text)
         if not text:
             continue
         if option.integer:
@@ -162,6 +173,14 @@ def parse_line(line: str) -> Invocation:
         if option.required and option.name not in parsed:
             raise ConsoleInputError(f"/news {name} needs {option.name}. {_usage(name)}")
     return Invocation(name, parsed)
+
+
+def _unquoted(value: str) -> str:
+    """A value typed as one quoted string (`story:"Cycling funding: announced"`) without its marks;
+    any other quotation marks are part of the value (`query:"rural roads" OR ferries`)."""
+    if len(value) >= 2 and value[0] == value[-1] == '"' and value.count('"') == 2:
+        return value[1:-1].strip()
+    return value
 
 
 def _usage(name: str) -> str:

@@ -1091,6 +1091,7 @@ def match_expression(text: str, *, prefix: bool, join: str, min_prefix: int = 1)
 
 _QUERY_TOKEN = re.compile(r'"([^"]*)"?|(\S+)')
 MAX_PHRASE_CHARS = 200
+_CURLY_DOUBLE_QUOTES = str.maketrans(dict.fromkeys("“”„‟", '"'))
 
 
 def search_expression(text: str) -> str:
@@ -1103,7 +1104,8 @@ def search_expression(text: str) -> str:
     """
     groups: list[list[str]] = [[]]
     terms = 0
-    for match in _QUERY_TOKEN.finditer(clean_text(text)):
+    # Phones type “curly” quotation marks: they mark phrases as straight ones do.
+    for match in _QUERY_TOKEN.finditer(clean_text(text).translate(_CURLY_DOUBLE_QUOTES)):
         phrase, word = match.groups()
         if word == "OR":
             if groups[-1]:

@@ -88,7 +88,7 @@ class News(commands.GroupCog, group_name="news", group_description="UK governmen
         await self._answer(interaction, self.news.funding(story, min_amount))
 
     @app_commands.command(name="search", description="Search the stories' text, best matches first")
-    @app_commands.describe(query='Words to find (all of them); "an exact phrase"; OR between alternatives')
+    @app_commands.describe(query='Words to find; "an exact phrase"; OR between alternatives')
     @app_commands.checks.cooldown(SEARCH_RATE, SEARCH_PER, key=lambda i: i.user.id)
     async def search(
         self, interaction: discord.Interaction, query: app_commands.Range[str, 1, QUERY_MAX]

@@ -47,7 +47,17 @@ from bot.storage import Store, open_store
         ("/news funding min_amount:£5m", Invocation("funding", {"min_amount": "£5m"})),
         (
             "/news search query:Secretary's “new” plan",
-            Invocation("search", {"query": "Secretary's new plan"}),
+            Invocation("search", {"query": 'Secretary\'s "new" plan'}),
+        ),
+        (
+            '/news search query:"rural roads" OR ferries',
+            Invocation("search", {"query": '"rural roads" OR ferries'}),
+        ),
+        ('/news search query:"rural roads"', Invocation("search", {"query": '"rural roads"'})),
+        ('/news story story:"Rural roads"', Invocation("story", {"story": "Rural roads"})),
+        (
+            '/news quotes speaker:"Jo story: Johnson" story:x',
+            Invocation("quotes", {"speaker": "Jo story: Johnson", "story": "x"}),
         ),
         (
             "/news search query:see https://www.gov.uk/x",

@@ -405,7 +405,7 @@ async def test_search_takes_phrases_and_or(store: Store) -> None:
     assert await titles("pothole OR rescue") == {"Potholes", "Rescue"}
     assert await titles("OR pothole OR OR rescue OR") == {"Potholes", "Rescue"}
     assert await titles("roads repairs") == {"Potholes", "Roads"}
-    assert await titles('"roads and bridges"') == {"Roads"}
+    assert await titles('"roads and bridges"') == await titles("“roads and bridges”") == {"Roads"}
     assert await titles('"rural roads') == {"Potholes"}  # an unclosed quotation mark runs to the end
     assert await titles('"roads rural"') == set()
     assert await titles("rescue OR roads bridges") == {"Rescue", "Roads"}
