@@ -24,6 +24,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from bot.extract.names import (
     HONORIFICS,
@@ -221,9 +222,9 @@ DESCRIPTION_INDEX = -1
 _MAX_BLOCKS = 2_000  # press releases have tens of paragraphs; a longer text is searched this far
 
 
-@dataclass(frozen=True, slots=True)
-class _Span:
-    """A quoted stretch of one block: content is text[start:end]."""
+class _Span(NamedTuple):
+    """A quoted stretch of one block: content is text[start:end]. (A named tuple: as immutable as a frozen
+    dataclass and several times cheaper to build, which every quotation mark pays.)"""
 
     open_at: int  # where the opening mark starts (== start when there was none)
     start: int
