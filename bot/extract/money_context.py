@@ -440,16 +440,18 @@ def _noun_after(right: str, tokens: list[str], low: list[str]) -> tuple[str | No
 
 def _outside_names(tokens: list[str], low: list[str]) -> list[str]:
     """Lower-cased tokens with words of Title Case names blanked: "Special Educational Need support"."""
-    capital = [t[:1].isupper() for t in tokens]
-    if True not in capital:
+    # Loops over the few capitalised words only (tokens are never empty).
+    caps = [i for i, token in enumerate(tokens) if token[0].isupper()]
+    if not caps:
         return low
+    capital = set(caps)
     # "Cost of Living", "Department for Transport": a joining word between capitals is in the name.
-    for i in range(1, len(tokens) - 1) if not _NAME_JOINERS.isdisjoint(low) else ():
-        if not capital[i] and low[i] in _NAME_JOINERS and capital[i - 1] and capital[i + 1]:
-            capital[i] = True
+    for before, after in zip(caps, caps[1:], strict=False):
+        if after == before + 2 and low[before + 1] in _NAME_JOINERS:
+            capital.add(before + 1)
     result = list(low)
-    for i, is_capital in enumerate(capital):
-        if is_capital and (i and capital[i - 1] or i + 1 < len(tokens) and capital[i + 1]):
+    for i in capital:
+        if i - 1 in capital or i + 1 in capital:
             result[i] = ""
     return result
 
