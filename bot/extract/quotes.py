@@ -78,6 +78,7 @@ def _word_tree(words: list[str]) -> str:
 
 # Whole words only, so no two verbs can match at one place and the nesting changes no match.
 _VERB = re.compile(r"\b" + _word_tree(_SPEECH_VERBS.split("|")) + r"\b")
+_LONGEST_VERB = max(len(verb) for verb in _SPEECH_VERBS.split("|"))
 # An attribution that ends a paragraph and introduces what follows: "... said:" / "... said today".
 # A verdict quoted as a phrase right after the verb and a few words: "called the plans “…”".
 _JUDGEMENT = re.compile(
@@ -215,6 +216,7 @@ _MAX_CHAIN = 40  # paragraphs in one quote: a runaway guard for texts that never
 _MAX_SCAN = 20_000
 _MAX_MARKS = 400
 _MAX_QUOTES = 200
+_INTRO_VERB_SPAN = 120  # characters between an introduction's last speech verb and its colon, at most
 _SENTENCE_SPAN = 1_000  # characters of an unpunctuated last sentence read to judge its voice
 _ATTRIBUTION_SPAN = 600  # characters before a quote or colon that can hold its attribution
 TITLE_INDEX = -2  # Quote.block_index of a headline quote (the money extractor's convention too)
@@ -1263,10 +1265,12 @@ def _intro_speaker(text: str) -> Speaker | None:
         sentence = stripped[
             max(_sentence_start(stripped, len(stripped), 0), len(stripped) - _ATTRIBUTION_SPAN) :
         ]
+        # Only the last verb counts, and only if it ends within 120 characters of the colon: a verb that
+        # starts before those characters (and their longest verb) cannot, so the scan starts there.
         last = None
-        for match in _VERB.finditer(sentence):
+        for match in _VERB.finditer(sentence, max(0, len(sentence) - _INTRO_VERB_SPAN - _LONGEST_VERB)):
             last = match
-        if last is None or len(sentence) - last.end() > 120:
+        if last is None or len(sentence) - last.end() > _INTRO_VERB_SPAN:
             return None
         subject = sentence[: last.start()]
         return parse_attribution(subject) or parse_attribution(_leading_subject(subject))
