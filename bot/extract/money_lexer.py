@@ -149,6 +149,9 @@ _SCALE = (
     r"|(?:m|b|k))(?![a-z0-9])"
 )
 _SIGN_PREFIXES = ("US ", "US", "AU", "CA", "NZ", "HK", "A", "C", "S")
+_PREFIXES_BY_LAST = {
+    last: tuple(p for p in _SIGN_PREFIXES if p[-1] == last) for last in {p[-1] for p in _SIGN_PREFIXES}
+}
 # Where an amount may start: a currency sign, or an ISO code / abbreviation followed by a number.
 # Both branches start with a small set of characters, which the regex engine scans for quickly.
 _SIGN_CHARS = "£€$¥₹₦"
@@ -302,10 +305,10 @@ def _without_overlaps(candidates: list[Found]) -> list[Found]:
 
 
 def _signed(text: str, start: int, end: int, sign: str) -> list[Found]:
-    # Every prefix ends in one of "SUAZKC ": any other character before the sign cannot start one.
-    if sign in "$£€" and start and text[start - 1] in "SUAZKC ":
+    # Only the prefixes ending in the character before the sign can be one ("£5m" after a space: "US ").
+    if sign in "$£€" and start and (prefixes := _PREFIXES_BY_LAST.get(text[start - 1])):
         # "US$3m", "US $3m", "A$5m": the letters in front are part of the sign.
-        for prefix in _SIGN_PREFIXES:
+        for prefix in prefixes:
             begin = start - len(prefix)
             if begin >= 0 and text[begin:start] == prefix and (begin == 0 or not text[begin - 1].isalpha()):
                 start, sign = begin, prefix + sign
