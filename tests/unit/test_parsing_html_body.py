@@ -223,3 +223,9 @@ def test_footnote_markers_are_dropped_but_footnote_text_kept() -> None:
         '<a href="#fnref:1" class="reversefootnote" role="doc-backlink">↩</a></p></li></ol></div>'
     )
     assert html_to_blocks(html) == (Block(P, "Use rose 5% last year."), Block(L, "Survey data."))
+
+
+def test_control_characters_beside_dropped_elements_do_not_crash() -> None:
+    # lxml refuses to store a form feed or other C0 control, so pruning must not rewrite text.
+    html = "<p>one<br>\x0ctwo<script>x</script>\x1cthree</p><figure>f</figure>\x0c<p>four</p>"
+    assert html_to_blocks(html) == (Block(P, "one two three"), Block(P, "four"))
