@@ -458,7 +458,7 @@ def name_runs(text: str) -> list[tuple[int, str, str | None]]:
         apposed = title_before[1] if title_before and title_before[0] == match.start() else None
         raw = match.group(0)
         joined = chain_start >= 0 and text[chain_end : match.start()] in _ROLE_JOINS
-        raw_titled = any(w.lower() in TITLE_WORDS for w in raw.split())
+        raw_titled = not TITLE_WORDS.isdisjoint(raw.lower().split())
         head_at = chain_start if joined else -1
         if not joined:
             chain_start = match.start() if raw_titled else -1
@@ -475,7 +475,9 @@ def name_runs(text: str) -> list[tuple[int, str, str | None]]:
             tokens.pop()
         if not tokens:
             continue
-        last_role = max((i for i, t in enumerate(tokens) if t.lower() in ROLE_WORDS), default=-1)
+        last_role = len(tokens) - 1  # the last role word's index, -1 when there is none
+        while last_role >= 0 and tokens[last_role].lower() not in ROLE_WORDS:
+            last_role -= 1
         titled = last_role >= 0 and tokens[last_role].lower() in TITLE_WORDS
         if (
             last_role < 0
