@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 
 from bot.errors import InputError, UnsupportedInput
@@ -21,11 +23,14 @@ log = logging.getLogger(__name__)
 GOVUK_WEB = "https://www.gov.uk"
 # Largest first: the lead image's best available rendition.
 _IMAGE_SIZES = ("s960", "s712", "s630", "s465", "s300", "s216")
+# For isinstance(): JSON objects are dicts, and the dict check is a C type test where the Mapping
+# ABC alone calls into Python each time; any other Mapping is still accepted.
+_MAPPING = (dict, Mapping)
 
 
 def parse_content_api(item: Mapping[str, Any], source: str) -> Story:
     """One Content API item into a Story; UnsupportedInput when it is not a news article."""
-    if not isinstance(item, Mapping):
+    if not isinstance(item, _MAPPING):
         raise InputError(f"expected a Content API item (a JSON object), got a JSON {_json_type(item)}.")
     schema = item.get("schema_name")
     document_type = item.get("document_type")
@@ -43,14 +48,14 @@ def parse_content_api(item: Mapping[str, Any], source: str) -> Story:
     if not isinstance(title, str) or not title.strip():
         raise InputError("Content API item has no title.")
     details = item.get("details")
-    if not isinstance(details, Mapping):
+    if not isinstance(details, _MAPPING):
         raise InputError("Content API item has no details (so no body).")
     body = _body_html(details.get("body"))
 
     links = item.get("links")
     if links is None:
         links = {}
-    elif not isinstance(links, Mapping):
+    elif not isinstance(links, _MAPPING):
         raise InputError(f"Content API item's links should be an object, not a {_json_type(links)}.")
 
     base_path = _optional_str(item, "base_path")
@@ -61,7 +66,7 @@ def parse_content_api(item: Mapping[str, Any], source: str) -> Story:
         blocks=html_to_blocks(body),
         source=source,
         source_format="content_api",
-        doc_type=DocType.from_label(document_type) if isinstance(document_type, str) else DocType.UNKNOWN,
+        doc_type=_doc_type(document_type) if isinstance(document_type, str) else DocType.UNKNOWN,
         description=normalise_space(_optional_str(item, "description") or "") or None,
         published_at=parse_time(item.get("first_published_at"), "first_published_at")
         # The deprecated copy, for items old enough to lack the top-level field.
@@ -78,6 +83,9 @@ def parse_content_api(item: Mapping[str, Any], source: str) -> Story:
         withdrawn_at=withdrawn_at,
         withdrawn_note=withdrawn_note,
     )
+
+
+_AT = attrgetter("at")
 
 
 def parse_time(raw: object, field: str) -> datetime | None:
@@ -105,13 +113,19 @@ def slugify(name: str) -> str:
     return "-".join(kept.split())
 
 
+@lru_cache(maxsize=64)
+def _doc_type(label: str) -> DocType:
+    # A handful of labels recur in every item; the enum lookup behind from_label runs in Python.
+    return DocType.from_label(label)
+
+
 def _body_html(raw: object) -> str:
     if isinstance(raw, str):
         return raw
     # Publishing API payloads carry the body as [{content_type, content}, ...]; take the HTML one.
     if isinstance(raw, list):
         for part in raw:
-            if isinstance(part, Mapping) and part.get("content_type") == "text/html":
+            if isinstance(part, _MAPPING) and part.get("content_type") == "text/html":
                 content = part.get("content")
                 if isinstance(content, str):
                     return content
@@ -133,7 +147,7 @@ def _link_list(links: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
     entries = links.get(key)
     if not isinstance(entries, list):
         return []
-    return [entry for entry in entries if isinstance(entry, Mapping) and isinstance(entry.get("title"), str)]
+    return [entry for entry in entries if isinstance(entry, _MAPPING) and isinstance(entry.get("title"), str)]
 
 
 def _organisation(entry: Mapping[str, Any]) -> Organisation:
@@ -169,7 +183,7 @@ def _change_history(raw: object) -> tuple[Change, ...]:
         return ()
     changes: list[Change] = []
     for entry in raw:
-        if not isinstance(entry, Mapping):
+        if not isinstance(entry, _MAPPING):
             continue
         note = entry.get("note")
         try:
@@ -180,35 +194,39 @@ def _change_history(raw: object) -> tuple[Change, ...]:
         if at is not None and isinstance(note, str):
             changes.append(Change(at=at, note=normalise_space(note)))
     # GOV.UK sends newest first, but the order is not promised: sort rather than trust it.
-    changes.sort(key=lambda change: change.at, reverse=True)
+    changes.sort(key=_AT, reverse=True)
     return tuple(changes)
 
 
 def _image(details: Mapping[str, Any]) -> Image | None:
     images = details.get("images")
     if isinstance(images, list) and images:
-        candidates = [i for i in images if isinstance(i, Mapping)]
+        candidates = [i for i in images if isinstance(i, _MAPPING)]
         lead = next((i for i in candidates if i.get("type") == "lead"), candidates[0] if candidates else None)
         if lead is not None:
             sources = lead.get("sources")
             url = None
-            if isinstance(sources, Mapping):
+            if isinstance(sources, _MAPPING):
                 url = next((sources[s] for s in _IMAGE_SIZES if isinstance(sources.get(s), str)), None)
             if url is None and isinstance(lead.get("url"), str):
                 url = lead["url"]
             return _image_from(lead, url)
     image = details.get("image")
-    if isinstance(image, Mapping):
+    if isinstance(image, _MAPPING):
         url = image.get("url") or image.get("high_resolution_url")
         return _image_from(image, url if isinstance(url, str) else None)
     return None
 
 
 def _image_from(raw: Mapping[str, Any], url: str | None) -> Image | None:
-    texts = {key: _clean(raw.get(key)) for key in ("alt_text", "caption", "credit")}
-    if url is None and not any(texts.values()):
+    alt_text, caption, credit = (
+        _clean(raw.get("alt_text")),
+        _clean(raw.get("caption")),
+        _clean(raw.get("credit")),
+    )
+    if url is None and not (alt_text or caption or credit):
         return None
-    return Image(url=url, **texts)
+    return Image(url=url, alt_text=alt_text, caption=caption, credit=credit)
 
 
 def _clean(value: object) -> str | None:
@@ -216,7 +234,7 @@ def _clean(value: object) -> str | None:
 
 
 def _withdrawn(raw: object) -> tuple[datetime | None, str | None]:
-    if not isinstance(raw, Mapping) or not raw:
+    if not isinstance(raw, _MAPPING) or not raw:
         return None, None
     at = parse_time(raw.get("withdrawn_at"), "withdrawn_notice.withdrawn_at")
     explanation = raw.get("explanation")
