@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.errors import InputError, NewsBotError, UnsupportedInput
-from bot.parsing import MAX_INPUT_BYTES, Document, parse_document
+from bot.parsing import MAX_INPUT_BYTES, Document, _load_json, parse_document
 from bot.parsing.detect import sniff
 
 REPO = Path(__file__).resolve().parents[2]
@@ -238,3 +238,41 @@ def test_any_bytes_give_a_document_or_a_clear_error(data: bytes) -> None:
         assert err.user_message and "\n" not in err.user_message
     else:
         assert doc.stories or doc.feed_entries or doc.format == "feed"
+
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**63), max_value=2**64 - 1)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.text(max_size=8), JSON_VALUES, max_size=6), st.booleans())
+def test_json_items_read_exactly_as_the_json_module_reads_them(item: dict[str, object], ascii: bool) -> None:
+    text = json.dumps(item, ensure_ascii=ascii)
+    # repr, so that 1 and 1.0, or 0.0 and -0.0, would differ
+    assert repr(_load_json(text)) == repr(json.loads(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"a": NaN, "b": [Infinity, -Infinity]}',  # json's extensions, which orjson refuses
+        '{"a": "\\ud800", "b": "\\udc00x"}',  # lone surrogates
+        '{"a": 1e400}',  # overflows to inf
+        '{"a": 1, "a": 2, "b": 3}',  # the last duplicate wins, in the first one's place
+        '{"a": 18446744073709551615, "b": -9223372036854775808}',  # the 64-bit limits
+    ],
+)
+def test_json_edge_cases_read_as_the_json_module_reads_them(text: str) -> None:
+    assert repr(_load_json(text)) == repr(json.loads(text))
+
+
+def test_json_nested_past_orjsons_limit_is_reported_as_before() -> None:
+    with pytest.raises(InputError, match="nested too deeply"):
+        parse_document(b'{"a": ' + b"[" * 5000 + b"]" * 5000 + b"}", "deep.json")
