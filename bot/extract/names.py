@@ -198,7 +198,9 @@ def _split_segment(segment: str) -> tuple[str, str | None] | None:
         start -= 1
     run = tokens[start:end]
     # Only the words after the last role word can be the name.
-    last_role = max((i for i, t in enumerate(run) if t.lower() in ROLE_WORDS), default=-1)
+    last_role = len(run) - 1  # the last role word's index, -1 when there is none
+    while last_role >= 0 and run[last_role].lower() not in ROLE_WORDS:
+        last_role -= 1
     name_tokens = run[last_role + 1 :]
     # "Chief Executive of Sport Wales": two capitalised words after a preposition are what the role is
     # of; a name needs more ("Minister for London Jo Johnson").
@@ -420,7 +422,9 @@ def _clean_segment(segment: str) -> str:
     while len(out) > 1 and _is_post_nominal(out[-1]):
         out.pop()
     # Post-nominals can also sit before a role clause: "Jane Marriott CMG OBE said".
-    return " ".join(t for t in out if t.strip(".,;") not in POST_NOMINALS or t.isalpha() and not t.isupper())
+    return " ".join(
+        [t for t in out if t.strip(".,;") not in POST_NOMINALS or t.isalpha() and not t.isupper()]
+    )
 
 
 def _without_rt_hon(tokens: list[str]) -> list[str]:
