@@ -316,6 +316,8 @@ def parse_attribution(subject: str) -> Speaker | None:
     text = " ".join(words).strip(_EDGE_PUNCTUATION)
     if not text or len(text) > 250:
         return None
+    if text.lower() in PRONOUNS:
+        return Speaker(text.lower(), None, "pronoun")  # "she said": one word, nothing to split or clean
     cleaned = [_clean_segment(s) for s in _split_commas(text)]
     bare = [_strip_article(s) for s in cleaned]
     # Roles are reported as printed, article included ("a team leader at ...", "the Chancellor").
