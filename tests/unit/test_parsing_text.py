@@ -8,8 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.errors import InputError
-from bot.models import BlockKind, DocType
-from bot.parsing.text import clean_text, parse_text
+from bot.models import Block, BlockKind, DocType
+from bot.parsing import text as text_module
+from bot.parsing.text import clean_text, parse_text, stated_date
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 
@@ -98,3 +99,32 @@ def test_clean_text_replaces_each_odd_character_as_one_regex_pass_would(text: st
 def test_markdown_is_not_a_story(text: str) -> None:
     with pytest.raises(InputError, match="looks like Markdown"):
         parse_text(text, "README.md")
+
+
+DATE_PIECES = [
+    "Published", "published:", "First published", "FIRST PUBLISHED on", "publiſhed", "today’s (", "Today (",
+    "Monday", "Thursday ", "5", "05th", "31", "July", "jul", "Sept", "2018", "1999", "2031", ")", " ", "\n", ",",
+    "(", "fırst", "x",
+]  # fmt: skip
+
+
+def _stated_date_by_regex_alone(blocks: tuple[Block, ...]) -> datetime | None:
+    for block in blocks[:12]:
+        for pattern in (text_module._TODAY, text_module._PUBLISHED, text_module._DATELINE):
+            if (match := pattern.search(block.text)) and (found := text_module._date(match)):
+                return found
+    return None
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(DATE_PIECES), max_size=8).map("".join), min_size=1, max_size=4))
+def test_stated_date_prechecks_never_skip_a_match(texts: list[str]) -> None:
+    blocks = tuple(Block(BlockKind.PARAGRAPH, text) for text in texts)
+    assert stated_date(blocks) == _stated_date_by_regex_alone(blocks)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(min_size=1, max_size=12).map(str.strip).filter(bool))
+def test_bullet_precheck_never_skips_a_bullet(line: str) -> None:
+    if text_module._BULLET.match(line):
+        assert line[0] in text_module._BULLET_STARTS or line[0].isdigit()
