@@ -42,14 +42,17 @@ _NOT_FUNDING = _words(
     "earning earnings rate pension pensions loss losses lost deficit debt debts overspend levy proceeds "
     "totalled decrease export exports import imports turnover revenue revenues gdp loan loans borrowing "
     "borrow borrowed guarantee guarantees raise raised raising fundraising transferred bill bills tax "
-    "taxes vat income sold bought sale sales fraud stolen bribe bribes profit profits mortgage mortgages rent "
+    "taxes vat income sell sells selling sold bought sale sales fraud stolen bribe bribes profit profits mortgage mortgages rent "
     "rents economy damage average insurance claim claims need needs needed require requires required fare "
     "fares ticket tickets payment payments instalment instalments rebate rebates allowance allowances fetch "
     "fetches fetched"
 )
 _NOT_FUNDING_PAIRS = frozenset(
     {("better", "off"), ("black", "hole"), ("pay", "rise"), ("increase", "of"), ("rise", "of"), ("fall", "of"),
-     ("drop", "of"), ("spending", "power"), ("economic", "output"), ("estimated", "at"), ("target", "of"), ("targets", "of"),
+     ("drop", "of"), ("spending", "power"), ("economic", "output"),
+     # what an activity is worth to the economy: "£30bn of economic benefit"
+     ("economic", "benefit"), ("economic", "benefits"), ("economic", "impact"), ("economic", "value"),
+     ("economic", "activity"), ("economic", "growth"), ("estimated", "at"), ("target", "of"), ("targets", "of"),
      # a fall is a statistic, not money given: "spending has fallen by £340 million"
      ("fallen", "by"), ("fell", "by"), ("falls", "by"), ("dropped", "by"), ("reduced", "by"), ("down", "by"),
      # a court order: "ordered to pay more than £15,000"
@@ -76,6 +79,8 @@ _LEVEL_CHANGES = _words(
     "rise rises rose risen fall falls fell fallen increase increases increased go goes went"
 )
 _HEDGES = _words("currently now around about approximately roughly nearly almost just an estimated some")
+_BOUND_WORDS = _words("at least up to more than over under")
+_PAID_SUBJECT_VERBS = _words("be is are was were being get gets got getting")
 # Below a pound no funder grants anything: pence are prices, rates and benefit steps.
 MIN_FUNDING = Decimal(1)
 _CHANGE_WORDS = _words("rise rises increase increases uplift hike cut cuts")
@@ -128,6 +133,8 @@ _FUNDING_NOUNS = _words(
     "commitment donation backing contribution contract contracts"
 )
 _NAMED_THINGS = _words("fund funds programme scheme project development")
+# Lent, not given (the corpus README: government-backed loans are not funding).
+_LOAN_NOUNS = _words("loan loans")
 _GENERIC = _words("funding boost package support money investment cash total sum figure amount budget pot")
 # A noun phrase after the amount ends at any of these.
 _NP_STOP = _words(
@@ -431,6 +438,8 @@ def _noun_after(right: str, tokens: list[str], low: list[str]) -> tuple[str | No
         if word in _NP_STOP or not token[:1].isalnum() or len(words) == 6:
             break
         words.append(token)
+    if words and words[-1].lower() in _LOAN_NOUNS:  # "a £50,000 Bounce Back Loan": a loan by any name
+        return words[-1].lower(), " ".join(words)
     for word in words:
         key = word.lower()
         if key in _FUNDING_NOUNS or key in _VALUE_NOUNS and word == key:
@@ -454,6 +463,18 @@ def _outside_names(tokens: list[str], low: list[str]) -> list[str]:
         if i - 1 in capital or i + 1 in capital:
             result[i] = ""
     return result
+
+
+def _for_individuals(left: list[str], right: list[str]) -> bool:
+    """A person or household is named near the amount ("individual grants" are grants, each)."""
+    for words in (left, right):
+        for i, word in enumerate(words if not _INDIVIDUALS.isdisjoint(words) else ()):
+            if word in _INDIVIDUALS and not (
+                word == "individual"
+                and words[i + 1 : i + 2] in (["grants"], ["grant"], ["awards"], ["award"])
+            ):
+                return True
+    return False
 
 
 def _per_unit(tokens: list[str]) -> bool:
@@ -498,13 +519,15 @@ def _is_funding(
         return False
     if "=" in left[-2:] or "=" in right[:2] or _exchange_rate(left[-6:]):
         return False  # "€1 = £0.84", "at an exchange rate of €1 to £0.84": a rate, not money given
+    if _paid_to_someone(left[-6:]):
+        return False
     if _grant_rate(left[-8:], right[:12]):
         return True
     first = right[0] if right else None  # the word right after the amount decides several rules
     if first == "from" and _from_funder(left[-3:], right_tokens[:6], right[:6], amount):
         return True
-    if head in _VALUE_NOUNS:
-        return False  # lower-case only: "University Research & Development" is a name, not a building
+    if head in _VALUE_NOUNS or head in _LOAN_NOUNS:
+        return False  # (value nouns) lower-case only: "University Research & Development" is a name, not a building
     if head in _FUNDING_NOUNS:
         return True
     if (first == "for" or first == "towards") and _for_a_programme(right):
@@ -532,7 +555,7 @@ def _is_funding(
         return True
     near_left = _outside_names(left_tokens[-20:], near_left)
     near_right = _outside_names(right_tokens[:12], near_right)
-    if _small(amount) and not (_INDIVIDUALS.isdisjoint(left[-15:]) and _INDIVIDUALS.isdisjoint(right[:8])):
+    if _small(amount) and _for_individuals(left[-15:], right[:8]):
         return False  # what a household, worker or driver gets, pays or saves
     # "The fund, worth £75 million", "The package is worth up to £1.5bn": a fund's size, not a value.
     if not _VALUE_WORDS.isdisjoint(near_left[-5:]) and not _FUNDING_NOUNS.isdisjoint(near_left[-7:]):
@@ -580,6 +603,16 @@ def _level(left: list[str]) -> bool:
         # "the Immigration Health Surcharge, which is currently £400": the relative pronoun's noun
         subject = subject[: len(subject) - len(clause) - 1] if clause[:1] in (["which"], ["that"]) else clause
     return not _LEVEL_NOUNS.isdisjoint(subject)
+
+
+def _paid_to_someone(left: list[str]) -> bool:
+    """ "The apprentices will be paid at least £18,000 a year", "staff are paid £12 an hour": what
+    someone is paid, a wage or a price, not money granted ("£5m was paid to councils" has the
+    amount first, so it never reads this way)."""
+    end = len(left)
+    while end and (left[end - 1] in _HEDGES or left[end - 1] in _BOUND_WORDS):
+        end -= 1
+    return end >= 2 and left[end - 1] == "paid" and left[end - 2] in _PAID_SUBJECT_VERBS
 
 
 def _from_to(left: list[str], right: list[str]) -> bool:

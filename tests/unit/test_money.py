@@ -769,3 +769,28 @@ def test_changed_levels_surcharges_and_street_prices_are_not_funding() -> None:
     )
     assert not any(found[s].is_funding for s in ("£150", "£300", "£624", "£700"))
     assert found["£4 million"].is_funding and found["£6 million"].is_funding
+
+
+def test_sale_prices_wages_economic_benefits_and_loans_are_not_funding() -> None:
+    found = by_surface(
+        money(
+            "A good dairy cow at the county market can sell for more than £1,900.",
+            "Trainee engineers will be paid at least £21,500 a year while they learn.",
+            "The survey service estimates its charts bring around £4bn of economic benefit each decade.",
+            "The trader took out a £40,000 Recovery Start Loan for the shop.",
+            "Councils will share £3 million, and £600,000 was paid to harbour trusts.",
+        )
+    )
+    assert not any(found[s].is_funding for s in ("£1,900", "£21,500", "£4bn", "£40,000"))
+    assert found["£3 million"].is_funding and found["£600,000"].is_funding
+
+
+def test_individual_grants_are_grants_not_money_for_an_individual() -> None:
+    found = by_surface(
+        money(
+            "Boat crews can now apply for individual grants of up to £50,000.",
+            "Each individual can claim up to £300 towards heating bills.",
+        )
+    )
+    assert found["£50,000"].is_funding
+    assert not found["£300"].is_funding
