@@ -39,7 +39,8 @@ _NOT_FUNDING = _words(
     "valued value values worth cost costs costing priced price prices fee fees fined fine fines penalty "
     "penalties surcharge surcharges charge charges charged compensation damages arrears owed owes owing "
     "underpaid underpaying repaid repay lent lend lends lending save saves saved saving savings wage wages salary salaries earn earns "
-    "earning earnings rate pension pensions loss losses lost deficit debt debts overspend levy proceeds "
+    "earning earnings rate pension pensions loss losses lost deficit debt debts overspend levy proceeds gap gaps "
+    "shortfall shortfalls "
     "totalled decrease export exports import imports turnover revenue revenues gdp loan loans borrowing "
     "borrow borrowed guarantee guarantees raise raised raising fundraising transferred bill bills tax "
     "taxes vat income sell sells selling sold bought sale sales fraud stolen bribe bribes profit profits mortgage mortgages rent "
@@ -519,7 +520,7 @@ def _is_funding(
         return False
     if "=" in left[-2:] or "=" in right[:2] or _exchange_rate(left[-6:]):
         return False  # "€1 = £0.84", "at an exchange rate of €1 to £0.84": a rate, not money given
-    if _paid_to_someone(left[-6:]):
+    if _paid_to_someone(left[-6:]) or _changed_by(left[-10:]):
         return False
     if _grant_rate(left[-8:], right[:12]):
         return True
@@ -613,6 +614,17 @@ def _paid_to_someone(left: list[str]) -> bool:
     while end and (left[end - 1] in _HEDGES or left[end - 1] in _BOUND_WORDS):
         end -= 1
     return end >= 2 and left[end - 1] == "paid" and left[end - 2] in _PAID_SUBJECT_VERBS
+
+
+def _changed_by(left: list[str]) -> bool:
+    """ "the pilot could increase visitor spending by £4 million a year": how much something
+    changes, a statistic, unless it is funding that grows ("raise the fund's budget by £5m")."""
+    return (
+        left[-1:] == ["by"]
+        and not _LEVEL_CHANGES.isdisjoint(left)
+        and _FUNDING.isdisjoint(left)
+        and _FUNDING_NOUNS.isdisjoint(left)
+    )
 
 
 def _from_to(left: list[str], right: list[str]) -> bool:

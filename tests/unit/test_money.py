@@ -794,3 +794,15 @@ def test_individual_grants_are_grants_not_money_for_an_individual() -> None:
     )
     assert found["£50,000"].is_funding
     assert not found["£300"].is_funding
+
+
+def test_gaps_and_changes_by_an_amount_are_not_funding() -> None:
+    found = by_surface(
+        money(
+            "Auditors warned of a shortfall of about £80 million in the pension scheme.",
+            "The new bridge could increase trade across the estuary by £12 million a year.",
+            "Ministers will increase the harbour fund by £3 million.",
+        )
+    )
+    assert not found["£80 million"].is_funding and not found["£12 million"].is_funding
+    assert found["£3 million"].is_funding
