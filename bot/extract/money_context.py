@@ -43,7 +43,7 @@ _NOT_FUNDING = _words(
     "shortfall shortfalls "
     "totalled decrease export exports import imports turnover revenue revenues gdp loan loans borrowing "
     "borrow borrowed guarantee guarantees raise raised raising fundraising transferred bill bills tax "
-    "taxes vat income sell sells selling sold bought sale sales fraud stolen bribe bribes profit profits mortgage mortgages rent "
+    "taxes vat tariff tariffs income sell sells selling sold bought sale sales fraud stolen bribe bribes profit profits mortgage mortgages rent "
     "rents economy damage average insurance claim claims need needs needed require requires required fare "
     "fares ticket tickets payment payments instalment instalments rebate rebates allowance allowances fetch "
     "fetches fetched"

@@ -771,17 +771,18 @@ def test_changed_levels_surcharges_and_street_prices_are_not_funding() -> None:
     assert found["£4 million"].is_funding and found["£6 million"].is_funding
 
 
-def test_sale_prices_wages_economic_benefits_and_loans_are_not_funding() -> None:
+def test_sale_prices_wages_economic_benefits_loans_and_tariffs_are_not_funding() -> None:
     found = by_surface(
         money(
             "A good dairy cow at the county market can sell for more than £1,900.",
             "Trainee engineers will be paid at least £21,500 a year while they learn.",
             "The survey service estimates its charts bring around £4bn of economic benefit each decade.",
             "The trader took out a £40,000 Recovery Start Loan for the shop.",
+            "Importers pay tariffs worth £65 million on the goods each year.",
             "Councils will share £3 million, and £600,000 was paid to harbour trusts.",
         )
     )
-    assert not any(found[s].is_funding for s in ("£1,900", "£21,500", "£4bn", "£40,000"))
+    assert not any(found[s].is_funding for s in ("£1,900", "£21,500", "£4bn", "£40,000", "£65 million"))
     assert found["£3 million"].is_funding and found["£600,000"].is_funding
 
 
