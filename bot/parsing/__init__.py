@@ -18,7 +18,7 @@ import orjson
 from bot.errors import InputError
 from bot.models import Story
 from bot.parsing.content_api import parse_content_api
-from bot.parsing.detect import CONTENT_API, FEED, HTML, MAX_INPUT_BYTES, TEXT, sniff
+from bot.parsing.detect import CONTENT_API, FEED, HTML, MAX_INPUT_BYTES, TEXT, read_as_utf8, sniff
 from bot.parsing.feed import FeedEntry, parse_feed
 from bot.parsing.html_body import html_to_blocks
 from bot.parsing.html_page import parse_html_page
@@ -55,20 +55,23 @@ def parse_document(data: bytes, source: str, expected: Literal["feed"] | None = 
         return Document(FEED, feed_entries=parse_feed(raw, source))
     assert text is not None  # sniff decodes everything but XML feeds
     if kind == CONTENT_API:
-        return Document(CONTENT_API, stories=[parse_content_api(_load_json(text), source)])
+        # The UTF-8 bytes themselves when that is what they are: orjson would encode the text again.
+        item = _load_json(text, raw if read_as_utf8(data) else None)
+        return Document(CONTENT_API, stories=[parse_content_api(item, source)])
     if kind == HTML:
         return Document(HTML, stories=[parse_html_page(text, source)])
     return Document(TEXT, stories=[parse_text(text, source)])
 
 
-def _load_json(text: str) -> dict[str, object]:
+def _load_json(text: str, utf8: bytes | None = None) -> dict[str, object]:
+    """`text` as a JSON object; `utf8`, when given, is the same text as UTF-8 bytes."""
     try:
         # orjson reads the same JSON into the same objects two to three times faster. What it
         # refuses (NaN and Infinity, lone surrogates, nesting past 1,024, anything malformed)
         # goes to json, which reads or reports it exactly as before. The one difference, integers
         # past 64 bits read as floats, changes no story: every reader of an item calls both "a
         # number".
-        item = orjson.loads(text)
+        item = orjson.loads(text if utf8 is None else utf8)
     except orjson.JSONDecodeError:
         item = _json_loads(text)
     if isinstance(item, list):

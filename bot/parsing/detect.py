@@ -32,6 +32,8 @@ _BOMS = (
     (b"\xff\xfe", "utf-16-le"),
     (b"\xfe\xff", "utf-16-be"),
 )
+# Byte order marks of the encodings other than UTF-8 that sniff() reads.
+_WIDE_BOMS = tuple(bom for bom, name in _BOMS if name != "utf-8")
 # C0 controls other than tab, newline, form feed and carriage return: text has almost none.
 _CONTROL_BYTES = bytes(range(0x00, 0x09)) + b"\x0b" + bytes(range(0x0E, 0x20)) + b"\x7f"
 _WHITESPACE = b" \t\r\n\x0c"
@@ -79,6 +81,11 @@ def sniff(data: bytes) -> tuple[str, bytes, str | None]:
         # Whitespace before "<?xml" is a fatal error to expat, and harmless to drop.
         return kind, data.lstrip(_WHITESPACE) if encoding == "utf-8" else _reencode(text), None
     return kind, data, text
+
+
+def read_as_utf8(data: bytes) -> bool:
+    """Whether sniff() decodes `data` (JSON or plain text, not XML) as UTF-8: it has no UTF-16/32 BOM."""
+    return not data.startswith(_WIDE_BOMS)
 
 
 def _decode(data: bytes, encoding: str) -> str:

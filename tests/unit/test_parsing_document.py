@@ -276,3 +276,10 @@ def test_json_edge_cases_read_as_the_json_module_reads_them(text: str) -> None:
 def test_json_nested_past_orjsons_limit_is_reported_as_before() -> None:
     with pytest.raises(InputError, match="nested too deeply"):
         parse_document(b'{"a": ' + b"[" * 5000 + b"]" * 5000 + b"}", "deep.json")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "utf-32"])
+def test_content_api_item_reads_the_same_in_every_encoding(encoding: str) -> None:
+    data = (SAMPLES / "uk-and-ghana-launch-15-million-clean-cooking-partnership.json").read_bytes()
+    expected = parse_document(data, "item.json").stories
+    assert parse_document(data.decode("utf-8").encode(encoding), "item.json").stories == expected
