@@ -106,13 +106,10 @@ def parse_text(text: str, source: str) -> Story:
     title_line = first.split("\n", 1)[0].strip()
     if "\n" in first:  # title and first paragraph on consecutive lines
         rest.insert(0, first.split("\n", 1)[1])
+    if not _DISPLAY_PREFIX.match(title_line):
+        # Without that line any text file (a licence, notes, code) would be taken for a story.
+        raise InputError(_not_a_story(title_line, text))
     doc_type, title = _split_display_type(title_line)
-    if doc_type is DocType.UNKNOWN and (title_line.startswith("#") or "```" in text):
-        # A README or notes file, not a story (stories have no Markdown headings or code blocks).
-        raise InputError(
-            "This looks like Markdown, not a news story: a plain-text story starts with a line such as "
-            "'News story: <title>' or 'Press release: <title>'."
-        )
     rest = _drop_caption_and_repeated_title(rest, title_line, title)
     if len(title) > 300:
         raise InputError(
@@ -130,6 +127,13 @@ def parse_text(text: str, source: str) -> Story:
         description=_description(blocks),
         published_at=stated_date(blocks),
     )
+
+
+def _not_a_story(first_line: str, text: str) -> str:
+    first = "a plain-text story starts with a line such as 'News story: <title>' or 'Press release: <title>'"
+    if first_line.startswith("#") or "```" in text:
+        return f"This looks like Markdown, not a news story: {first}."
+    return f"This is not a news story: {first}. If it is one, add that line above it and try again."
 
 
 def _split_display_type(line: str) -> tuple[DocType, str]:

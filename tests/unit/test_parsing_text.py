@@ -45,12 +45,26 @@ def test_reposted_layout_drops_caption_and_repeated_title() -> None:
     assert story.blocks[-1].text == "fares from £4"
 
 
-def test_plain_title_without_display_type_and_no_date() -> None:
-    story = parse_text("A title\n\nOne paragraph of text.\n", "x.txt")
+def test_other_display_types_and_no_date() -> None:
+    story = parse_text("Speech: A title\n\nOne paragraph of text.\n", "x.txt")
     assert story.doc_type is DocType.UNKNOWN
     assert story.title == "A title"
     assert story.published_at is None
     assert story.identity_key.startswith("text:undated:")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A title\n\nOne paragraph of text.\n",
+        "MIT License\n\nCopyright (c) 2026 Someone\n\nPermission is hereby granted, free of charge.\n",
+        '"""A script."""\n\nimport sys\n\nprint(sys.argv)\n',
+        ".env\n*.db\n__pycache__/\n",
+    ],
+)
+def test_text_without_a_display_type_line_is_not_a_story(text: str) -> None:
+    with pytest.raises(InputError, match="not a news story: a plain-text story starts with a line such as"):
+        parse_text(text, "x.txt")
 
 
 def test_crlf_and_nbsp_are_normalised() -> None:
