@@ -106,10 +106,11 @@ def parse_text(text: str, source: str) -> Story:
     title_line = first.split("\n", 1)[0].strip()
     if "\n" in first:  # title and first paragraph on consecutive lines
         rest.insert(0, first.split("\n", 1)[1])
-    if not _DISPLAY_PREFIX.match(title_line):
+    display = _DISPLAY_PREFIX.match(title_line)
+    if display is None:
         # Without that line any text file (a licence, notes, code) would be taken for a story.
         raise InputError(_not_a_story(title_line, text))
-    doc_type, title = _split_display_type(title_line)
+    doc_type, title = DocType.from_label(display["type"]), display["title"].strip()
     rest = _drop_caption_and_repeated_title(rest, title_line, title)
     if len(title) > 300:
         raise InputError(
