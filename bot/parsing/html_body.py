@@ -88,13 +88,6 @@ _BLOCK_TAGS = _HEADINGS | _PARAGRAPHS | _CONTAINERS | {"li", "tr"}
 _DOOMED = "DROPPED"
 _PARAGRAPH, _HEADING, _LIST_ITEM = BlockKind.PARAGRAPH, BlockKind.HEADING, BlockKind.LIST_ITEM
 _tostring = etree.tostring
-# Block is a frozen dataclass: its __init__ sets each field through object.__setattr__, which
-# costs as much as the rest of emitting a block. The slots' own setters do the same writes at
-# half the cost (tests pin that a block made so equals Block(...) and that Block has these fields).
-_new_block = Block.__new__
-_set_kind = Block.__dict__["kind"].__set__
-_set_text = Block.__dict__["text"].__set__
-_set_blockquote = Block.__dict__["blockquote"].__set__
 # Characters that are not whitespace to str.split() but must not reach the text.
 _INVISIBLE = re.compile("[\u200b\u00ad\ufeff\u2060]")
 
@@ -265,11 +258,7 @@ def _walk(container: etree._Element, quoted: bool, kind: BlockKind, out: list[Bl
         if raw:
             raw = normalise_space(raw)
             if raw:
-                block = _new_block(Block)
-                _set_kind(block, block_kind)
-                _set_text(block, raw)
-                _set_blockquote(block, quoted)
-                out.append(block)
+                out.append(Block(block_kind, raw, quoted))
     if run:
         _emit("".join(run), kind, quoted, out)
 
