@@ -257,6 +257,7 @@ def measure_baseline(folder: Path, db: Path) -> dict[str, float]:
 
 
 def child(folder: Path, which: str) -> None:
+    checked_before = cpu_check()  # this VM's speed changes from minute to minute: say which it was
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.db"
         if which == "baseline":
@@ -266,6 +267,7 @@ def child(folder: Path, which: str) -> None:
         else:
             result = asyncio.run(measure_ours(folder, db, fake_extraction))
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result["cpu_check_ms"] = [checked_before, cpu_check()]
     print(json.dumps(result))
 
 
@@ -295,6 +297,7 @@ def main_ingest(args: argparse.Namespace) -> int:
         return 0
     sizes = sorted({max(args.count // 4, 1), max(args.count // 2, 1), args.count})
     print(f"{len(templates())} fixture shapes written to files first; one process per size and measurement")
+    print("CPU checks: before/after parse+store, the naive store and run.py ingest (ms for 1M additions)")
     print(
         f"CPU check: {cpu_check():.0f} ms for 1M additions (40–75 ms on the project's idle 2-core VM; higher means a busy machine)"
     )
@@ -304,6 +307,7 @@ def main_ingest(args: argparse.Namespace) -> int:
     print(
         f"{'stories':>8} {'parse+store/s':>18} {'read+parse/s':>18} {'store/s':>18} {'peak RSS':>9}"
         f" {'naive store/s':>18} {'naive RSS':>10} {'run.py ingest/s':>18} {'extract/s':>18} {'RSS':>6}"
+        f" {'CPU checks, ms':>16}"
     )
     for size in sizes:
         with tempfile.TemporaryDirectory() as tmp:
@@ -317,10 +321,16 @@ def main_ingest(args: argparse.Namespace) -> int:
             f" {_rates(size, ours, 'store'):>18} {ours['peak_rss_mb']:>7.0f}MB"
             f" {_rates(size, naive, 'store'):>18} {naive['peak_rss_mb']:>8.0f}MB"
             f" {_rates(size, service, 'total'):>18} {_rates(size, service, 'extract'):>18}"
-            f" {service['peak_rss_mb']:>4.0f}MB"
+            f" {service['peak_rss_mb']:>4.0f}MB {_checks(ours, naive, service):>16}"
         )
     print(f"CPU check: {cpu_check():.0f} ms")
     return 0
+
+
+def _checks(*results: dict[str, Any]) -> str:
+    """The CPU check before and after each measurement of a row: a row whose checks differ ran
+    while the machine changed speed."""
+    return "/".join(f"{check:.0f}" for result in results for check in result["cpu_check_ms"])
 
 
 def _rates(size: int, result: dict[str, float], part: str) -> str:
