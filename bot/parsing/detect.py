@@ -125,7 +125,8 @@ def _reencode(text: str) -> bytes:
 
 def _kind(head: str) -> str:
     """The format of a text starting with `head` (its first 2,048 characters, left-stripped)."""
-    if head.startswith(("{", "[")):
+    # "[build-system]" opens a TOML or INI file, not a JSON array
+    if head.startswith("{") or head.startswith("[") and not head[1:2].isalpha():
         return CONTENT_API
     if not head.startswith("<"):
         return TEXT

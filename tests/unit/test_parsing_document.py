@@ -147,10 +147,17 @@ def test_readable_but_not_news_is_unsupported() -> None:
         ("<div>a fragment</div>", "html"),
         ('{"schema_name": "news_article"}', "content_api"),
         ("News story: <b>not markup</b>", "text"),
+        ('[{"schema_name": "news_article"}]', "content_api"),
+        ("[build-system]\nrequires = []", "text"),
     ],
 )
 def test_format_detection_ignores_case_and_looks_past_the_prologue(head: str, kind: str) -> None:
     assert sniff(head.encode())[0] == kind
+
+
+def test_a_toml_file_is_not_a_story_rather_than_malformed_json() -> None:
+    with pytest.raises(InputError, match="not a news story: a plain-text story starts with"):
+        parse_document(b'[project]\nname = "newsbot"\n', "pyproject.toml")
 
 
 def test_html_where_a_feed_was_expected() -> None:
