@@ -73,6 +73,9 @@ _FROM_AFTER = re.compile(r"\s*(?:(?:will|would|is|was)\s+(?:come\s+|be\s+provide
 # "£235 million of the €1.14 billion programme": a share of the figure right after it.
 _OF_NEXT = re.compile(r"\s+(?:(?:out\s+)?of|towards?)\s+(?:the|this|that|its|their)\s+$", re.IGNORECASE)
 _TOTAL_NEXT = re.compile(r"\s+total\b", re.IGNORECASE)
+# "the £10 million" with no noun after it: the figure itself, named before ("£3 million of the £10
+# million will go to rural schools")
+_BARE_NEXT = re.compile(r"\s*(?:[,.;:)]|$)|\s+(?:will|is|was|are|were|has|had|have|would|goes|went)\b")
 _SUBJECT_IS_PART = re.compile(
     r"\s*(?:The|This|That|It|Its|These)\b[^,.;:£$€]{0,60}?\b(?:is|are|was|were|forms?|will\s+be)\s+(?:a\s+)?part\s+of\b",
     re.IGNORECASE,
@@ -707,13 +710,18 @@ def _totals(sentence: _Sentence, entries: list[_Entry]) -> None:
 
 def _share_of_next(sentence: _Sentence, entries: list[_Entry]) -> None:
     """ "£235 million of the €1.14 billion programme": the first is a share of the second, which the
-    words after it name as a container (programme, fund, budget ...), in any currency."""
+    words after it name as a container (programme, fund, budget ...) or leave bare ("of the £10
+    million will go to ..."), in any currency."""
     for part, whole in zip(sentence.mentions, sentence.mentions[1:], strict=False):
         if whole.found.start - part.found.end > 20:
             continue
         if not _OF_NEXT.fullmatch(sentence.text, part.found.end, whole.found.start):
             continue
-        if whole.context.head in _CONTAINERS or _TOTAL_NEXT.match(sentence.text, whole.found.end):
+        if (
+            whole.context.head in _CONTAINERS
+            or _TOTAL_NEXT.match(sentence.text, whole.found.end)
+            or _BARE_NEXT.match(sentence.text, whole.found.end)
+        ):
             _set_part(entries, part.entry, whole.entry, across_currencies=True)
 
 

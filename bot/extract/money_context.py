@@ -817,12 +817,17 @@ def _is_duration(words: list[str]) -> bool:
 
 def _trim(tokens: list[str]) -> str | None:
     words: list[str] = []
-    for token in tokens:
-        # a phrase ends at punctuation or where the sentence's verb starts ("£5m for hospitals was agreed")
+    for i, token in enumerate(tokens):
+        # a phrase ends at punctuation or where the sentence's verb starts ("£5m for hospitals was agreed"),
+        # and before "as part of" ("£5m for flood defences as part of a £40m package")
         if not token[:1].isalnum() or len(words) == 14 or words and token.lower() in _PREDICATE:
             break
+        if token == "as" and tokens[i + 1 : i + 2] == ["part"]:
+            break
         words.append(token)
-    while words and words[0].lower() in ("the", "a", "an", "and", "of", "to", "that", "which"):
+    while words and (
+        words[0].lower() in ("a", "an", "and", "of", "to", "which") or words[0].lower() in _DETERMINERS
+    ):
         words = words[1:]
     while words and words[-1].lower() in (
         "the",

@@ -807,3 +807,16 @@ def test_gaps_and_changes_by_an_amount_are_not_funding() -> None:
     )
     assert not found["£80 million"].is_funding and not found["£12 million"].is_funding
     assert found["£3 million"].is_funding
+
+
+def test_a_share_of_a_figure_named_bare_and_purposes_that_stop_at_as_part_of() -> None:
+    found = by_surface(
+        money(
+            "Harbours will get £4 million for new pontoons as part of a £30 million package.",
+            "£1 million of the £6 million will go to island ferries.",
+            "The trust gave £500,000 of its £2 million reserve.",
+        )
+    )
+    assert (found["£4 million"].purpose, found["£4 million"].part_of) == ("new pontoons", "£30 million")
+    assert found["£1 million"].part_of == "£6 million"
+    assert found["£500,000"].purpose is None
