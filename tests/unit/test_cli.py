@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import types
 from pathlib import Path
 
 import pytest
 
 import run
-from bot.models import Extraction
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -29,13 +27,6 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("NEWSBOT_DB_PATH", str(tmp_path / "cli.db"))
     monkeypatch.setenv("NEWSBOT_CONTENT_API_BASE", "http://127.0.0.1:9")
-    try:
-        from bot.extract import extract  # noqa: F401
-    except ImportError:
-        # bot.extract is another part's; until it lands the CLI runs with an empty extraction.
-        fake = types.ModuleType("bot.extract")
-        fake.extract = lambda story: Extraction()  # type: ignore[attr-defined]
-        monkeypatch.setitem(sys.modules, "bot.extract", fake)
     return tmp_path
 
 
@@ -142,3 +133,15 @@ def test_run_py_as_a_script(isolated: Path) -> None:
         timeout=60,
     )
     assert done.returncode == 0 and "newest first" in done.stdout
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(isolated: Path) -> None:
+    # `run.py stories | head -1`: the reading end is closed before run.py (still importing) writes.
+    proc = subprocess.Popen(
+        [sys.executable, str(REPO / "run.py"), "stories"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()
+    errors = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 1
+    assert "Traceback" not in errors and "BrokenPipeError" not in errors
