@@ -85,6 +85,7 @@ _PLURAL_TITLES = frozenset(("ministers", "officials", "spokespeople", "leaders")
 _TERRITORIAL = frozenset(("Lord", "Baroness", "Baron", "Lady", "Viscount", "Earl"))
 _CLAUSE_OPENERS = _words("who whose which where when and but or said says")
 _ROLE_JOINS = frozenset((" for ", " of ", " and ", " of the ", " for the "))
+_TITLE_JOINERS = frozenset(("of", "for", "the", "and"))
 _WHO_IS = re.compile(r"^who (?:is|was|are) (?:the |a |an )?")
 _EDGE_PUNCTUATION = " ,:;-\u2013\u2014"
 _POSSESSIVE = re.compile(r"[’']s$")
@@ -506,7 +507,12 @@ def name_runs(text: str) -> list[tuple[int, str, str | None]]:
                 else _role_head_before(text, match.start(), raw_titled)
             )
             role_tokens = tokens[: len(tokens) - len(name)] if titled or role_head else []
-            role = (role_head + " ".join(role_tokens)).strip() or apposed or _apposed_after(text, match.end())
+            role = (
+                (role_head + " ".join(role_tokens)).strip()
+                or apposed
+                or _title_before_comma(text, match.start())
+                or _apposed_after(text, match.end())
+            )
             chain_start = -1
             found.append((match.start(), _POSSESSIVE.sub("", " ".join(name)), role))
     return found
@@ -526,6 +532,23 @@ def _role_head_before(text: str, start: int, titled: bool) -> str:
     if not head or not (titled or any(w.lower() in TITLE_WORDS for w in head)):
         return ""
     return " ".join(head) + " "
+
+
+def _title_before_comma(text: str, start: int) -> str | None:
+    """ "the Chancellor of the Exchequer, Malcolm Brannigan, announced", "the Secretary of State for
+    Wales, David Jones, said": a job title of single capitalised words joined by of/for/the/and,
+    ending in the comma just before the name (the run-based `title_before` needs two-word runs)."""
+    if start < 2 or text[start - 2 : start] != ", ":
+        return None
+    words = text[max(0, start - 80) : start - 2].split()
+    i = len(words)
+    while i and (words[i - 1][:1].isupper() or words[i - 1] in _TITLE_JOINERS):
+        i -= 1
+    span = words[i:]
+    for at, word in enumerate(span):
+        if word.lower() in TITLE_WORDS:
+            return " ".join(span[at:]) if span[-1][:1].isupper() else None
+    return None
 
 
 def _apposed_after(text: str, end: int) -> str | None:

@@ -1111,3 +1111,17 @@ def test_ranks_he_said_after_a_naming_paragraph_and_so_called_terms() -> None:
         ("Major General Sir Alan Pike", "Director of Army Training", "The new ranges are vital."),
         ("Moira Dunne", "Permanent Secretary", "Good facilities are the foundation of sport."),
     ]
+
+
+def test_a_title_of_single_words_before_the_name_gives_the_role_and_resolves_it_later() -> None:
+    found = quotes(
+        "Harbours will share £8 million, the Secretary of State for Wales, Gwen Price, announced today.",
+        "The Secretary of State said:",
+        "This will keep our coastal towns working.",
+        "Ferry operators welcomed the news, the Minister for Transport, Ali Rahman, said.",
+    )
+    assert [(q.speaker, q.role, q.text) for q in found] == [
+        ("Gwen Price", "Secretary of State for Wales", "This will keep our coastal towns working.")
+    ]
+    assert name_runs("the Department for Education, Jo Bell said") == [(30, "Jo Bell", None)]
+    assert name_runs("the Minister for Transport, Ali Rahman, said")[0][2] == "Minister for Transport"
