@@ -449,6 +449,15 @@ class UpdatesStore:
                 (message_id, digest_id),
             )
 
+    async def record_digest_failed(self, digest_id: int, error: str) -> None:
+        """A page could not be sent: the digest stays pending (the next round resumes it) and the
+        failure is kept with it, as a post's is."""
+        async with self._store.transaction():
+            await self._conn.execute(
+                "UPDATE digests SET attempts = attempts + 1, last_error = ? WHERE id = ?",
+                (error[:500], digest_id),
+            )
+
     async def mark_digest_sent(self, digest_id: int) -> None:
         """Every page is out: the digest and the posts it gathered are sent (never again)."""
         async with self._store.transaction():
@@ -470,7 +479,8 @@ class UpdatesStore:
 
     async def _digest(self, digest_id: int) -> Digest:
         rows = await self._conn.execute_fetchall(
-            "SELECT id, guild_id, channel_id, kind, period, state, message_ids, created_at FROM digests WHERE id = ?",
+            "SELECT id, guild_id, channel_id, kind, period, state, message_ids, created_at, attempts, last_error"
+            " FROM digests WHERE id = ?",
             (digest_id,),
         )
         row = rows[0]
@@ -491,6 +501,8 @@ class UpdatesStore:
             story_ids=tuple(post[0] for post in posts),
             role_ids=tuple(roles),
             created_at=datetime.fromisoformat(row["created_at"]),
+            attempts=row["attempts"],
+            last_error=row["last_error"],
         )
 
     # --- feeds --------------------------------------------------------------------------------

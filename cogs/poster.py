@@ -187,6 +187,7 @@ class Poster(commands.Cog):
                 continue
             except discord.HTTPException as error:
                 log.warning("digest=%s to channel=%s failed: %s", digest.id, digest.channel_id, error)
+                await self.updates.record_digest_failed(digest.id, str(error))
                 continue
             await self.updates.mark_digest_sent(digest.id)
             log.info("sent digest=%s (%s) to channel=%s", digest.id, digest.kind, digest.channel_id)

@@ -93,3 +93,5 @@ class Digest:
     story_ids: tuple[str, ...]
     role_ids: tuple[int, ...]  # every role of the posts it gathers, once each
     created_at: datetime
+    attempts: int = 0  # failed sends so far (it stays pending and is tried again each round)
+    last_error: str | None = None

@@ -420,6 +420,25 @@ async def test_a_daily_digest_at_its_time(updates: Updates) -> None:
     assert all(p.state == "sent" for p in await updates.bot.updates.posts_for_story(NEW_STORY.slug))
 
 
+async def test_a_refused_digest_is_recorded_and_sent_once_next_round(updates: Updates) -> None:
+    fake = updates.fake
+    await updates.subscribe(fake.channel_id, mode="daily")
+    await updates.round()
+    updates.feed.entries.append(NEW_STORY)
+    await updates.round()
+    updates.clock.current = datetime(2026, 11, 26, 8, 30, tzinfo=UTC)
+    # Discord makes the message but answers 400, which discord.py does not retry.
+    fake.server_error_next(
+        1, status=400, match=lambda method, path: method == "POST" and path.endswith("/messages")
+    )
+    assert await updates.round(timedelta(0)) == 0
+    [digest] = await updates.bot.updates.pending_digests()
+    assert digest.attempts == 1 and "400" in (digest.last_error or "")
+    assert await updates.round(timedelta(0)) == 1  # the same nonce: Discord keeps the first message
+    assert len(updates.posts(fake.channel_id)) == 1
+    assert await updates.bot.updates.pending_digests() == []
+
+
 async def test_many_missed_stories_become_one_catch_up(updates: Updates) -> None:
     fake = updates.fake
     await updates.subscribe(fake.channel_id)
