@@ -7,7 +7,6 @@ extractors read `Story.blocks` and return an `Extraction`. Nothing here knows ab
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -140,74 +139,6 @@ class Story:
     @property
     def body_text(self) -> str:
         return "\n\n".join(block.text for block in self.blocks)
-
-    @property
-    def content_hash(self) -> str:
-        """Hash of what a reader sees; metadata-only noise (source path, feed ids) is left out."""
-        return content_hash(self, self.body_text, body_layout(self.blocks))
-
-
-def body_layout(blocks: tuple[Block, ...]) -> str:
-    """JSON [[kind, blockquote, length], ...]: with `Story.body_text`, the body as the store keeps
-    it (the text once, not again inside JSON). `blocks_from_layout` reverses it."""
-    # `_value_` rather than `.value`: the enum property costs more than the rest of the row
-    return json.dumps([[b.kind._value_, int(b.blockquote), len(b.text)] for b in blocks])
-
-
-def blocks_from_layout(layout: str, body_text: str) -> tuple[Block, ...]:
-    """The blocks `body_layout` described: `body_text` cut at each block's length, skipping the
-    blank line ("\n\n") that `Story.body_text` puts between blocks."""
-    blocks = []
-    start = 0
-    for kind, blockquote, length in json.loads(layout):
-        blocks.append(Block(BlockKind(kind), body_text[start : start + length], bool(blockquote)))
-        start += length + 2
-    return tuple(blocks)
-
-
-def content_hash(story: Story, body_text: str, layout: str) -> str:
-    """`Story.content_hash`, given its `body_text` and `body_layout` (the save path has them).
-
-    "2:" marks hashes of this payload; `legacy_content_hash` made the ones stored before it. The
-    JSON parts delimit themselves, so the body text can end the payload as it is.
-    """
-    head = json.dumps(
-        [
-            story.title,
-            story.description,
-            story.doc_type._value_,
-            story.updated_at.isoformat() if story.updated_at else None,
-            [[o.name, o.slug] for o in story.organisations],
-            story.withdrawn_at.isoformat() if story.withdrawn_at else None,
-            story.complete,
-        ],
-        ensure_ascii=False,
-    )
-    payload = f"{head}\n{layout}\n{body_text}"
-    return "2:" + hashlib.sha256(payload.encode()).hexdigest()
-
-
-def blocks_json(blocks: tuple[Block, ...]) -> str:
-    """JSON [[kind, text, blockquote], ...]: the body as the store kept it before migration 0006."""
-    return json.dumps([[b.kind._value_, b.text, b.blockquote] for b in blocks], ensure_ascii=False)
-
-
-def legacy_content_hash(story: Story) -> str:
-    """The content hash stored before migration 0006 (the body hashed as `blocks_json`)."""
-    payload = json.dumps(
-        [
-            story.title,
-            story.description,
-            story.doc_type.value,
-            json.loads(blocks_json(story.blocks)),
-            story.updated_at.isoformat() if story.updated_at else None,
-            [[o.name, o.slug] for o in story.organisations],
-            story.withdrawn_at.isoformat() if story.withdrawn_at else None,
-            story.complete,
-        ],
-        ensure_ascii=False,
-    )
-    return hashlib.sha256(payload.encode()).hexdigest()
 
 
 # --- what the extractors find -------------------------------------------------------------

@@ -11,6 +11,7 @@ call each, rather than one await per statement.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 import re
@@ -28,6 +29,8 @@ import aiosqlite
 
 from bot.errors import InvalidQuery, StoryNotFound
 from bot.models import (
+    Block,
+    BlockKind,
     Change,
     DocType,
     Extraction,
@@ -39,10 +42,6 @@ from bot.models import (
     Sentence,
     StoredStory,
     Story,
-    blocks_from_layout,
-    body_layout,
-    content_hash,
-    legacy_content_hash,
 )
 
 log = logging.getLogger(__name__)
@@ -861,6 +860,67 @@ def _stored(conn: sqlite3.Connection, row: sqlite3.Row) -> StoredStory:
 
 
 # --- helpers: rows <-> models ------------------------------------------------------------------
+
+
+def body_layout(blocks: tuple[Block, ...]) -> str:
+    """JSON [[kind, blockquote, length], ...]: with `Story.body_text`, the body as the store keeps
+    it (the text once, not again inside JSON). `blocks_from_layout` reverses it."""
+    # `_value_` rather than `.value`: the enum property costs more than the rest of the row
+    return json.dumps([[b.kind._value_, int(b.blockquote), len(b.text)] for b in blocks])
+
+
+def blocks_from_layout(layout: str, body_text: str) -> tuple[Block, ...]:
+    """The blocks `body_layout` described: `body_text` cut at each block's length, skipping the
+    blank line ("\n\n") that `Story.body_text` puts between blocks."""
+    blocks = []
+    start = 0
+    for kind, blockquote, length in json.loads(layout):
+        blocks.append(Block(BlockKind(kind), body_text[start : start + length], bool(blockquote)))
+        start += length + 2
+    return tuple(blocks)
+
+
+def content_hash(story: Story, body_text: str, layout: str) -> str:
+    """A hash of what a reader sees, given the story's `body_text` and `body_layout` (the save path
+    has them): metadata-only noise (source path, feed ids) is left out, so the same story arriving
+    by another route is "unchanged".
+
+    "2:" marks hashes of this payload; `legacy_content_hash` made the ones stored before it. The
+    JSON parts delimit themselves, so the body text can end the payload as it is.
+    """
+    head = json.dumps(
+        [
+            story.title,
+            story.description,
+            story.doc_type._value_,
+            story.updated_at.isoformat() if story.updated_at else None,
+            [[o.name, o.slug] for o in story.organisations],
+            story.withdrawn_at.isoformat() if story.withdrawn_at else None,
+            story.complete,
+        ],
+        ensure_ascii=False,
+    )
+    payload = f"{head}\n{layout}\n{body_text}"
+    return "2:" + hashlib.sha256(payload.encode()).hexdigest()
+
+
+def legacy_content_hash(story: Story) -> str:
+    """The content hash stored before migration 0006, which hashed the body as JSON blocks."""
+    payload = json.dumps(
+        [
+            story.title,
+            story.description,
+            story.doc_type.value,
+            [block.to_json() for block in story.blocks],
+            story.updated_at.isoformat() if story.updated_at else None,
+            [[o.name, o.slug] for o in story.organisations],
+            story.withdrawn_at.isoformat() if story.withdrawn_at else None,
+            story.complete,
+        ],
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
 
 # Fields where a copy that lacks them (a plain-text or feed copy) should not erase what we know.
 _MERGED_COLUMNS = ("description", "published_at", "base_path", "content_id", "locale", "url", "image")

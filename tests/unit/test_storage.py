@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 import shutil
 import sqlite3
@@ -31,12 +32,11 @@ from bot.models import (
     Quote,
     Sentence,
     Story,
-    blocks_json,
-    legacy_content_hash,
 )
 from bot.storage import (
     SHORT_ID_TARGET,
     Store,
+    legacy_content_hash,
     load_migrations,
     open_store,
     search_expression,
@@ -46,6 +46,11 @@ from bot.storage import (
 
 HOME_OFFICE = Organisation("Home Office", "home-office")
 DFT = Organisation("Department for Transport", "department-for-transport")
+
+
+def blocks_json(blocks: tuple[Block, ...]) -> str:
+    """The body as the store kept it before migration 0006: JSON [[kind, text, blockquote], ...]."""
+    return json.dumps([block.to_json() for block in blocks], ensure_ascii=False)
 
 
 def make_story(
