@@ -21,7 +21,7 @@ from bot.storage import Store
 from bot.updates.clock import Clock, SystemClock, iso, parse_iso
 from bot.updates.delivery import CATCH_UP_THRESHOLD, digest_nonce, post_nonce
 from bot.updates.filters import Backtest, Mode, SearchableText, SubscriptionFilter, backtest
-from bot.updates.models import PAUSED_BY_MODERATOR, Digest, FeedState, Post, Subscription
+from bot.updates.models import PAUSED_BY_MODERATOR, DeliveryProblem, Digest, FeedState, Post, Subscription
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +121,25 @@ class UpdatesStore:
                 (guild_id, channel_id),
             )
         return [_subscription(row) for row in rows]
+
+    async def delivery_problems(self, guild_id: int) -> dict[int, DeliveryProblem]:
+        """By channel: the posts and digests still waiting after a failed send, for /updates list."""
+        found: dict[int, tuple[int, int, str | None]] = {}
+        for table in ("posts", "digests"):
+            rows = await self._conn.execute_fetchall(
+                f"SELECT channel_id, COUNT(*), (SELECT last_error FROM {table} q WHERE q.channel_id = t.channel_id"
+                "  AND q.state = 'pending' AND q.attempts > 0 ORDER BY q.id DESC LIMIT 1)"
+                f" FROM {table} t WHERE guild_id = ? AND state = 'pending' AND attempts > 0 GROUP BY channel_id",
+                (guild_id,),
+            )
+            for channel_id, waiting, error in rows:
+                posts, digests, last_error = found.get(channel_id, (0, 0, None))
+                if table == "posts":
+                    posts = waiting
+                else:
+                    digests = waiting
+                found[channel_id] = (posts, digests, last_error or error)
+        return {channel_id: DeliveryProblem(*counts) for channel_id, counts in found.items()}
 
     async def remove_subscriptions(
         self, guild_id: int, channel_id: int, subscription_id: int | None = None

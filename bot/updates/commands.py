@@ -30,7 +30,7 @@ from bot.presenting import (
     units,
 )
 from bot.updates.filters import Mode, SubscriptionFilter
-from bot.updates.models import FeedState, Subscription
+from bot.updates.models import DeliveryProblem, FeedState, Subscription
 from bot.updates_store import UpdatesStore
 
 log = logging.getLogger(__name__)
@@ -131,7 +131,8 @@ class UpdatesCommands:
         subscriptions = await self.updates.list_subscriptions(guild_id)
         if not subscriptions:
             raise NothingFound("This server has no subscriptions yet. Add one with /updates subscribe.")
-        fields = [_subscription_field(s) for s in subscriptions]
+        problems = await self.updates.delivery_problems(guild_id)
+        fields = [_subscription_field(s, problems.get(s.channel_id)) for s in subscriptions]
         title = f"Subscriptions in this server ({len(subscriptions)})"
         pages = [
             Card(title=title, fields=tuple(fields[i : i + PER_PAGE]), footer=OGL_ATTRIBUTION)
@@ -334,7 +335,7 @@ def _mode_phrase(mode: Mode) -> str:
     }[mode]
 
 
-def _subscription_field(subscription: Subscription) -> CardField:
+def _subscription_field(subscription: Subscription, problem: DeliveryProblem | None = None) -> CardField:
     lines = [
         f"Channel: <#{subscription.channel_id}>",
         f"Filters: {escape_markdown(subscription.filter.describe())}",
@@ -344,6 +345,16 @@ def _subscription_field(subscription: Subscription) -> CardField:
         lines.append(f"Role: <@&{subscription.role_id}>")
     lines.append(f"Last post: {_when(subscription.last_post_at) or 'none yet'}")
     lines.append(f"Health: {subscription.health}")
+    if problem is not None:
+        waiting = " and ".join(
+            _plural(count, noun)
+            for count, noun in ((problem.posts, "post"), (problem.digests, "digest"))
+            if count
+        )
+        error = (
+            f" Last error: {escape_markdown(truncate(problem.last_error, 200))}" if problem.last_error else ""
+        )
+        lines.append(f"Waiting: {waiting} after a failed send, tried again each round.{error}")
     return CardField(f"Subscription {subscription.id}", "\n".join(lines))
 
 

@@ -38,6 +38,16 @@ class Subscription:
 
 
 @dataclass(frozen=True, slots=True)
+class DeliveryProblem:
+    """One channel's posts and digests still waiting after a send Discord refused or failed (each
+    is tried again every round), and the error of the latest failed one (a post's first)."""
+
+    posts: int
+    digests: int
+    last_error: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Post:
     """One outbox row: a story to post (or already posted) in one channel."""
 

@@ -434,9 +434,16 @@ async def test_a_refused_digest_is_recorded_and_sent_once_next_round(updates: Up
     assert await updates.round(timedelta(0)) == 0
     [digest] = await updates.bot.updates.pending_digests()
     assert digest.attempts == 1 and "400" in (digest.last_error or "")
+    listed = await fake.reply(await fake.slash("updates list", **MOD))
+    waiting = listed["embeds"][0]["fields"][0]["value"].splitlines()[-1]
+    assert waiting.startswith(
+        "Waiting: 1 digest after a failed send, tried again each round. Last error: 400"
+    )
     assert await updates.round(timedelta(0)) == 1  # the same nonce: Discord keeps the first message
     assert len(updates.posts(fake.channel_id)) == 1
     assert await updates.bot.updates.pending_digests() == []
+    listed = await fake.reply(await fake.slash("updates list", **MOD))
+    assert "Waiting:" not in listed["embeds"][0]["fields"][0]["value"]
 
 
 async def test_many_missed_stories_become_one_catch_up(updates: Updates) -> None:

@@ -11,7 +11,7 @@ from bot.models import Block, BlockKind, DocType, Extraction, Money, Organisatio
 from bot.storage import Store, open_store
 from bot.updates.delivery import NONCE_LENGTH, post_nonce
 from bot.updates.filters import Mode, SubscriptionFilter
-from bot.updates.models import PAUSED_NOT_FOUND, FeedState
+from bot.updates.models import PAUSED_NOT_FOUND, DeliveryProblem, FeedState
 from bot.updates_store import MAX_SUBSCRIPTIONS_PER_GUILD, UpdatesStore
 
 GUILD_A, GUILD_B = 1001, 2002
@@ -178,6 +178,29 @@ async def test_pending_oldest_first_and_mark_sent(store: Store, updates: Updates
     sent = (await updates.posts_for_story(second))[0]
     assert (sent.state, sent.message_id) == ("sent", 9001)
     assert (await updates.list_subscriptions(GUILD_A))[0].last_post_at is not None
+
+
+async def test_delivery_problems_count_what_waits_after_a_failed_send(
+    store: Store, updates: UpdatesStore
+) -> None:
+    await subscribe(updates, GUILD_A, CHANNEL_A1)
+    await subscribe(updates, GUILD_A, CHANNEL_A2)
+    await subscribe(updates, GUILD_B, CHANNEL_B1)
+    for slug in ("one", "two", "three"):
+        await updates.enqueue(await store.get(await save(store, slug, f"Story {slug}")))
+    pending = await updates.pending_posts()
+    assert await updates.delivery_problems(GUILD_A) == {}  # waiting, but nothing failed yet
+    a1 = [p for p in pending if p.channel_id == CHANNEL_A1]
+    await updates.record_attempt_failed(a1[0].id, "503 Service Unavailable")
+    await updates.record_attempt_failed(a1[1].id, "500 Internal Server Error")
+    await updates.record_attempt_failed(next(p.id for p in pending if p.channel_id == CHANNEL_B1), "x")
+    assert await updates.delivery_problems(GUILD_A) == {
+        CHANNEL_A1: DeliveryProblem(posts=2, digests=0, last_error="500 Internal Server Error")
+    }
+    await updates.mark_sent(a1[1].id, 7)
+    assert await updates.delivery_problems(GUILD_A) == {
+        CHANNEL_A1: DeliveryProblem(posts=1, digests=0, last_error="503 Service Unavailable")
+    }
 
 
 async def test_updated_story_marks_sent_posts_for_edit(store: Store, updates: UpdatesStore) -> None:
