@@ -49,7 +49,7 @@ _NOT_FUNDING = _words(
     "fetches fetched"
 )
 _NOT_FUNDING_PAIRS = frozenset(
-    {("better", "off"), ("black", "hole"), ("pay", "rise"), ("increase", "of"), ("rise", "of"), ("fall", "of"),
+    {("better", "off"), ("black", "hole"), ("pay", "rise"), ("pay", "award"), ("pay", "scale"), ("pay", "offer"), ("increase", "of"), ("rise", "of"), ("fall", "of"),
      ("drop", "of"), ("spending", "power"), ("economic", "output"),
      # what an activity is worth to the economy: "£30bn of economic benefit"
      ("economic", "benefit"), ("economic", "benefits"), ("economic", "impact"), ("economic", "value"),
@@ -126,7 +126,7 @@ _PER_UNIT = _words(
 _VALUE_NOUNS = _words(
     "development developments redevelopment project projects scheme schemes port facility facilities "
     "building buildings complex plant deal property site stadium bridge house home "
-    "homes estate hotel bill deficit debt overspend loss losses fine fines"
+    "homes estate hotel bill deficit debt overspend loss losses fine fines pay"
 )
 _FUNDING_NOUNS = _words(
     "fund funds funding boost boosts package packages pot investment investments grant grants programme "

@@ -820,3 +820,15 @@ def test_a_share_of_a_figure_named_bare_and_purposes_that_stop_at_as_part_of() -
     assert (found["£4 million"].purpose, found["£4 million"].part_of) == ("new pontoons", "£30 million")
     assert found["£1 million"].part_of == "£6 million"
     assert found["£500,000"].purpose is None
+
+
+def test_pay_awards_and_pay_scales_are_wages_not_funding() -> None:
+    found = by_surface(
+        money(
+            "Nurses will receive a £1,400 pay award from April.",
+            "Staff on the top point of the pay scale, £38,890, will get the most.",
+            "The £3 million package will pay for new ferries.",
+        )
+    )
+    assert not found["£1,400"].is_funding and not found["£38,890"].is_funding
+    assert found["£3 million"].is_funding
