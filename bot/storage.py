@@ -888,38 +888,31 @@ def content_hash(story: Story, body_text: str, layout: str) -> str:
     "2:" marks hashes of this payload; `legacy_content_hash` made the ones stored before it. The
     JSON parts delimit themselves, so the body text can end the payload as it is.
     """
-    head = json.dumps(
-        [
-            story.title,
-            story.description,
-            story.doc_type._value_,
-            story.updated_at.isoformat() if story.updated_at else None,
-            [[o.name, o.slug] for o in story.organisations],
-            story.withdrawn_at.isoformat() if story.withdrawn_at else None,
-            story.complete,
-        ],
-        ensure_ascii=False,
-    )
+    head = json.dumps(_hashed_fields(story), ensure_ascii=False)
     payload = f"{head}\n{layout}\n{body_text}"
     return "2:" + hashlib.sha256(payload.encode()).hexdigest()
 
 
 def legacy_content_hash(story: Story) -> str:
-    """The content hash stored before migration 0006, which hashed the body as JSON blocks."""
-    payload = json.dumps(
-        [
-            story.title,
-            story.description,
-            story.doc_type.value,
-            [block.to_json() for block in story.blocks],
-            story.updated_at.isoformat() if story.updated_at else None,
-            [[o.name, o.slug] for o in story.organisations],
-            story.withdrawn_at.isoformat() if story.withdrawn_at else None,
-            story.complete,
-        ],
-        ensure_ascii=False,
-    )
+    """The content hash stored before migration 0006, which hashed the body as JSON blocks after
+    the title, description and document type."""
+    fields = _hashed_fields(story)
+    blocks = [block.to_json() for block in story.blocks]
+    payload = json.dumps([*fields[:3], blocks, *fields[3:]], ensure_ascii=False)
     return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _hashed_fields(story: Story) -> list[object]:
+    """The metadata a content hash covers, besides the body."""
+    return [
+        story.title,
+        story.description,
+        story.doc_type._value_,
+        story.updated_at.isoformat() if story.updated_at else None,
+        [[o.name, o.slug] for o in story.organisations],
+        story.withdrawn_at.isoformat() if story.withdrawn_at else None,
+        story.complete,
+    ]
 
 
 # Fields where a copy that lacks them (a plain-text or feed copy) should not erase what we know.

@@ -591,6 +591,8 @@ async def test_migration_0006_keeps_every_block_of_stories_stored_as_json(tmp_pa
         Block(BlockKind.LIST_ITEM, "£40 million\u00a0over 2 years"),
     )
     story = news("old-body", title="Old body", blocks=blocks, organisations=())
+    # what the store before 0006 computed for this story (so the formula kept for old rows is pinned)
+    assert legacy_content_hash(story) == "38b42d0591ba1224136ae73aed387ffa4ba6448c50c46c690bb31b0d9b3f84cc"
     conn = await aiosqlite.connect(str(tmp_path / "old.db"), isolation_level=None)
     conn.row_factory = sqlite3.Row
     try:
