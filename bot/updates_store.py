@@ -124,22 +124,26 @@ class UpdatesStore:
 
     async def delivery_problems(self, guild_id: int) -> dict[int, DeliveryProblem]:
         """By channel: the posts and digests still waiting after a failed send, for /updates list."""
-        found: dict[int, tuple[int, int, str | None]] = {}
-        for table in ("posts", "digests"):
-            rows = await self._conn.execute_fetchall(
-                f"SELECT channel_id, COUNT(*), (SELECT last_error FROM {table} q WHERE q.channel_id = t.channel_id"
-                "  AND q.state = 'pending' AND q.attempts > 0 ORDER BY q.id DESC LIMIT 1)"
-                f" FROM {table} t WHERE guild_id = ? AND state = 'pending' AND attempts > 0 GROUP BY channel_id",
-                (guild_id,),
+        posts = await self._failed_by_channel("posts", guild_id)
+        digests = await self._failed_by_channel("digests", guild_id)
+        return {
+            channel_id: DeliveryProblem(
+                posts.get(channel_id, (0, None))[0],
+                digests.get(channel_id, (0, None))[0],
+                posts.get(channel_id, (0, None))[1] or digests.get(channel_id, (0, None))[1],
             )
-            for channel_id, waiting, error in rows:
-                posts, digests, last_error = found.get(channel_id, (0, 0, None))
-                if table == "posts":
-                    posts = waiting
-                else:
-                    digests = waiting
-                found[channel_id] = (posts, digests, last_error or error)
-        return {channel_id: DeliveryProblem(*counts) for channel_id, counts in found.items()}
+            for channel_id in posts.keys() | digests.keys()
+        }
+
+    async def _failed_by_channel(self, table: str, guild_id: int) -> dict[int, tuple[int, str | None]]:
+        """`table` ("posts" or "digests"): per channel, how many pending rows failed, and the newest error."""
+        rows = await self._conn.execute_fetchall(
+            f"SELECT channel_id, COUNT(*), (SELECT last_error FROM {table} q WHERE q.channel_id = t.channel_id"
+            "  AND q.state = 'pending' AND q.attempts > 0 ORDER BY q.id DESC LIMIT 1)"
+            f" FROM {table} t WHERE guild_id = ? AND state = 'pending' AND attempts > 0 GROUP BY channel_id",
+            (guild_id,),
+        )
+        return {channel_id: (waiting, error) for channel_id, waiting, error in rows}
 
     async def remove_subscriptions(
         self, guild_id: int, channel_id: int, subscription_id: int | None = None
