@@ -206,6 +206,9 @@ def _texts(story: Story) -> list[tuple[int, str, bool]]:
 def _sentences(texts: list[tuple[int, str, bool]], found: list[list[Found]]) -> list[_Sentence]:
     sentences: list[_Sentence] = []
     order = 0
+    # The replacements the tokeniser may need anywhere in the story, worked out once (a window needs
+    # no more than its own text's, and a replacement for a character it lacks changes nothing).
+    pairs = spaced_pairs("".join([text for _, text, _ in texts]))
     for (block_index, text, list_item), items in zip(texts, found, strict=True):
         if not items:
             sentences.append(_Sentence(block_index, text, 0, len(text), list_item))
@@ -217,7 +220,6 @@ def _sentences(texts: list[tuple[int, str, bool]], found: list[list[Found]]) -> 
         ]
         first_number = len(sentences)
         sentences.extend(block_sentences)
-        pairs = spaced_pairs(text)
         for item in items:
             number = bisect.bisect_right(starts, item.start) - 1
             sentence = block_sentences[number]

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import compress
+from operator import itemgetter
 
 # Amounts below this that a household or person gets, pays or saves are not funding.
 SMALL_AMOUNT = Decimal(100_000)
@@ -263,7 +265,7 @@ class Context:
 
 def spaced_pairs(text: str) -> tuple[tuple[str, str], ...]:
     """The replacements _tokens makes that can matter in `text` or in any part of it: worked out once
-    per paragraph, they spare each amount's windows a dozen scans for characters the paragraph lacks."""
+    per story, they spare each amount's windows a dozen scans for characters the story lacks."""
     # A comma is kept whenever the text has one: spacing out a sign or bracket after it, or joining the
     # text around an aside, can put a space after it.
     return tuple(pair for pair in _SPACED_PAIRS if pair[0][0] in text)
@@ -286,11 +288,9 @@ def read_context(
     right_tokens, right_low = _tokens(right[:RIGHT_WINDOW], pairs, drop_last=len(right) > RIGHT_WINDOW)
     # The amount's own clause on the left: after the last ";"/":" (the sentence is already cut).
     if ";" in left_low or ":" in left_low:
-        cut = max(i for i, t in enumerate(left_low) if t in (";", ":")) + 1
+        cut = max(_last_index(left_low, ";"), _last_index(left_low, ":")) + 1
         left_tokens, left_low = left_tokens[cut:], left_low[cut:]
-    since_money = 0
-    if "£" in left_low or "$" in left_low or "€" in left_low:
-        since_money = max(i for i, t in enumerate(left_low) if t in _SIGNS) + 1
+    since_money = max(_last_index(left_low, "£"), _last_index(left_low, "$"), _last_index(left_low, "€")) + 1
     clause_end = _clause_end(right_tokens, right_low)
     head, phrase = _noun_after(right, right_tokens, right_low)
     funding = _is_funding(left_tokens, left_low, right_tokens, right_low, head, amount)
@@ -317,6 +317,13 @@ def read_context(
         share=_share(left_low[-4:]) or right_low[:1] == ["each"],
         sub_period=_sub_period(since_low, since_money > 0, clause_low),
     )
+
+
+def _last_index(tokens: list[str], token: str) -> int:
+    """Where `token` last occurs in `tokens`, or -1 (list methods: no Python loop over the tokens)."""
+    if token not in tokens:
+        return -1
+    return len(tokens) - 1 - tokens[::-1].index(token)
 
 
 def _share(left: list[str]) -> bool:
@@ -347,6 +354,8 @@ def _sub_period(left: list[str], after_money: bool, right: list[str]) -> bool:
 
 def _without_asides(left: str) -> str:
     """Drop a finished aside before the amount: "the Fund – which helps with energy bills – with £421m"."""
+    if "–" not in left and "—" not in left and ")" not in left:
+        return left  # the usual case: no closing dash or bracket, so no aside
     for opener, closer in ((" – ", " – "), (" — ", " — "), ("(", ")")):
         end = left.rfind(closer)
         start = left.rfind(opener, 0, end) if end > 0 else -1
@@ -450,8 +459,9 @@ def _noun_after(right: str, tokens: list[str], low: list[str]) -> tuple[str | No
 
 def _outside_names(tokens: list[str], low: list[str]) -> list[str]:
     """Lower-cased tokens with words of Title Case names blanked: "Special Educational Need support"."""
-    # Loops over the few capitalised words only (tokens are never empty).
-    caps = [i for i, token in enumerate(tokens) if token[0].isupper()]
+    # Loops over the few capitalised words only (tokens are never empty); finding them takes no Python
+    # loop: compress() keeps the indexes whose token's first character is upper case.
+    caps = list(compress(range(len(tokens)), map(str.isupper, map(itemgetter(0), tokens))))
     if not caps:
         return low
     capital = set(caps)
@@ -904,7 +914,7 @@ def _hint(tokens: list[str], last: bool = False) -> int | None:
 def _part_of_left(left: list[str], right: list[str]) -> bool:
     """ "... is part of a £5 million package", "£2m from the £10m fund"."""
     tail = left[-6:]
-    for i, word in enumerate(tail[:-2]):
+    for i, word in enumerate(tail[:-2] if not _PART_WORDS.isdisjoint(tail) else ()):
         if word in _PART_WORDS and tail[i + 1] == "of" and tail[i + 2] in _DETERMINERS_OR_ARTICLES:
             return True
     if (
