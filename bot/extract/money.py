@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from bot.extract.money_context import Context, read_context, spaced_pairs
-from bot.extract.money_lexer import Found, find_amounts, parse_user_amount
+from bot.extract.money_lexer import Found, find_amounts, parse_user_amount, scan_amounts
 from bot.models import BlockKind, Money, Story
 
 log = logging.getLogger(__name__)
@@ -43,6 +43,9 @@ MAX_MENTIONS = 400
 # Real sentences are far shorter; a longer run (no punctuation) is cut so work per sentence stays bounded.
 MAX_SENTENCE = 1000
 _SEPARATOR = "\n\x00\n"  # between blocks: no amount or sentence can run across it
+# A title shorter than this has fewer than MAX_MENTIONS possible amounts (at most 2 anchors a
+# character, each read as at most 2 amounts): see _find_all.
+_SHORT_TITLE = MAX_MENTIONS // 4
 # Later mentions compared with at most this many earlier figures of the same amount.
 _MAX_SAME_AMOUNT = 8
 
@@ -235,7 +238,44 @@ def _sentences(texts: list[tuple[int, str, bool]], found: list[list[Found]]) -> 
 
 
 def _find_all(texts: list[tuple[int, str, bool]]) -> list[list[Found]]:
-    """The amounts in each text. The body is searched as one string: one scan instead of one per block."""
+    """The amounts in each text, all texts searched as one string: one scan instead of one per text.
+
+    The limits are the title's own (MAX_MENTIONS) and the body's (twice that): a title shorter than
+    _SHORT_TITLE holds too few anchors to reach its limit, and when the joined scan reaches none of
+    the body's limits, the body alone would not have either. Otherwise the title and the body are
+    searched apart, so the limits cut exactly where they always have.
+    """
+    if len(texts[0][1]) < _SHORT_TITLE:
+        joined = _SEPARATOR.join([text for _, text, _ in texts])
+        found, complete = scan_amounts(joined, 2 * MAX_MENTIONS)
+        if complete:
+            return _per_text(texts, found)
+    return _find_apart(texts)
+
+
+def _per_text(texts: list[tuple[int, str, bool]], found: list[Found]) -> list[list[Found]]:
+    """Amounts found in the joined texts, each moved to its own text's positions, in MAX_MENTIONS."""
+    bases = list(itertools.accumulate([len(text) + len(_SEPARATOR) for _, text, _ in texts], initial=0))
+    per_text: list[list[Found]] = [[] for _ in texts]
+    budget = MAX_MENTIONS - sum(1 for item in found if item.start < bases[1])  # the title's are all kept
+    for item in found:
+        index = bisect.bisect_right(bases, item.start) - 1
+        base = bases[index]
+        if index:  # in the body, as _find_apart counts
+            if budget <= 0:
+                log.warning("more than %s money mentions in one story: the rest are ignored", MAX_MENTIONS)
+                break
+            if item.end - base > len(texts[index][1]):
+                continue
+            budget -= 1
+        per_text[index].append(
+            Found(item.start - base, item.end - base, item.surface, item.amount, item.currency, item.bound)
+        )
+    return per_text
+
+
+def _find_apart(texts: list[tuple[int, str, bool]]) -> list[list[Found]]:
+    """_find_all() for long titles and texts with too many amounts: the title, then the body."""
     title, *rest = texts
     joined = _SEPARATOR.join(text for _, text, _ in rest)
     bases = list(itertools.accumulate((len(text) + len(_SEPARATOR) for _, text, _ in rest), initial=0))
@@ -361,6 +401,8 @@ def _link_comparisons(sentences: list[_Sentence], entries: list[_Entry]) -> None
         if len(sentence.mentions) < 2:
             continue  # most sentences: no pair to compare
         for before, after in zip(sentence.mentions, sentence.mentions[1:], strict=False):
+            if after.found.start - before.found.end > 60:
+                continue  # (lower() may lengthen the gap, never shorten it)
             gap = sentence.text[before.found.end : after.found.start].lower()
             target = entries[after.entry]
             if len(gap) <= 60 and _COMPARED.search(gap) and target.first is after:
@@ -415,10 +457,10 @@ def _link_parts(
 
 
 def _ends_with_colon(sentence: _Sentence) -> bool:
-    text, end = sentence.text, sentence.end
-    if not text[end - 1 : end].isspace():  # the usual case: no copy of the sentence
-        return end > sentence.start and text.endswith(":", sentence.start, end)
-    return text[sentence.start : end].rstrip().endswith(":")
+    text, start, end = sentence.text, sentence.start, sentence.end
+    while end > start and text[end - 1].isspace():  # as rstrip() would, without a copy of the sentence
+        end -= 1
+    return end > start and text[end - 1] == ":"
 
 
 def _headline(entries: list[_Entry]) -> int | None:

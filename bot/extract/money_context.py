@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from itertools import compress
-from operator import itemgetter
 
 # Amounts below this that a household or person gets, pays or saves are not funding.
 SMALL_AMOUNT = Decimal(100_000)
@@ -346,8 +344,14 @@ def _sub_period(left: list[str], after_money: bool, right: list[str]) -> bool:
     for words in (left, right):
         if "year" in words or "for" in words or "in" in words:
             joined = " ".join(words)
-            # Every match holds one of these: most clauses are spared the pattern.
-            if (" year" in joined or " 19" in joined or " 20" in joined) and _ONE_YEAR.search(joined):
+            # Every match holds " year" or "for"/"in" before a year: most clauses are spared the pattern.
+            if (
+                " year" in joined
+                or "for 19" in joined
+                or "for 20" in joined
+                or "in 19" in joined
+                or "in 20" in joined
+            ) and _ONE_YEAR.search(joined):
                 return True
     return False
 
@@ -459,9 +463,8 @@ def _noun_after(right: str, tokens: list[str], low: list[str]) -> tuple[str | No
 
 def _outside_names(tokens: list[str], low: list[str]) -> list[str]:
     """Lower-cased tokens with words of Title Case names blanked: "Special Educational Need support"."""
-    # Loops over the few capitalised words only (tokens are never empty); finding them takes no Python
-    # loop: compress() keeps the indexes whose token's first character is upper case.
-    caps = list(compress(range(len(tokens)), map(str.isupper, map(itemgetter(0), tokens))))
+    # Loops over the few capitalised words only (tokens are never empty).
+    caps = [i for i, token in enumerate(tokens) if token[0].isupper()]
     if not caps:
         return low
     capital = set(caps)

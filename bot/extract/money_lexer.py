@@ -216,15 +216,22 @@ def find_amounts(text: str, limit: int = 2000) -> list[Found]:
     many times faster than scanning with a regular expression; each anchor is then read with an
     anchored match. At most 4 * `limit` anchors are read, so a megabyte of "££££" stays cheap.
     """
+    found, complete = scan_amounts(text, limit)
+    if not complete:
+        log.warning("more than %s possible amounts in one text: the rest are ignored", limit)
+    return found
+
+
+def scan_amounts(text: str, limit: int) -> tuple[list[Found], bool]:
+    """find_amounts(), silently, and whether every anchor was read (False when a limit cut it short)."""
     candidates: list[Found] = []
     budget = 4 * limit
     for at, reader in _anchors(text):
         budget -= 1
         if budget < 0 or len(candidates) >= limit:
-            log.warning("more than %s possible amounts in one text: the rest are ignored", limit)
-            break
+            return _without_overlaps(candidates), False
         candidates.extend(reader(text, at))
-    return _without_overlaps(candidates)
+    return _without_overlaps(candidates), True
 
 
 def _anchors(text: str) -> Iterator[tuple[int, Callable[[str, int], list[Found]]]]:
