@@ -288,7 +288,11 @@ def read_context(
     if ";" in left_low or ":" in left_low:
         cut = max(_last_index(left_low, ";"), _last_index(left_low, ":")) + 1
         left_tokens, left_low = left_tokens[cut:], left_low[cut:]
-    since_money = max(_last_index(left_low, "£"), _last_index(left_low, "$"), _last_index(left_low, "€")) + 1
+    since_money = 0
+    if "£" in left_low or "$" in left_low or "€" in left_low:
+        since_money = (
+            max(_last_index(left_low, "£"), _last_index(left_low, "$"), _last_index(left_low, "€")) + 1
+        )
     clause_end = _clause_end(right_tokens, right_low)
     head, phrase = _noun_after(right, right_tokens, right_low)
     funding = _is_funding(left_tokens, left_low, right_tokens, right_low, head, amount)
@@ -399,6 +403,8 @@ def _has(tokens: list[str], words: frozenset[str], pairs: dict[str, frozenset[st
     """A word of `words` among `tokens`, or a pair of `pairs` (first word -> second words) in a row."""
     if not words.isdisjoint(tokens):
         return True
+    if pairs.keys().isdisjoint(tokens):
+        return False  # the usual case, without building the set of first words present
     # Only the few first words present are looked at (set and list methods, no loop over every token).
     for first in pairs.keys() & tokens:
         seconds = pairs[first]
