@@ -243,13 +243,16 @@ def _find_all(texts: list[tuple[int, str, bool]]) -> list[list[Found]]:
     The limits are the title's own (MAX_MENTIONS) and the body's (twice that): a title shorter than
     _SHORT_TITLE holds too few anchors to reach its limit, and when the joined scan reaches none of
     the body's limits, the body alone would not have either. Otherwise the title and the body are
-    searched apart, so the limits cut exactly where they always have.
+    searched apart, so the limits cut exactly where they always have; and so they are when "İ" or
+    the Kelvin sign is present, which make the lexer search a lower-cased copy of the text itself
+    (money_lexer._anchors) where one text's characters would move the other's positions.
     """
     if len(texts[0][1]) < _SHORT_TITLE:
         joined = _SEPARATOR.join([text for _, text, _ in texts])
-        found, complete = scan_amounts(joined, 2 * MAX_MENTIONS)
-        if complete:
-            return _per_text(texts, found)
+        if "\u0130" not in joined and "\u212a" not in joined:
+            found, complete = scan_amounts(joined, 2 * MAX_MENTIONS)
+            if complete:
+                return _per_text(texts, found)
     return _find_apart(texts)
 
 
