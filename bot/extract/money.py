@@ -24,6 +24,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import attrgetter, itemgetter
 
 from bot.extract.money_context import Context, read_context, spaced_pairs
 from bot.extract.money_lexer import Found, find_amounts, parse_user_amount, scan_amounts
@@ -118,6 +119,13 @@ _PAREN_EXCLUDES = re.compile(
 )
 
 
+# (map() with these runs in C: a generator would cost a function call per use in Python 3.11)
+_SENTENCE_OF = attrgetter("sentence")
+_IN_TITLE = attrgetter("in_title")
+_MENTIONS_OF = attrgetter("mentions")
+_TEXT_OF = itemgetter(1)  # of a (block_index, text, list_item) in _texts()
+
+
 @dataclass(slots=True)
 class _Mention:
     found: Found
@@ -183,7 +191,7 @@ def extract_money(story: Story) -> tuple[Money, ...]:
     if not any(found):
         return ()  # no amount anywhere: the sentences need not be built
     sentences = _sentences(texts, found)
-    mentions = [m for s in sentences for m in s.mentions]
+    mentions = list(itertools.chain.from_iterable(map(_MENTIONS_OF, sentences)))
     entries = _merge_repeats(mentions)
     _link_comparisons(sentences, entries)
     if len(entries) > 1:  # a figure can only be part of another one
@@ -211,7 +219,7 @@ def _sentences(texts: list[tuple[int, str, bool]], found: list[list[Found]]) -> 
     order = 0
     # The replacements the tokeniser may need anywhere in the story, worked out once (a window needs
     # no more than its own text's, and a replacement for a character it lacks changes nothing).
-    pairs = spaced_pairs("".join([text for _, text, _ in texts]))
+    pairs = spaced_pairs("".join(map(_TEXT_OF, texts)))
     for (block_index, text, list_item), items in zip(texts, found, strict=True):
         if not items:
             sentences.append(_Sentence(block_index, text, 0, len(text), list_item))
@@ -248,7 +256,7 @@ def _find_all(texts: list[tuple[int, str, bool]]) -> list[list[Found]]:
     (money_lexer._anchors) where one text's characters would move the other's positions.
     """
     if len(texts[0][1]) < _SHORT_TITLE:
-        joined = _SEPARATOR.join([text for _, text, _ in texts])
+        joined = _SEPARATOR.join(map(_TEXT_OF, texts))
         if "\u0130" not in joined and "\u212a" not in joined:
             found, complete = scan_amounts(joined, 2 * MAX_MENTIONS)
             if complete:
@@ -258,9 +266,15 @@ def _find_all(texts: list[tuple[int, str, bool]]) -> list[list[Found]]:
 
 def _per_text(texts: list[tuple[int, str, bool]], found: list[Found]) -> list[list[Found]]:
     """Amounts found in the joined texts, each moved to its own text's positions, in MAX_MENTIONS."""
-    bases = list(itertools.accumulate([len(text) + len(_SEPARATOR) for _, text, _ in texts], initial=0))
+    bases = [0]
+    for _, text, _ in texts:
+        bases.append(bases[-1] + len(text) + len(_SEPARATOR))
     per_text: list[list[Found]] = [[] for _ in texts]
-    budget = MAX_MENTIONS - sum(1 for item in found if item.start < bases[1])  # the title's are all kept
+    budget = MAX_MENTIONS  # less the title's amounts, which are all kept
+    for item in found:
+        if item.start >= bases[1]:
+            break
+        budget -= 1
     for item in found:
         index = bisect.bisect_right(bases, item.start) - 1
         base = bases[index]
@@ -326,9 +340,11 @@ def _merge_repeats(mentions: list[_Mention]) -> list[_Entry]:
     for mention in mentions:
         key = (mention.found.amount, mention.found.currency)
         earlier = by_amount.setdefault(key, [])
-        same = next(
-            (i for i in reversed(earlier[-_MAX_SAME_AMOUNT:]) if _is_repeat(entries[i], mention)), None
-        )
+        same = None
+        for i in reversed(earlier[-_MAX_SAME_AMOUNT:]):
+            if _is_repeat(entries[i], mention):
+                same = i
+                break
         if same is None:
             entry = _Entry(mention)
             _absorb(entry, mention, first=True)
@@ -343,7 +359,7 @@ def _merge_repeats(mentions: list[_Mention]) -> list[_Entry]:
 
 def _is_repeat(entry: _Entry, mention: _Mention) -> bool:
     new = mention.context
-    if any(m.sentence == mention.sentence for m in entry.mentions):
+    if mention.sentence in map(_SENTENCE_OF, entry.mentions):
         # one sentence names the same figure twice only to point back at it ("on top of the £650 payment");
         # otherwise they are two ("totalled £2.2 million, a decrease of £2.2m")
         return new.definite
@@ -375,7 +391,7 @@ def _absorb(entry: _Entry, mention: _Mention, first: bool) -> None:
     entry.mentions.append(mention)
     context = mention.context
     # The title's wording is terse ("£500 better off"): the first mention outside it decides.
-    first_outside_title = not mention.in_title and all(m.in_title for m in entry.mentions[:-1])
+    first_outside_title = not mention.in_title and all(map(_IN_TITLE, entry.mentions[:-1]))
     if first or first_outside_title:
         entry.is_funding = context.is_funding
     better = context.purpose and (
@@ -572,7 +588,10 @@ def _inclusions(
     """
     sentence = sentences[number]
     lowered = text.lower()
-    if not any(key in lowered for key in _INCLUDE_KEYS):
+    for key in _INCLUDE_KEYS:  # (a loop rather than any() over a generator, which costs a function call)
+        if key in lowered:
+            break
+    else:
         return
     for trigger in _INCLUDES.finditer(text):
         at = sentence.start + trigger.start()

@@ -146,6 +146,7 @@ _FOR_WORDS = _words("for towards toward")
 _BENEFIT = _words("benefit benefits benefited benefitted benefiting benefitting")
 _GIVEN_VERBS = _words("allocated committed awarded given provided invested spent used distributed paid")
 _BLAND = _words("government new additional extra multi-million cash uk national public funding boost")
+_GENERIC_OR_BLAND = _GENERIC | _BLAND
 _TO_WORDS = _words("to will helping supporting help")
 _CLAUSE_WORDS = _words("which who while whilst but after following said")
 _TO_VERBS = _words(
@@ -428,7 +429,10 @@ def _clause_end(tokens: list[str], low: list[str]) -> int:
     """The first break, sign or ", which ..." in `low`; set and list look-ups rather than a loop over every token."""
     end = len(low)
     if not _CLAUSE_STOPS.isdisjoint(low):
-        end = next(i for i, token in enumerate(low) if token in _CLAUSE_STOPS)
+        for i, token in enumerate(low):  # (a loop, not next() over a generator: see _outside_names)
+            if token in _CLAUSE_STOPS:
+                end = i
+                break
     comma = low.index(",") if "," in low else end
     while comma < end:
         if comma + 1 < len(low) and low[comma + 1] in _CLAUSE_WORDS:
@@ -469,10 +473,14 @@ def _noun_after(right: str, tokens: list[str], low: list[str]) -> tuple[str | No
 
 def _outside_names(tokens: list[str], low: list[str]) -> list[str]:
     """Lower-cased tokens with words of Title Case names blanked: "Special Educational Need support"."""
-    # Loops over the few capitalised words only (tokens are never empty).
-    caps = [i for i, token in enumerate(tokens) if token[0].isupper()]
-    if not caps:
-        return low
+    # Loops over the few capitalised words only (tokens are never empty). (A loop, not a comprehension:
+    # Python 3.11 runs each comprehension as a function call, which costs more than these few tokens.)
+    caps = []
+    for i, token in enumerate(tokens):
+        if token[0].isupper():
+            caps.append(i)
+    if len(caps) < 2:
+        return low  # a name takes two capitalised words at least
     capital = set(caps)
     # "Cost of Living", "Department for Transport": a joining word between capitals is in the name.
     for before, after in zip(caps, caps[1:], strict=False):
@@ -779,7 +787,7 @@ def _purpose(
 def _informative(phrase: str) -> bool:
     """A noun phrase that says more than "funding boost": "direct grant pot", "Youth Endowment Fund"."""
     words = phrase.lower().split()
-    return len(words) >= 2 and not all(w in _GENERIC or w in _BLAND for w in words)
+    return len(words) >= 2 and not _GENERIC_OR_BLAND.issuperset(words)
 
 
 def _subject(left: list[str], low: list[str]) -> str | None:
@@ -988,6 +996,7 @@ def _org(words: list[str]) -> str | None:
     """An organisation's name, or None: it must say what it is ("... Office", "... Fund") or be an acronym."""
     while words and words[0] in _NOT_ORG:
         words = words[1:]
-    if not any(w.lower() in _ORG_WORDS or w.isupper() and 2 <= len(w) <= 6 for w in words):
-        return None
-    return " ".join(words) or None
+    for w in words:  # (a loop rather than any() over a generator, which costs a function call)
+        if w.lower() in _ORG_WORDS or w.isupper() and 2 <= len(w) <= 6:
+            return " ".join(words) or None
+    return None
