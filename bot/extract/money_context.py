@@ -172,6 +172,9 @@ _AUXILIARIES = _words("will would is are was were has have had be been being now
 _DETERMINERS = _words("the this that these those our its their his her your")
 _ARTICLES = _words("a an the")
 _DETERMINERS_OR_ARTICLES = _DETERMINERS | _ARTICLES
+# Words a phrase from _trim neither starts nor ends with.
+_TRIM_FIRST = _words("a an and of to which") | _DETERMINERS
+_TRIM_LAST = _words("the a an and of to for in on with by")
 _QUALIFIERS = {
     tuple(q.split())
     for q in (
@@ -852,25 +855,12 @@ def _trim(tokens: list[str]) -> str | None:
         if token == "as" and tokens[i + 1 : i + 2] == ["part"]:
             break
         words.append(token)
-    while words and (
-        words[0].lower() in ("a", "an", "and", "of", "to", "which") or words[0].lower() in _DETERMINERS
-    ):
-        words = words[1:]
-    while words and words[-1].lower() in (
-        "the",
-        "a",
-        "an",
-        "and",
-        "of",
-        "to",
-        "for",
-        "in",
-        "on",
-        "with",
-        "by",
-    ):
-        words = words[:-1]
-    return " ".join(words) or None
+    start, end = 0, len(words)
+    while start < end and words[start].lower() in _TRIM_FIRST:
+        start += 1
+    while start < end and words[end - 1].lower() in _TRIM_LAST:
+        end -= 1
+    return " ".join(words[start:end]) or None
 
 
 def _qualifier(low: list[str]) -> str | None:
