@@ -199,7 +199,7 @@ def extract_money(story: Story) -> tuple[Money, ...]:
         headings = frozenset([i for i, block in enumerate(story.blocks) if block.kind is BlockKind.HEADING])
         _link_parts(sentences, entries, mentions, headings)
         _fund_containers(entries)
-    return tuple(_money(entry, entries) for entry in entries)
+    return tuple(map(_money, entries, itertools.repeat(entries)))
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -292,7 +292,7 @@ def _per_text(texts: list[tuple[int, str, bool]], found: list[Found]) -> list[li
 
 
 def _find_apart(texts: list[tuple[int, str, bool]]) -> list[list[Found]]:
-    """_find_all() for long titles and texts with too many amounts: the title, then the body."""
+    """_find_all() for long titles, too many amounts, "İ" or the Kelvin sign: the title, then the body."""
     title, *rest = texts
     joined = _SEPARATOR.join(text for _, text, _ in rest)
     bases = list(itertools.accumulate((len(text) + len(_SEPARATOR) for _, text, _ in rest), initial=0))
