@@ -73,7 +73,7 @@ _VALUE_WORDS = _words("worth valued value totalling")
 # have reached £4,279"). A funding word nearer the amount ("supported routes") must not outvote it.
 _LEVEL_NOUNS = _words(
     "average median typical minimum maximum fare fares price prices salary salaries wage wages cap fee fees "
-    "surcharge charge rent"
+    "surcharge charge rent cost costs"
 )
 _COPULAS = _words("is are was were be been reached reach reaches worth")
 _LEVEL_CHANGES = _words(
@@ -90,7 +90,8 @@ _INDIVIDUALS = _words(
     "household households family families person people individual individuals pensioner pensioners worker "
     "workers employee employees claimant claimants driver drivers motorist motorists student students "
     "patient patients resident residents taxpayer taxpayers consumer consumers customer customers homeowner "
-    "homeowners tenant tenants parent parents carer carers recipient recipients shopper shoppers farmer farmers"
+    "homeowners tenant tenants parent parents carer carers recipient recipients shopper shoppers farmer farmers "
+    "passenger passengers commuter commuters traveller travellers holder holders"
 )
 _FUNDING_PAIRS = frozenset(
     {
@@ -99,6 +100,12 @@ _FUNDING_PAIRS = frozenset(
         ("benefit", "from"),
         ("benefitted", "from"),
         ("benefited", "from"),
+        # a council's running costs, as opposed to its takings: "£35m in revenue support"
+        ("revenue", "support"),
+        ("revenue", "funding"),
+        ("revenue", "grant"),
+        ("revenue", "grants"),
+        ("revenue", "budget"),
     }
 )
 # Units a grant rate is paid per when the money goes to an organisation or landowner, not a person:
@@ -126,7 +133,8 @@ _PER_UNIT = _words(
 _VALUE_NOUNS = _words(
     "development developments redevelopment project projects scheme schemes port facility facilities "
     "building buildings complex plant deal property site stadium bridge house home "
-    "homes estate hotel bill deficit debt overspend loss losses fine fines pay"
+    "homes estate hotel bill deficit debt overspend loss losses fine fines pay farm farms station stations "
+    "terminal terminals factory factories refinery tunnel reservoir"
 )
 _FUNDING_NOUNS = _words(
     "fund funds funding boost boosts package packages pot investment investments grant grants programme "
@@ -139,7 +147,7 @@ _LOAN_NOUNS = _words("loan loans")
 _GENERIC = _words("funding boost package support money investment cash total sum figure amount budget pot")
 # A noun phrase after the amount ends at any of these.
 _NP_STOP = _words(
-    "will would is are was were has have had to for of in on from that which who and with by as at into "
+    "will would is are was were has have had to for of in on from that which who and with by as at into per "
     "over this it a an the be been being can could should may might also now today so i we they you he she"
 )
 _FOR_WORDS = _words("for towards toward")
@@ -520,7 +528,7 @@ def _is_funding(
         return False
     if "=" in left[-2:] or "=" in right[:2] or _exchange_rate(left[-6:]):
         return False  # "€1 = £0.84", "at an exchange rate of €1 to £0.84": a rate, not money given
-    if _paid_to_someone(left[-6:]) or _changed_by(left[-10:]):
+    if _paid_to_someone(left[-6:]) or _changed_by(left[-10:]) or _to_the_economy(right[:10]):
         return False
     if _grant_rate(left[-8:], right[:12]):
         return True
@@ -624,7 +632,25 @@ def _changed_by(left: list[str]) -> bool:
         and not _LEVEL_CHANGES.isdisjoint(left)
         and _FUNDING.isdisjoint(left)
         and _FUNDING_NOUNS.isdisjoint(left)
+        # "increase spending on health by US$25 billion": more money given for a purpose
+        and not _has(left, frozenset(), _SPENDING_ON)
     )
+
+
+_SPENDING_ON = {"spending": frozenset({"on"})}
+_ECONOMY_DETERMINERS = _words("the our its their britain’s britain's uk’s uk's")
+
+
+def _to_the_economy(right: list[str]) -> bool:
+    """ "the sector contributes £2.6bn a year to the economy", "adds £1bn to the UK economy": what an
+    activity is worth to the economy, a statistic. Not "£5m to boost the local economy", money given."""
+    if "economy" not in right:
+        return False
+    before = right[: right.index("economy")]
+    for i in range(len(before) - 1, max(len(before) - 5, -1), -1):
+        if before[i] in ("to", "into"):
+            return before[i + 1 : i + 2] != [] and before[i + 1] in _ECONOMY_DETERMINERS
+    return False
 
 
 def _from_to(left: list[str], right: list[str]) -> bool:
@@ -687,9 +713,14 @@ def _grant_rate(left: list[str], right: list[str]) -> bool:
 
 
 def _cue(word: str, following: str) -> bool | None:
-    if word in _NOT_FUNDING or (word, following) in _NOT_FUNDING_PAIRS:
+    # A pair outranks its first word: "revenue support" is funding though "revenue" alone is takings.
+    if (word, following) in _NOT_FUNDING_PAIRS:
         return False
-    if word in _FUNDING or (word, following) in _FUNDING_PAIRS:
+    if (word, following) in _FUNDING_PAIRS:
+        return True
+    if word in _NOT_FUNDING:
+        return False
+    if word in _FUNDING:
         return True
     return None
 

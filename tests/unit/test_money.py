@@ -832,3 +832,57 @@ def test_pay_awards_and_pay_scales_are_wages_not_funding() -> None:
     )
     assert not found["£1,400"].is_funding and not found["£38,890"].is_funding
     assert found["£3 million"].is_funding
+
+
+def test_revenue_support_is_funding_though_revenue_alone_is_takings() -> None:
+    found = by_surface(
+        money(
+            "The package includes £12m for new flood walls and £9m in revenue support for councils.",
+            "Ticket revenue reached £4m last year.",
+        )
+    )
+    assert found["£9m"].is_funding and found["£12m"].is_funding
+    assert not found["£4m"].is_funding
+
+
+def test_more_spending_on_a_purpose_is_funding_but_more_visitor_spending_is_not() -> None:
+    found = by_surface(
+        money(
+            "Donors agreed to increase spending on malaria control by $2 billion over four years.",
+            "The festival could increase visitor spending by £4 million a year.",
+        )
+    )
+    assert found["$2 billion"].is_funding
+    assert not found["£4 million"].is_funding
+
+
+def test_what_a_sector_adds_to_the_economy_is_a_statistic() -> None:
+    found = by_surface(
+        money(
+            "Libraries contribute an estimated £1.1bn a year to the UK economy.",
+            "The council will invest £5m to boost the local economy.",
+        )
+    )
+    assert not found["£1.1bn"].is_funding
+    assert found["£5m"].is_funding
+
+
+def test_the_cost_of_something_and_a_facility_named_by_its_value_are_not_funding() -> None:
+    found = by_surface(
+        money(
+            "The total cost of the settlement to employers in 2010-11 is around £300m.",
+            "Work began last month on the £2.1bn Eastfield solar farm.",
+            "A £6m fund will help community groups.",
+        )
+    )
+    assert not found["£300m"].is_funding and not found["£2.1bn"].is_funding
+    assert found["£6m"].is_funding
+
+
+def test_what_a_passenger_can_claim_is_compensation_not_funding() -> None:
+    found = by_surface(
+        money(
+            "Under the new rules a season ticket holder could receive up to £120 a year more in compensation."
+        )
+    )
+    assert not found["£120"].is_funding
