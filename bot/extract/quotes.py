@@ -1246,11 +1246,16 @@ def _attribution_after(after: str, dash: bool = False) -> Speaker | None:
 
 
 def _quotes_someone(text: str, spans: list[_Span]) -> bool:
-    """The paragraph quotes someone it names: a quotation mark opening after an attribution."""
+    """The paragraph quotes someone it names: a quotation mark opening after an attribution ("Its chief
+    executive said: ‘…’"), or a quote it opens and closes and then attributes ("‘…,’ a spokesperson added")."""
     return any(
         span.opened
         and span.open_at > 0
-        and _attribution_before(text[_sentence_start(text, span.open_at, 0) : span.open_at]) is not None
+        and (
+            _attribution_before(text[_sentence_start(text, span.open_at, 0) : span.open_at]) is not None
+            or span.closed
+            and _attribution_after(_clause_after(text, span.close_end)) is not None
+        )
         for span in spans
     )
 

@@ -87,6 +87,19 @@ def test_unmarked_quote_ends_where_narrative_resumes() -> None:
     assert found[0].block_index == 1
 
 
+def test_unmarked_quote_ends_at_a_paragraph_that_quotes_someone_else_and_names_them_after() -> None:
+    found = quotes(
+        "Lowfield Borough Council said:",
+        "We welcome the money and will start work in the spring.",
+        "Network Rail said the work would not affect trains. “We are pleased to support the council,” "
+        "a Network Rail spokesperson added.",
+    )
+    assert said(found) == [
+        ("Lowfield Borough Council", "We welcome the money and will start work in the spring."),
+        ("Network Rail spokesperson", "We are pleased to support the council"),
+    ]
+
+
 def test_unmarked_quote_stops_at_next_speaker_heading_and_list() -> None:
     found = quotes(
         "Cllr Jo Bloggs, leader of Anytown Council, said:",
