@@ -52,6 +52,8 @@ TITLE_WORDS = _words(
     "Representative Delegate Clerk Comptroller Controller Official Chairs Vice Senior Assistant",
     lower=True,
 )
+# Membership post-nominals that are a title when a name follows: "Local MP James Ford".
+MEMBER_TITLES = _words("MP MSP MLA MEP")
 # ... or an organisation ("Arts Council England" names nobody).
 ORG_WORDS = _words(
     "Cabinet Regional Programme Project Policy Press Office Department Council Government Ministry "
@@ -195,12 +197,13 @@ def _split_segment(segment: str) -> tuple[str, str | None] | None:
         or (tokens[start - 1] in PARTICLES and start < end)
         or tokens[start - 1].lower() in ROLE_WORDS
         and tokens[start - 1][0].isupper()
+        or tokens[start - 1] in MEMBER_TITLES  # _clean_segment kept it: a name follows
     ):
         start -= 1
     run = tokens[start:end]
     # Only the words after the last role word can be the name.
     last_role = len(run) - 1  # the last role word's index, -1 when there is none
-    while last_role >= 0 and run[last_role].lower() not in ROLE_WORDS:
+    while last_role >= 0 and run[last_role].lower() not in ROLE_WORDS and run[last_role] not in MEMBER_TITLES:
         last_role -= 1
     name_tokens = run[last_role + 1 :]
     # "Chief Executive of Sport Wales": two capitalised words after a preposition are what the role is
@@ -424,9 +427,19 @@ def _clean_segment(segment: str) -> str:
     out = _without_rt_hon(tokens) if "rt" in lowered or "right" in lowered else tokens
     while len(out) > 1 and _is_post_nominal(out[-1]):
         out.pop()
-    # Post-nominals can also sit before a role clause: "Jane Marriott CMG OBE said".
+    # Post-nominals can also sit before a role clause: "Jane Marriott CMG OBE said". One followed by a
+    # name is a title and stays: "Local MP James Ford".
     return " ".join(
-        [t for t in out if t.strip(".,;") not in POST_NOMINALS or t.isalpha() and not t.isupper()]
+        [
+            t
+            for t, after in zip(out, [*out[1:], ""], strict=True)
+            if t.strip(".,;") not in POST_NOMINALS
+            or t.isalpha()
+            and not t.isupper()
+            or t in MEMBER_TITLES
+            and is_name_token(after)
+            and after.strip(".,;") not in POST_NOMINALS
+        ]
     )
 
 

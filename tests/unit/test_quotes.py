@@ -436,6 +436,10 @@ def test_no_speaker_at_all() -> None:
             ("Cllr Allan Rainey", "Chair of the Joint Council Committee"),
         ),
         ("Rt Hon James Brokenshire MP", ("James Brokenshire", None)),
+        # before a name a membership post-nominal is part of the role
+        ("Local MP James Ford", ("James Ford", "Local MP")),
+        ("Glasgow South MSP Ann Reid", ("Ann Reid", "Glasgow South MSP")),
+        ("Communities Minister Clare Kearney MLA", ("Clare Kearney", "Communities Minister")),
         ("Arts Minister Lord Parkinson", ("Lord Parkinson", "Arts Minister")),
         ("Professor Sir Muir Gray, Clinical Adviser", ("Professor Sir Muir Gray", "Clinical Adviser")),
         ("Chief Minister Sindh, Murad Ali Shah", ("Murad Ali Shah", "Chief Minister Sindh")),
