@@ -744,6 +744,8 @@ def _purpose(
                 continue
             if _is_duration(right_low[i + 1 : i + 5]):
                 continue  # "for the first time", "for the next two years" say when, not what for
+            if right_low[i + 1] == "by":
+                continue  # "paid for by the NHS" says who pays
             if text := _trim(right[i + 1 :]):
                 if phrase and i == len(phrase.split()) and _informative(phrase):
                     return f"{phrase} {word} {text}", True  # "£360 million direct grant pot for charities"
@@ -759,7 +761,7 @@ def _purpose(
         given = word in _GIVEN_VERBS and right_low[i + 1 : i + 2] in (["to"], ["on"], ["for"], ["in"])
         if (
             given
-            and right_low[i + 2 : i + 3] not in (["it"], ["them"], ["date"])
+            and right_low[i + 2 : i + 3] not in (["it"], ["them"], ["date"], ["by"])  # "paid for by"
             and (text := _trim(right[i + 2 :]))
         ):
             return text, False
@@ -772,6 +774,10 @@ def _purpose(
         while rest and rest[0].lower() in ("new", "additional", "extra", "further"):
             rest = rest[1:]
         # "of new Home Office money over 2 years" says who pays and when, not what for
+        if rest[:1] and rest[0].lower() in _DETERMINERS and rest[1:2] and rest[1].lower() == "own":
+            rest = []  # "£600,000 of its own money" says who pays
+        elif rest[:1] and rest[0][:4].isdigit():
+            rest = []  # "£1.9 billion in 2011-12" says when
         org = _org_prefix(rest)
         size = len(org.split()) if org else 0
         if org and rest[size : size + 1] and rest[size].lower() in _FUNDER_NOUNS:

@@ -886,3 +886,16 @@ def test_what_a_passenger_can_claim_is_compensation_not_funding() -> None:
         )
     )
     assert not found["£120"].is_funding
+
+
+def test_a_purpose_is_never_who_pays_or_when() -> None:
+    found = by_surface(
+        money(
+            "The council opened a £4 million library, paid for by the Levelling Up Fund.",
+            "The trust will add £300,000 of its own money.",
+            "The scheme cost £2.5 billion in 2019-20.",
+        )
+    )
+    assert found["£4 million"].purpose is None
+    assert found["£300,000"].purpose is None
+    assert found["£2.5 billion"].purpose != "2019-20"
