@@ -139,9 +139,9 @@ _VALUE_NOUNS = _words(
 _FUNDING_NOUNS = _words(
     "fund funds funding boost boosts package packages pot investment investments grant grants programme "
     "programmes allocation allocations budget uplift injection support aid settlement award awards "
-    "commitment donation backing contribution contract contracts"
+    "commitment donation backing contribution contract contracts initiative initiatives"
 )
-_NAMED_THINGS = _words("fund funds programme scheme project development")
+_NAMED_THINGS = _words("fund funds programme scheme project development initiative")
 # Lent, not given (the corpus README: government-backed loans are not funding).
 _LOAN_NOUNS = _words("loan loans")
 _GENERIC = _words("funding boost package support money investment cash total sum figure amount budget pot")
@@ -567,7 +567,8 @@ def _is_funding(
     if _small(amount) and _for_individuals(left[-15:], right[:8]):
         return False  # what a household, worker or driver gets, pays or saves
     # "The fund, worth £75 million", "The package is worth up to £1.5bn": a fund's size, not a value.
-    if not _VALUE_WORDS.isdisjoint(near_left[-5:]) and not _FUNDING_NOUNS.isdisjoint(near_left[-7:]):
+    # A funding noun counts here even in a name: "the Homelessness Prevention Grant will be worth £316m".
+    if not _VALUE_WORDS.isdisjoint(near_left[-5:]) and not _FUNDING_NOUNS.isdisjoint(left[-7:]):
         return True
     if _CUE_WORDS.isdisjoint(near_left) and _CUE_WORDS.isdisjoint(near_right):
         return True
@@ -800,6 +801,11 @@ def _informative(phrase: str) -> bool:
     return len(words) >= 2 and not all(w in _GENERIC or w in _BLAND for w in words)
 
 
+_NOT_A_SUBJECT = _words(
+    "one total sum part share up value increase rise uplift cut fall drop reduction boost"
+)
+
+
 def _subject(left: list[str], low: list[str]) -> str | None:
     """ "‘Species on the Edge’ ... will receive £500,000" / "a victim surcharge of £30"."""
     end = len(low)
@@ -830,6 +836,8 @@ def _subject(left: list[str], low: list[str]) -> str | None:
             and low[start - 1] not in (",", "£", "$", "€")
             and (start < 2 or low[start - 2] not in _SIGNS)  # not into an earlier amount
             and end - start < 10
+            # "The government confirmed that the Grant will be worth £Y": the clause after "that"
+            and not (low[start - 1] == "that" and (low[start] in _ARTICLES or left[start][:1].isupper()))
         ):
             start -= 1
         return _trim(left[start:end])
@@ -837,7 +845,8 @@ def _subject(left: list[str], low: list[str]) -> str | None:
         start = end - 1
         while start and end - 1 - start < 3 and low[start - 1].isalpha() and low[start - 1] not in _NP_STOP:
             start -= 1
-        if start < end - 1 and low[end - 2] not in ("one", "total", "sum", "part", "share", "up", "value"):
+        # "an increase of £30 million" says how much something changes, not what the money is for
+        if start < end - 1 and low[end - 2] not in _NOT_A_SUBJECT:
             return _trim(left[start : end - 1])
     return None
 

@@ -899,3 +899,16 @@ def test_a_purpose_is_never_who_pays_or_when() -> None:
     assert found["£4 million"].purpose is None
     assert found["£300,000"].purpose is None
     assert found["£2.5 billion"].purpose != "2019-20"
+
+
+def test_a_named_grant_or_initiative_is_what_its_money_is_for() -> None:
+    found = by_surface(
+        money(
+            "The funding is part of the £200 million Safer Streets Initiative.",
+            "Ministers confirmed that the Household Support Grant will be worth £80 million next year.",
+            "Fees will rise again, an increase of £12.",
+        )
+    )
+    assert found["£200 million"].is_funding and found["£200 million"].purpose == "Safer Streets Initiative"
+    assert found["£80 million"].is_funding and found["£80 million"].purpose == "Household Support Grant"
+    assert found["£12"].purpose is None
