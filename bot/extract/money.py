@@ -134,6 +134,7 @@ class _Entry:
     first: _Mention
     mentions: list[_Mention] = field(default_factory=list)
     is_funding: bool = True
+    unsaid: bool = False  # funding only because its first mention's words say nothing either way
     purpose: str | None = None
     strong_purpose: bool = False
     period: str | None = None
@@ -309,6 +310,9 @@ def _is_repeat(entry: _Entry, mention: _Mention) -> bool:
     for old in entry.mentions:
         if old.in_title or not (old.context.strong_purpose and new.strong_purpose):
             continue
+        # "a new £617 million discretionary fund" and "the £617 million fund for small businesses": one fund
+        if old.context.head is not None and old.context.head == new.head:
+            return True
         return bool(_stems(old.context.purpose) & _stems(new.purpose))
     return True
 
@@ -332,7 +336,7 @@ def _absorb(entry: _Entry, mention: _Mention, first: bool) -> None:
     # The title's wording is terse ("£500 better off"): the first mention outside it decides.
     first_outside_title = not mention.in_title and all(m.in_title for m in entry.mentions[:-1])
     if first or first_outside_title:
-        entry.is_funding = context.is_funding
+        entry.is_funding, entry.unsaid = context.is_funding, context.unsaid
     better = context.purpose and (
         entry.purpose is None
         or context.strong_purpose
@@ -878,10 +882,15 @@ def _is_item(sentence: _Sentence) -> bool:
 
 
 def _fund_containers(entries: list[_Entry]) -> None:
-    """A total that funding figures are part of is funding too ("bringing the total value to £460m")."""
+    """A total that funding figures are part of is funding too ("bringing the total value to £460m"); a
+    part whose own words say nothing takes its total's side ("The savings include: • £1.2 billion from
+    cutting back on consultancy")."""
     for entry in entries:
-        if entry.part_of is not None and entry.is_funding:
+        if entry.part_of is not None and entry.is_funding and not entry.unsaid:
             entries[entry.part_of].is_funding = True
+    for entry in entries:
+        if entry.part_of is not None and entry.unsaid:
+            entry.is_funding = entries[entry.part_of].is_funding
 
 
 def _money(entry: _Entry, entries: list[_Entry]) -> Money:

@@ -46,6 +46,7 @@ _NOT_FUNDING = _words(
     "taxes vat tariff tariffs income sell sells selling sold bought sale sales fraud stolen bribe bribes profit profits mortgage mortgages rent "
     "rents economy damage average insurance claim claims need needs needed require requires required fare "
     "fares ticket tickets payment payments instalment instalments rebate rebates allowance allowances fetch "
+    "seeks seeking sought "
     "fetches fetched"
 )
 _NOT_FUNDING_PAIRS = frozenset(
@@ -91,7 +92,10 @@ _INDIVIDUALS = _words(
     "workers employee employees claimant claimants driver drivers motorist motorists student students "
     "patient patients resident residents taxpayer taxpayers consumer consumers customer customers homeowner "
     "homeowners tenant tenants parent parents carer carers recipient recipients shopper shoppers farmer farmers "
-    "passenger passengers commuter commuters traveller travellers holder holders"
+    "passenger passengers commuter commuters traveller travellers holder holders visitor visitors tourist "
+    "tourists graduate graduates trainee trainees teacher teachers nurse nurses "
+    # what only a person is given: "a tax-free bursary of £20,000"
+    "bursary bursaries scholarship scholarships stipend stipends"
 )
 _FUNDING_PAIRS = frozenset(
     {
@@ -232,7 +236,8 @@ _PERIOD = re.compile(
 _PAIR_FIRSTS = frozenset(
     pair[0] for pairs in (_NOT_FUNDING_PAIRS, _FUNDING_PAIRS, _PRIOR_PAIRS, _TOTAL_PAIRS) for pair in pairs
 )
-_CUE_WORDS = _NOT_FUNDING | _FUNDING | _PAIR_FIRSTS
+_SINGLE_CUES = _NOT_FUNDING | _FUNDING
+_CUE_WORDS = _SINGLE_CUES | _PAIR_FIRSTS
 _FUNDER_VERBS = _words(
     "provide provides provided providing allocate allocates allocated allocating invest invests invested "
     "investing commit commits committed award awards awarded announce announces announced announcing pledge "
@@ -255,6 +260,8 @@ class Context:
     """What the words around one amount say."""
 
     is_funding: bool
+    # Funding only because nothing near the amount says otherwise: no cue word, no funding noun after it.
+    unsaid: bool
     purpose: str | None
     strong_purpose: bool  # "for X", "X of £Y", "X costs £Y": enough to tell two equal amounts apart
     period: str | None
@@ -308,6 +315,7 @@ def read_context(
     last_three = left_low[-3:]
     return Context(
         is_funding=funding,
+        unsaid=funding and head is None and not _cued(left_low[-20:]) and not _cued(right_low[:12]),
         purpose=purpose,
         strong_purpose=strong,
         period=_period(
@@ -319,12 +327,31 @@ def read_context(
         or _prior_right(right_low),
         total=_has(left_low[max(since_money, len(left_low) - 30) :], _TOTAL, _TOTAL_BY_FIRST)
         or _taken_to(left_low),
-        definite=not _DETERMINERS.isdisjoint(last_three) and _BREAKS.isdisjoint(last_three),
+        definite=not _DETERMINERS.isdisjoint(last_three)
+        and _BREAKS.isdisjoint(last_three)
+        or _named_before(left_low[-5:]),
         part_of_left=_part_of_left(left_low, right_low),
         head=head,
         share=_share(left_low[-4:]) or right_low[:1] == ["each"],
         sub_period=_sub_period(since_low, since_money > 0, clause_low),
     )
+
+
+def _named_before(left: list[str]) -> bool:
+    """ "The EU contribution of €2.9 million": "the … of" points back at a figure already named."""
+    if left[-1:] != ["of"] or "the" not in left[:-1]:
+        return False
+    between = left[len(left) - left[::-1].index("the") : -1]
+    return 0 < len(between) <= 3 and all(word.isalpha() for word in between)
+
+
+def _cued(words: list[str]) -> bool:
+    """Some word says funding or not ("awarded", "savings", "share of"): a first word of a pair alone does not."""
+    if not _SINGLE_CUES.isdisjoint(words):
+        return True
+    if _PAIR_FIRSTS.isdisjoint(words):
+        return False
+    return any(_cue(word, after) is not None for word, after in zip(words, words[1:], strict=False))
 
 
 def _share(left: list[str]) -> bool:
@@ -528,7 +555,13 @@ def _is_funding(
         return False
     if "=" in left[-2:] or "=" in right[:2] or _exchange_rate(left[-6:]):
         return False  # "€1 = £0.84", "at an exchange rate of €1 to £0.84": a rate, not money given
-    if _paid_to_someone(left[-6:]) or _changed_by(left[-10:]) or _to_the_economy(right[:10]):
+    if (
+        _paid_to_someone(left[-8:])
+        or _changed_by(left[-10:])
+        or _to_the_economy(right[:10])
+        or _needed(left[-6:])
+        or _spent_by_people(left[-20:])
+    ):
         return False
     if _grant_rate(left[-8:], right[:12]):
         return True
@@ -603,6 +636,14 @@ def _level(left: list[str]) -> bool:
         end -= 1
     if end >= 2 and words[end - 1] == "to" and words[end - 2] in _LEVEL_CHANGES:
         verb = end - 2
+    elif (
+        end >= 2
+        and words[end - 1] == "to"
+        and words[end - 2] == ","
+        and not _LEVEL_CHANGES.isdisjoint(words[: end - 2])
+    ):
+        # "will rise by £4.65 a week for a couple, to £222.05"
+        verb = max(i for i, word in enumerate(words[: end - 2]) if word in _LEVEL_CHANGES)
     elif end and words[end - 1] in _COPULAS:
         verb = end - 1
     else:
@@ -612,17 +653,42 @@ def _level(left: list[str]) -> bool:
         clause = subject[len(subject) - subject[::-1].index(",") :]
         # "the Immigration Health Surcharge, which is currently £400": the relative pronoun's noun
         subject = subject[: len(subject) - len(clause) - 1] if clause[:1] in (["which"], ["that"]) else clause
-    return not _LEVEL_NOUNS.isdisjoint(subject)
+    # "The State Pension will rise to £110.15": what a household's benefit is, a level too
+    return not _LEVEL_NOUNS.isdisjoint(subject) or not _HOUSEHOLD_BENEFITS.isdisjoint(subject)
 
 
 def _paid_to_someone(left: list[str]) -> bool:
     """ "The apprentices will be paid at least £18,000 a year", "staff are paid £12 an hour": what
     someone is paid, a wage or a price, not money granted ("£5m was paid to councils" has the
     amount first, so it never reads this way)."""
+    if "between" in left:  # "paid at between £100 and £300": both bounds read from the range's start
+        left = left[: len(left) - left[::-1].index("between")]
     end = len(left)
-    while end and (left[end - 1] in _HEDGES or left[end - 1] in _BOUND_WORDS):
+    while end and (
+        left[end - 1] in _HEDGES or left[end - 1] in _BOUND_WORDS or left[end - 1] in ("at", "between")
+    ):
         end -= 1
     return end >= 2 and left[end - 1] == "paid" and left[end - 2] in _PAID_SUBJECT_VERBS
+
+
+def _needed(left: list[str]) -> bool:
+    """ "We would need to spend around £1.2 billion": what something would cost, not money given."""
+    if _NEED_WORDS.isdisjoint(left):
+        return False
+    return any(word in _NEED_WORDS and after == "to" for word, after in zip(left, left[1:], strict=False))
+
+
+_NEED_WORDS = _words("need needs needed")
+_SPEND_WORDS = _words("spend spends spent spending")
+
+
+def _spent_by_people(left: list[str]) -> bool:
+    """ "Visitors to Wales spent £5.1bn", "international visitors made 1 million trips, spending £444m":
+    what people spend is a statistic, not money given for a purpose."""
+    if _SPEND_WORDS.isdisjoint(left[-3:]):
+        return False
+    verb = max(i for i, word in enumerate(left) if word in _SPEND_WORDS)
+    return not _INDIVIDUALS.isdisjoint(left[:verb])
 
 
 def _changed_by(left: list[str]) -> bool:
@@ -655,8 +721,18 @@ def _to_the_economy(right: list[str]) -> bool:
 
 
 def _from_to(left: list[str], right: list[str]) -> bool:
-    """Either amount of "from £A to £B" ("from £2 million to £3 million": a scale word may follow A)."""
-    return (left[-1:] == ["from"] and right[:1] == ["to"]) or (left[-1:] == ["to"] and "from" in left[-4:-1])
+    """Either amount of "from £A to £B" ("from £2 million to £3 million": a scale word may follow A;
+    "from £265 million a year to £105 million": so may a period)."""
+    if left[-1:] == ["from"]:
+        to = right.index("to") if "to" in right[:4] else -1
+        return to == 0 or to > 0 and all(word in _PERIOD_WORDS for word in right[:to])
+    end = len(left)
+    while end and left[end - 1] in _HEDGES:  # "to around £105 million"
+        end -= 1
+    return left[end - 1 : end] == ["to"] and "from" in left[max(0, end - 7) : end - 1]
+
+
+_PERIOD_WORDS = _words("a an per each every year month week day annum annually")
 
 
 def _for_a_programme(right: list[str]) -> bool:

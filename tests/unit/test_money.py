@@ -912,3 +912,65 @@ def test_a_named_grant_or_initiative_is_what_its_money_is_for() -> None:
     assert found["£200 million"].is_funding and found["£200 million"].purpose == "Safer Streets Initiative"
     assert found["£80 million"].is_funding and found["£80 million"].purpose == "Household Support Grant"
     assert found["£12"].purpose is None
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "amount", "currency"),
+    [
+        ("a further 870 million Kenyan shillings", "870 million Kenyan shillings", "870000000", "KES"),
+        ("cash transfers of 5,400 shillings a month", "5,400 shillings", "5400", "KES"),
+        ("a bag of maize costs 2,100 kwacha", "2,100 kwacha", "2100", "MWK"),
+        ("1 million Zambian kwacha", "1 million Zambian kwacha", "1000000", "ZMW"),
+        ("50 million Pakistani rupees", "50 million Pakistani rupees", "50000000", "PKR"),
+        ("3 million Swiss francs", "3 million Swiss francs", "3000000", "CHF"),
+        ("5 million yuan", "5 million yuan", "5000000", "CNY"),
+    ],
+)
+def test_currencies_named_by_words(text: str, surface: str, amount: str, currency: str) -> None:
+    assert [(f.surface, f.amount, f.currency) for f in find_amounts(text)] == [
+        (surface, Decimal(amount), currency)
+    ]
+
+
+def test_a_currency_word_several_countries_share_needs_the_country() -> None:
+    assert find_amounts("The ticket cost 20 francs.") == []
+
+
+def test_parts_that_say_nothing_take_their_totals_side() -> None:
+    found = by_surface(
+        money(
+            "Spending controls have saved the taxpayer £2.5 billion this year.",
+            "The savings include:",
+            "• £900 million from cutting back on consultancy",
+            "• £600 million from a freeze on new IT projects",
+        )
+    )
+    assert not any(m.is_funding for m in found.values())
+    assert found["£900 million"].part_of == "£2.5 billion"
+
+
+def test_what_people_spend_need_or_seek_and_benefit_rates_are_not_funding() -> None:
+    found = by_surface(
+        money(
+            "Visitors to Cornwall spent £2.1bn last year.",
+            "Day visitors made 3 million trips, spending £400m.",
+            "We would need to spend around £900 million to bring every road up to standard.",
+            "The UN appeal for the region, which seeks US$300 million, is a third funded.",
+            "Trainees with a first will receive a tax-free bursary of £20,000.",
+            "Winter Fuel Payments will be paid at between £100 and £300.",
+            "Spending on advertising has fallen from £200 million a year to around £80 million.",
+        )
+    )
+    for surface in ("£2.1bn", "£400m", "£900 million", "US$300 million", "£20,000", "£100", "£300"):
+        assert not found[surface].is_funding, surface
+    assert not found["£200 million"].is_funding and not found["£80 million"].is_funding
+
+
+def test_the_same_figure_restated_as_the_fund_or_the_contribution_is_listed_once() -> None:
+    found = money(
+        "Firms that missed out can apply to a new £300 million fund for small businesses.",
+        "Councils will run the £300 million discretionary fund.",
+        "The project has been awarded €2.9 million from the EU's LIFE programme.",
+        "The EU contribution of €2.9 million will be matched by the council.",
+    )
+    assert [m.surface for m in found] == ["£300 million", "€2.9 million"]
