@@ -553,7 +553,13 @@ class _Extractor:
             text = block.text
             spans = self.spans[j]
             if (spans and spans[0].opened and spans[0].open_at == 0) or _intro_speaker(text) is not None:
-                texts.extend(tentative)  # the next quote starts: what came before it was still this one
+                # The next quote starts: what came before it was still this one, unless that quote names its
+                # speaker after it ("“We will pursue every penny,” Ms Pryce added"), as a quote that
+                # follows narrative does.
+                if not (
+                    spans and spans[0].closed and _attribution_after(_clause_after(text, spans[0].close_end))
+                ):
+                    texts.extend(tentative)
                 tentative = []
                 break
             if _STOP_START.match(text) or not _TERMINAL.search(text) or text.rstrip().endswith(":"):
@@ -721,6 +727,8 @@ class _Resolver:
             subject = self._named_before_quote(index, speaker.name)
             if subject is not None:
                 return self._complete(*subject, index)
+            if (reference := self._reference_before_quote(index)) is not None:
+                return self._reference(reference, index)
             if self.spoken:
                 return self.spoken[-1]
             before = [(n, r) for b, n, r in self.mentions if b <= index]
@@ -759,6 +767,18 @@ class _Resolver:
             if "“" not in before and '"' not in before:
                 found = _people_named(before, other_sex)
         return found
+
+    def _reference_before_quote(self, index: int) -> str | None:
+        """ "The Minister said that policing …" / "“…,” she said.": the title that reports speech at the start
+        of the paragraph before a quote, which quotes no one, is who the pronoun means."""
+        blocks = self.story.blocks
+        if not 0 < index < len(blocks) or blocks[index - 1].kind is not BlockKind.PARAGRAPH:
+            return None
+        before = blocks[index - 1].text[:_MAX_SCAN]
+        if "“" in before or '"' in before or not (verb := _VERB.search(before, 0, _ATTRIBUTION_SPAN)):
+            return None
+        speaker = parse_attribution(before[: verb.start()])
+        return speaker.name if speaker is not None and speaker.kind == "reference" else None
 
     def _complete(self, name: str, role: str | None, index: int) -> tuple[str, str | None]:
         name = strip_name(name)

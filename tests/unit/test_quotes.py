@@ -100,6 +100,30 @@ def test_unmarked_quote_ends_at_a_paragraph_that_quotes_someone_else_and_names_t
     ]
 
 
+def test_narrative_before_a_quote_named_after_it_is_not_the_unmarked_quote() -> None:
+    found = quotes(
+        "Ann Vale, Assistant Director at HMRC, said:",
+        "He set up what looked like a real business. It was nothing of the kind.",
+        "Investigators traced the money to a house bought in 2010, which was seized at his arrest.",
+        "“We will pursue every penny,” Ms Vale added.",
+    )
+    assert said(found) == [
+        ("Ann Vale", "He set up what looked like a real business. It was nothing of the kind."),
+        ("Ann Vale", "We will pursue every penny"),
+    ]
+
+
+def test_a_pronoun_after_the_minister_reported_speaking_is_the_minister() -> None:
+    found = quotes(
+        "Policing Minister Jane Orr visited the estate with Chief Superintendent Tom Hale.",
+        "Chief Superintendent Hale said:",
+        "What we have found is that people start to tell our officers things.",
+        "The Minister said that local policing was not a soft option.",
+        "“The two go hand in hand,” she said.",
+    )
+    assert [q.speaker for q in found] == ["Tom Hale", "Jane Orr"]
+
+
 def test_unmarked_quote_stops_at_next_speaker_heading_and_list() -> None:
     found = quotes(
         "Cllr Jo Bloggs, leader of Anytown Council, said:",
