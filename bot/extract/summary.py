@@ -10,11 +10,11 @@ Candidates are scored by position (the lede weighs most and wins unless another 
 says the news better) plus a few general features: the share of the title's words the sentence
 carries (the title is the best available statement of the news), an announcement told as news
 ("has announced", "will receive") and centrality (how much the sentence shares its words with the other
-candidates) count for it; background and statistics ("last year", "in 2019", "figures show", "per
-cent"), a part of the news ("This includes", "A further £2m", "The council will also…"), reported
-speech ("…, the minister said today.", but not "…, the Department said."), a speaker's first person, a
-sentence that leans on the one before ("This", "He", "However") and a very short or long sentence count
-against it. A money figure on its
+candidates) count for it; background and statistics ("last year", "in 2019", "figures show"; not a
+percentage, which is as often the news: "fees will rise to 5 per cent"), a part of the news ("This
+includes", "A further £2m", "The council will also…"), reported speech ("…, the minister said today.",
+but not "…, the Department said."), a speaker's first person, a sentence that leans on the one before
+("This", "He", "However") and a very short or long sentence count against it. A money figure on its
 own is not a feature: releases are full of prices, bills and statistics. `Story.description` is
 never read: the summary is judged against it.
 """
@@ -90,10 +90,10 @@ _BACKGROUND = re.compile(
     r"\W(?:last\s+(?:year|month|summer|winter|spring|autumn)|(?:in|since|during|between)\s+"
     r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\s+)?(?:19|20)\d\d\b(?![-/–]\d)|"
     r"according\s+to|estimates?|estimated|(?:figures|data|statistics|research|surveys?)\s+(?:shows?|suggests?|"
-    r"published|from|by)|already|previously|to\s+date|so\s+far|per\s+cent|over\s+the\s+(?:past|last)\s+"
+    r"published|from|by)|already|previously|to\s+date|so\s+far|over\s+the\s+(?:past|last)\s+"
     r"(?:decade|\w+\s+(?:years|decades))|(?:was|were)\s+(?:created|set\s+up|established|founded|launched|"
     r"introduced))\b"
-)  # and "%" anywhere, tested with `in`
+)
 # Reported speech: "…, Grant Shapps said today." is someone's claim about the news, not the news.
 _REPORTED = re.compile(rf"\b{_SAY_VERBS}(?:\s+(?:today|yesterday|on\s+\w+|this\s+\w+))?\W*$")
 # A part of the news rather than the news: "This includes £11m", "A further £200,000", "of which".
@@ -101,7 +101,11 @@ _PART_OPENING = re.compile(
     r"(?:this|that|these|it)\s+(?:includes?|will\s+include|comprises)\b|(?:a\s+further|another|the\s+remaining|"
     r"the\s+rest)\b"
 )
-_PART = re.compile(r"\bof\s+which\b|\bincluding\s+[£€$\d]|\bwill\s+go\s+(?:to|towards)\b")
+# "£40m, of which £11m …", but not "roads, many of which had not been resurfaced".
+_PART = re.compile(
+    r"(?<!many )(?<!some )(?<!most )(?<!all )(?<!both )\bof\s+which\b|\bincluding\s+[£€$\d]|"
+    r"\bwill\s+go\s+(?:to|towards)\b"
+)
 # "Ministers have also agreed…", "The fund will also pay for…": "also" near the start of a sentence adds to
 # news told elsewhere. Further on it is usually inside a clause ("…, when the board also approved …").
 _ALSO_WITHIN = 8  # words
@@ -121,7 +125,7 @@ _NEWS_WORDS = frozenset(
 )  # fmt: skip
 _BACKGROUND_WORDS = frozenset(
     {"last", "according", "estimate", "estimates", "estimated", "figures", "data", "statistics", "research",
-     "survey", "surveys", "already", "previously", "date", "far", "cent", "past", "created", "set",
+     "survey", "surveys", "already", "previously", "date", "far", "past", "created", "set",
      "established", "founded", "launched", "introduced"}
 )  # fmt: skip
 _PART_WORDS = frozenset({"which", "including", "go"})
@@ -156,7 +160,7 @@ LEAD = 0.15  # and the first candidate a little more: it wins unless another say
 WEIGHTS: dict[str, float] = {
     "title": 1.0,  # share of the title's content words (crudely stemmed): the title is what the news is
     "news": 0.3,  # told as news: "announced", "has awarded", "will receive"
-    "background": -0.3,  # history or statistics: "last year", "in 2019", "figures show", "per cent"
+    "background": -0.3,  # history or statistics: "last year", "in 2019", "figures show"
     "part": -0.3,  # a part of the news: "This includes", "of which", "A further £200,000"
     "reported": -0.3,  # reported speech: "…, the minister said today."
     "first_person": -0.2,  # "we", "our", "I": a speaker's voice rather than the release's
@@ -227,9 +231,8 @@ def features(candidate: Candidate, title_words: frozenset[str]) -> dict[str, flo
     text, words, vocabulary = candidate.text, candidate.words, candidate.vocabulary
     lowered = text.lower()
     n = len(words)
-    background = "%" in text or (
-        ("19" in text or "20" in text or not _BACKGROUND_WORDS.isdisjoint(vocabulary))
-        and bool(_BACKGROUND.search(" " + lowered))
+    background = ("19" in text or "20" in text or not _BACKGROUND_WORDS.isdisjoint(vocabulary)) and bool(
+        _BACKGROUND.search(" " + lowered)
     )
     part = (
         bool(_PART_OPENING.match(lowered))
