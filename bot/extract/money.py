@@ -43,6 +43,7 @@ MAX_MENTIONS = 400
 # Real sentences are far shorter; a longer run (no punctuation) is cut so work per sentence stays bounded.
 MAX_SENTENCE = 1000
 _SEPARATOR = "\n\x00\n"  # between blocks: no amount or sentence can run across it
+LEAD_IN = 200  # characters of a list's lead-in read as its items' left context
 # Later mentions compared with at most this many earlier figures of the same amount.
 _MAX_SAME_AMOUNT = 8
 
@@ -207,7 +208,11 @@ def _texts(story: Story) -> list[tuple[int, str, bool]]:
 def _sentences(texts: list[tuple[int, str, bool]], found: list[list[Found]]) -> list[_Sentence]:
     sentences: list[_Sentence] = []
     order = 0
+    lead_in = ""  # "From September, trainees will receive:" before a list: what its items' amounts are
     for (block_index, text, list_item), items in zip(texts, found, strict=True):
+        if not list_item:
+            stripped = text.rstrip()
+            lead_in = stripped[:-1][-LEAD_IN:] if stripped.endswith(":") else ""
         if not items:
             sentences.append(_Sentence(block_index, text, 0, len(text), list_item))
             continue
@@ -223,6 +228,8 @@ def _sentences(texts: list[tuple[int, str, bool]], found: list[list[Found]]) -> 
             number = bisect.bisect_right(starts, item.start) - 1
             sentence = block_sentences[number]
             left = text[max(sentence.start, item.start - 300) : item.start]
+            if list_item and lead_in and not any(c.isalnum() for c in left):
+                left = lead_in + " " + left  # "• £15,000 for those with a 2:1" reads on from its lead-in
             right = text[item.end : min(sentence.end, item.end + 300)]
             mention = _Mention(
                 item, block_index, order, first_number + number, list_item, read_context(left, right, item.amount, pairs),

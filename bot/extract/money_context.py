@@ -877,8 +877,10 @@ def _informative(phrase: str) -> bool:
     return len(words) >= 2 and not all(w in _GENERIC or w in _BLAND for w in words)
 
 
+# Words before "of £Y" that name no purpose: a share, a change, or a verb ("the package consists of").
 _NOT_A_SUBJECT = _words(
-    "one total sum part share up value increase rise uplift cut fall drop reduction boost"
+    "one total sum part share up value increase rise uplift cut fall drop reduction boost consists consist "
+    "made comprised composed"
 )
 
 

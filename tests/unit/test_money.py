@@ -974,3 +974,20 @@ def test_the_same_figure_restated_as_the_fund_or_the_contribution_is_listed_once
         "The EU contribution of €2.9 million will be matched by the council.",
     )
     assert [m.surface for m in found] == ["£300 million", "€2.9 million"]
+
+
+def test_list_items_read_on_from_their_lead_in() -> None:
+    story = parse_text(
+        "News story: Bursaries for new teachers\n\n"
+        "Graduates will be paid to train as teachers from September.\n\n"
+        "Trainees will receive:\n\n"
+        "• £15,000 for those with a first\n"
+        "• £9,000 for those with a 2:1\n\n"
+        "Councils will share the following:\n\n"
+        "• £2m for Midshire\n"
+        "• £1m for Eastshire\n",
+        "lead-in.txt",
+    )
+    found = by_surface(list(extract_money(story)))
+    assert not found["£15,000"].is_funding and not found["£9,000"].is_funding
+    assert found["£2m"].is_funding and found["£1m"].is_funding
