@@ -843,8 +843,16 @@ def _shares_and_years(
             whole = earlier[-1] if earlier else _resolve(sentences, number, entries, headline)
             if whole is not None and _MULTI_YEAR.search(entries[whole].period or ""):
                 _set_part(entries, m.entry, whole)
-        elif m.context.share and index == 0:
+        elif m.context.share and index == 0 and not _starts_a_range(sentence, m):
             _set_part(entries, m.entry, _resolve(sentences, number, entries, headline))
+
+
+def _starts_a_range(sentence: _Sentence, mention: _Mention) -> bool:
+    """ "each invested between £100 and £20,000": what each gave varies, so it is no equal share of a total."""
+    found = mention.found
+    return found.bound is not None or sentence.text[max(0, found.start - 9) : found.start].rstrip().endswith(
+        "between"
+    )
 
 
 def _introduced_lists(

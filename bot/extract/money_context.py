@@ -151,7 +151,7 @@ _LOAN_NOUNS = _words("loan loans")
 _GENERIC = _words("funding boost package support money investment cash total sum figure amount budget pot")
 # A noun phrase after the amount ends at any of these.
 _NP_STOP = _words(
-    "will would is are was were has have had to for of in on from that which who and with by as at into per "
+    "will would is are was were has have had to for of in on from that which who and with by as at into per set "
     "over this it a an the be been being can could should may might also now today so i we they you he she"
 )
 _FOR_WORDS = _words("for towards toward")
@@ -880,7 +880,7 @@ def _informative(phrase: str) -> bool:
 # Words before "of £Y" that name no purpose: a share, a change, or a verb ("the package consists of").
 _NOT_A_SUBJECT = _words(
     "one total sum part share up value increase rise uplift cut fall drop reduction boost consists consist "
-    "made comprised composed"
+    "made comprised composed average"
 )
 
 

@@ -991,3 +991,16 @@ def test_list_items_read_on_from_their_lead_in() -> None:
     found = by_surface(list(extract_money(story)))
     assert not found["£15,000"].is_funding and not found["£9,000"].is_funding
     assert found["£2m"].is_funding and found["£1m"].is_funding
+
+
+def test_money_set_aside_for_a_purpose_and_ranges_that_are_no_equal_share() -> None:
+    found = by_surface(
+        money(
+            "The fund will share £12 million, with at least £3 million set aside for projects in rural areas.",
+            "The scheme cost £1.8 million. Its 140 members each invested between £100 and £20,000.",
+            "Bills rose by an average of £1,200.",
+        )
+    )
+    assert found["£3 million"].purpose == "projects in rural areas"
+    assert found["£100"].part_of is None and not found["£1.8 million"].is_funding
+    assert found["£1,200"].purpose is None
