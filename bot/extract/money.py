@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from bot.extract.money_context import Context, read_context, spaced_pairs
+from bot.extract.money_context import Context, names_a_value, read_context, spaced_pairs
 from bot.extract.money_lexer import Found, find_amounts, parse_user_amount
 from bot.models import BlockKind, Money, Story
 
@@ -902,7 +902,9 @@ def _fund_containers(entries: list[_Entry]) -> None:
     cutting back on consultancy")."""
     for entry in entries:
         if entry.part_of is not None and entry.is_funding and not entry.unsaid:
-            entries[entry.part_of].is_funding = True
+            whole = entries[entry.part_of]
+            # A target or a project's cost stays what it is: "The pledge is part of a $9 billion target".
+            whole.is_funding = whole.is_funding or not names_a_value(whole.first.context.head)
     for entry in entries:
         if entry.part_of is not None and entry.unsaid:
             entry.is_funding = entries[entry.part_of].is_funding

@@ -66,7 +66,7 @@ _FUNDING = _words(
     "committed committing commitment provide provides provided providing boost boosts package support "
     "supports supported supporting backing budget pot aid donate donated donation pledge pledged pledges "
     "spend spent assistance consequential consequentials injection uplift receive receives received "
-    "receiving putting contribute contributes contributed contributing contribution contributions"
+    "give gives gave giving receiving putting contribute contributes contributed contributing contribution contributions"
 )
 _VALUE_WORDS = _words("worth valued value totalling")
 # A level rather than money given: what a fare, wage, cap or average *is* or rises to ("the average
@@ -138,8 +138,16 @@ _VALUE_NOUNS = _words(
     "development developments redevelopment project projects scheme schemes port facility facilities "
     "building buildings complex plant deal property site stadium bridge house home "
     "homes estate hotel bill deficit debt overspend loss losses fine fines pay farm farms station stations "
+    "target targets "
     "terminal terminals factory factories refinery tunnel reservoir"
 )
+
+
+def names_a_value(head: str | None) -> bool:
+    """Whether an amount stands before a thing it is the value or cost of ("the £4.2bn wind farm")."""
+    return head in _VALUE_NOUNS
+
+
 _FUNDING_NOUNS = _words(
     "fund funds funding boost boosts package packages pot investment investments grant grants programme "
     "programmes allocation allocations budget uplift injection support aid settlement award awards "
@@ -249,7 +257,7 @@ _NAME_JOINERS = _words("of for and the on to at in")
 _ORG_WORDS = _words(
     "government office department ministry executive council fund agency trust foundation commission "
     "treasury bank authority board lottery service union assembly parliament administration partnership "
-    "programme institute charity england scotland wales ireland"
+    "programme institute charity england scotland wales ireland alliance"
 )
 _ORG_JOINERS = _words("for of and & the on")
 _NOT_ORG = _words("This That These Those It The A An Our Their Its We He She They Funding Other In")
@@ -827,8 +835,11 @@ def _purpose(
                 if phrase and i == len(phrase.split()) and _informative(phrase):
                     return f"{phrase} {word} {text}", True  # "£360 million direct grant pot for charities"
                 return text, True
-    # "£2 million to help ...", "will receive £500,000, helping to support ..."
+    # "£2 million to help ...", "will receive £500,000, helping to support ...", "$100 million to the
+    # Global Vaccine Alliance" (whom it is for)
     for i, word in enumerate(right_low[:10] if not _TO_WORDS.isdisjoint(right_low[:10]) else ()):
+        if word == "to" and i < 2 and (recipient := _recipient(right[i + 1 :])):
+            return recipient, True
         if word in _TO_WORDS and i + 1 < len(right_low):
             nxt = i + 1 if right_low[i + 1] != "to" else i + 2
             if nxt < len(right_low) and right_low[nxt] in _TO_VERBS and (text := _trim(right[nxt:])):
@@ -869,6 +880,24 @@ def _purpose(
     if phrase and head not in _GENERIC and phrase[:1].isupper() or phrase and head and _informative(phrase):
         return _trim(phrase.split()), False  # "£11.4million Waste Management" in a list, "£360m grant pot"
     return None, False
+
+
+def _recipient(tokens: list[str]) -> str | None:
+    """ "(to) the Global Vaccine Alliance", "(to) UN Resident Coordinator’s Office to support disaster
+    preparedness": an organisation the money goes to, and what for when that follows at once. A country
+    ("to the UK") is where money goes, not whom it is for."""
+    start = 1 if tokens[:1] == ["the"] else 0
+    org = _org_prefix(tokens[start:])
+    if org is None or org in _COUNTRIES:
+        return None
+    size = start + len(org.split())
+    if tokens[size : size + 1] and tokens[size].lower() in _FOR_OR_TO:
+        return _trim(tokens[start:])
+    return org
+
+
+_COUNTRIES = frozenset(("UK", "US", "USA", "GB", "EU"))
+_FOR_OR_TO = frozenset(("for", "to"))
 
 
 def _informative(phrase: str) -> bool:

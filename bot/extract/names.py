@@ -561,7 +561,27 @@ def _title_before_comma(text: str, start: int) -> str | None:
     for at, word in enumerate(span):
         if word.lower() in TITLE_WORDS:
             return " ".join(span[at:]) if span[-1][:1].isupper() else None
+    return _owned_title(words)
+
+
+def _owned_title(words: list[str]) -> str | None:
+    """ "The alliance's chief executive, Dr Hugo Laurent, said", "Its director, Jo Bell,": a job title in
+    lower case is a title only after whose it is."""
+    i = len(words)
+    while i and words[i - 1].lower() in TITLE_WORDS:
+        i -= 1
+    if i == len(words) or not i:
+        return None
+    owner = words[i - 1]
+    if owner.lower() in _OWNERS:
+        return " ".join(words[i - 1 :])
+    if _POSSESSIVE.search(owner):
+        start = i - 2 if i >= 2 and words[i - 2].lower() == "the" else i - 1
+        return " ".join(words[start:])
     return None
+
+
+_OWNERS = frozenset(("its", "their", "our"))
 
 
 def _apposed_after(text: str, end: int) -> str | None:

@@ -1004,3 +1004,18 @@ def test_money_set_aside_for_a_purpose_and_ranges_that_are_no_equal_share() -> N
     assert found["£3 million"].purpose == "projects in rural areas"
     assert found["£100"].part_of is None and not found["£1.8 million"].is_funding
     assert found["£1,200"].purpose is None
+
+
+def test_whom_money_is_given_to_and_a_target_it_counts_towards() -> None:
+    found = by_surface(
+        money(
+            "The UK will give $100 million to the Global Vaccine Alliance over the next five years.",
+            "The pledge is part of a $9 billion replenishment target.",
+            "Kenya exports KSh 40 billion of coffee a year to the UK.",
+            "The UK is providing £2 million to UN Resident Coordinator’s Office to support disaster recovery.",
+        )
+    )
+    assert found["$100 million"].is_funding and found["$100 million"].purpose == "Global Vaccine Alliance"
+    assert found["$100 million"].part_of == "$9 billion" and not found["$9 billion"].is_funding
+    assert found["KSh 40 billion"].purpose != "UK"
+    assert found["£2 million"].purpose == "UN Resident Coordinator’s Office to support disaster recovery"
