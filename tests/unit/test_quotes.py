@@ -124,6 +124,14 @@ def test_a_pronoun_after_the_minister_reported_speaking_is_the_minister() -> Non
     assert [q.speaker for q in found] == ["Tom Hale", "Jane Orr"]
 
 
+def test_a_lower_case_title_after_whose_it_is_is_the_role() -> None:
+    found = quotes(
+        "The alliance's chief executive, Dr Hugo Laurent, welcomed the pledge.",
+        "“It will help us reach 300 million more children,” he said.",
+    )
+    assert [(q.speaker, q.role) for q in found] == [("Dr Hugo Laurent", "The alliance's chief executive")]
+
+
 def test_unmarked_quote_stops_at_next_speaker_heading_and_list() -> None:
     found = quotes(
         "Cllr Jo Bloggs, leader of Anytown Council, said:",
