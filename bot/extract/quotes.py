@@ -637,6 +637,9 @@ class _Extractor:
         return Speaker(name, role, "name")
 
 
+_Mention = tuple[int, str, str | None]  # (block index, name, role) of a person named in the story
+
+
 class _Resolver:
     """Turns "Mrs Kelly", "the Minister", "She" into the full name printed elsewhere in the story."""
 
@@ -644,11 +647,12 @@ class _Resolver:
         self.story = story
         self.people = [(strip_name(p.name), p.role) for p in story.people if p.name.strip()]
         self.spoken: list[tuple[str, str | None]] = []
-        # Mentions are found text by text, only as far as a reader needs: _found holds those found so
-        # far, _unread the (block, text) pairs still to read.
-        self._found: list[tuple[int, str, str | None]] = []
-        self._unread: Iterator[tuple[int, str]] = self._texts()
-        self._all_read = False
+        # Mentions are found text by text, only in the texts a reader needs (name_runs is the costliest scan
+        # here): _texts are the (block, text) pairs in reading order, _runs[k] the mentions in _texts[k] once
+        # read, _all every mention once a reader has needed them all.
+        self._texts = self._story_texts()
+        self._runs: list[list[_Mention] | None] = [None] * len(self._texts)
+        self._all: list[_Mention] | None = None
         self._title_names: list[str] | None = None
         self._titles: dict[str, tuple[int, str]] | None = None
         self._judged: set[str] = set()  # names _reported_title has looked at
@@ -668,42 +672,44 @@ class _Resolver:
         return self.title_names if speaking else []
 
     @property
-    def mentions(self) -> list[tuple[int, str, str | None]]:
+    def mentions(self) -> list[_Mention]:
         """(block, name, role) of every person named in the story; found only when a reference needs it."""
-        if not self._all_read:
-            while self._read_more():
-                pass
-        return self._found
+        if self._all is None:
+            self._all = [mention for k in range(len(self._texts)) for mention in self._mentions_in(k)]
+        return self._all
 
-    def _mentions_in_order(self) -> Iterator[tuple[int, str, str | None]]:
-        """The mentions one by one, reading on only while the caller asks: a speaker's title is usually in
-        the paragraph that introduced them, near the top, and the rest of the story need not be read."""
-        return iter(self._found) if self._all_read else self._reading_on()
+    def _mentions_naming(self, word: str) -> Iterator[_Mention]:
+        """In story order, the mentions in the texts that print `word`: every mention with `word` among the
+        words of its name is one of them (a name is made of words printed in its text), and a text without
+        the word need not be read. Read only as far as the caller asks: a speaker's title is usually in
+        the paragraph that introduced them, near the top."""
+        for k, (_, text) in enumerate(self._texts):
+            if word in text:
+                yield from self._mentions_in(k)
 
-    def _reading_on(self) -> Iterator[tuple[int, str, str | None]]:
-        at = 0
-        while True:
-            while at < len(self._found):
-                yield self._found[at]
-                at += 1
-            if not self._read_more():
-                return
+    def _mentions_through(self, index: int) -> list[_Mention]:
+        """The mentions in the standfirst and in blocks up to `index`, reading no later block."""
+        return [
+            mention
+            for k, (block_index, _) in enumerate(self._texts)
+            if block_index <= index
+            for mention in self._mentions_in(k)
+        ]
 
-    def _read_more(self) -> bool:
-        """Add the names of the next unread text to _found; False once every text has been read."""
-        for index, text in self._unread:
-            self._found.extend((index, name, role) for _, name, role in name_runs(text))
-            return True
-        self._all_read = True
-        return False
+    def _mentions_in(self, k: int) -> list[_Mention]:
+        mentions = self._runs[k]
+        if mentions is None:
+            index, text = self._texts[k]
+            mentions = self._runs[k] = [(index, name, role) for _, name, role in name_runs(text)]
+        return mentions
 
-    def _texts(self) -> Iterator[tuple[int, str]]:
+    def _story_texts(self) -> list[tuple[int, str]]:
         story = self.story
+        texts = [(index, block.text[:_MAX_SCAN]) for index, block in enumerate(story.blocks[:_MAX_BLOCKS])]
         if story.description and (not story.blocks or story.blocks[0].text != story.description):
             # The standfirst often introduces the speaker ("Education Secretary Ruth Kelly has ...").
-            yield -1, story.description
-        for index, block in enumerate(story.blocks[:_MAX_BLOCKS]):
-            yield index, block.text[:_MAX_SCAN]
+            texts.insert(0, (-1, story.description))
+        return texts
 
     def spoke(self, resolved: tuple[str, str | None]) -> None:
         if resolved[0]:
@@ -723,7 +729,7 @@ class _Resolver:
                 return self._complete(*subject, index)
             if self.spoken:
                 return self.spoken[-1]
-            before = [(n, r) for b, n, r in self.mentions if b <= index]
+            before = [(n, r) for _, n, r in self._mentions_through(index)]
             if before:
                 return before[-1]
             return ("", None)
@@ -773,13 +779,14 @@ class _Resolver:
                         name = " ".join(kept + full.split())
                     return name, role or full_role
             if role is None:  # "Mary O’Hara said:" after "Health Minister Mary O’Hara has ..."
-                role = next((r for _, n, r in self._mentions_in_order() if r and n == name), None)
+                named = self._mentions_naming(name.rsplit(" ", 1)[-1])
+                role = next((r for _, n, r in named if r and n == name), None)
             return name, role or self._reported_title(name)
         # "Mrs Kelly", "Sir Martin", "Minister Murphy": the full name printed or listed elsewhere.
         title = _role_word(name)
         role = role or title
         same_name_role: str | None = None  # "Justice Minister Lord Carrow ..." earlier, "Lord Carrow said:"
-        for full, full_role in self._candidates(index):
+        for full, full_role in self._candidates(index, real[0]):
             full_tokens = full.split()
             if full == name:
                 same_name_role = same_name_role or full_role
@@ -794,10 +801,13 @@ class _Resolver:
         role = role or same_name_role
         return (real[0], role) if title else (name, role)
 
-    def _candidates(self, index: int) -> Iterator[tuple[str, str | None]]:
+    def _candidates(self, index: int, word: str) -> Iterator[tuple[str, str | None]]:
+        """Whom a bare name could be: the people listed, those who spoke (latest first), those named in the
+        story (nearest first, only those in texts that print `word`, the name's one word) and in the title."""
         yield from self.people
         yield from reversed(self.spoken)
-        yield from ((n, r) for _, n, r in sorted(self.mentions, key=lambda m: abs(m[0] - index)))
+        nearest = sorted(self._mentions_naming(word), key=lambda m: abs(m[0] - index))
+        yield from ((n, r) for _, n, r in nearest)
         yield from ((n, None) for n in self.title_names)
 
     @staticmethod
@@ -885,7 +895,8 @@ class _Resolver:
         if name in self._judged:  # each name is judged once, then remembered
             return self._reported_titles.get(name)
         self._judged.add(name)
-        block_index = next((b for b, mentioned, _ in self._mentions_in_order() if mentioned == name), -1)
+        named = self._mentions_naming(name.rsplit(" ", 1)[-1])
+        block_index = next((b for b, mentioned, _ in named if mentioned == name), -1)
         if block_index < 0:
             return None
         blocks = self.story.blocks
