@@ -288,20 +288,22 @@ def _split_commas(text: str) -> list[str]:
     if "(" not in text and "[" not in text:
         return [" ".join(p.split()) for p in text.split(",") if p.strip()]
     parts: list[str] = []
-    depth = 0
-    current: list[str] = []
-    for char in text:
+    depth = start = 0
+    # Only commas and brackets change anything: visit those, not every character.
+    for match in _COMMA_OR_BRACKET.finditer(text):
+        char = match.group()
         if char in "([":
             depth += 1
-        elif char in ")]" and depth:
-            depth -= 1
-        if char == "," and depth == 0:
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-    parts.append("".join(current))
+        elif char in ")]":
+            depth = max(depth - 1, 0)  # a stray closing bracket closes nothing
+        elif depth == 0:
+            parts.append(text[start : match.start()])
+            start = match.end()
+    parts.append(text[start:])
     return [" ".join(p.split()) for p in parts if p.strip()]
+
+
+_COMMA_OR_BRACKET = re.compile(r"[,()[\]]")
 
 
 def parse_attribution(subject: str) -> Speaker | None:
