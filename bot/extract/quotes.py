@@ -263,6 +263,7 @@ class _Extractor:
         self.spans = [_spans(b.text) for b in self.blocks]
         self.found: list[tuple[_Found, tuple[str, str | None]]] = []
         self.resolver = _Resolver(story)
+        self._intros: dict[str, Speaker | None] = {}  # _intro_speaker of the texts read so far
 
     # --- the walk over the blocks ------------------------------------------------------------
 
@@ -354,7 +355,7 @@ class _Extractor:
             texts, last, span = self._marked_chain(i, first)
             self._emit(_Found(pending, texts, i))
             return last, (span.close_end if span is not None else -1), False
-        if _intro_speaker(block.text) is not None:
+        if self._intro(block.text) is not None:
             return None  # two introductions in a row: the first one quoted nothing
         intro = self.blocks[i - 1].text.rstrip()
         if intro.endswith(":") and not _verb_at_end(intro):
@@ -454,7 +455,7 @@ class _Extractor:
                         return i, None, i, None
                     return i, None, self._unmarked_chain(i, [first], speaker, i), None
         if rest.strip():
-            speaker = _intro_speaker(rest)
+            speaker = self._intro(rest)
             if speaker is not None:
                 return i, speaker, None, None
         return i, None, None, None
@@ -500,6 +501,14 @@ class _Extractor:
             held = (_tidy_role(role) or "").lower()
             if name != resolved[0] and all(word in held for word in title.split()):
                 self.found[k] = (found, (name, role))
+
+    def _intro(self, text: str) -> Speaker | None:
+        """_intro_speaker(text), remembered: a "said:" paragraph that ends a quote is read by the chain
+        that stops there and again when the walk reaches it."""
+        if text in self._intros:
+            return self._intros[text]
+        speaker = self._intros[text] = _intro_speaker(text)
+        return speaker
 
     # --- chains of paragraphs -------------------------------------------------------------------
 
@@ -555,7 +564,7 @@ class _Extractor:
                 break
             text = block.text
             spans = self.spans[j]
-            if (spans and spans[0].opened and spans[0].open_at == 0) or _intro_speaker(text) is not None:
+            if (spans and spans[0].opened and spans[0].open_at == 0) or self._intro(text) is not None:
                 texts.extend(tentative)  # the next quote starts: what came before it was still this one
                 tentative = []
                 break
