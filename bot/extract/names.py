@@ -88,7 +88,7 @@ _ROLE_JOINS = frozenset((" for ", " of ", " and ", " of the ", " for the "))
 _TITLE_JOINERS = frozenset(("of", "for", "the", "and"))
 _WHO_IS = re.compile(r"^who (?:is|was|are) (?:the |a |an )?")
 _EDGE_PUNCTUATION = " ,:;-\u2013\u2014"
-_POSSESSIVE = re.compile(r"[’']s$")
+_POSSESSIVE = ("’s", "'s")  # a name printed with it ("Jo Bell’s plan") is the name without it
 
 
 class Speaker(NamedTuple):
@@ -393,7 +393,8 @@ def _role_before(segments: list[str], own_role: str | None) -> list[str]:
         if (
             len(words) > 12
             or _is_verb_phrase(segment)
-            or any(w.lower() in _AUXILIARIES or any(c.isdigit() for c in w) for w in words)
+            or not _AUXILIARIES.isdisjoint(segment.lower().split())
+            or any(map(str.isdigit, segment))  # a figure: no job title holds one
             or any(c in segment for c in "()[]")
         ):
             break
@@ -421,15 +422,17 @@ def _role_text(segments: list[str], printed: dict[str, str]) -> str | None:
 def _clean_segment(segment: str) -> str:
     """Drop "Rt Hon" and post-nominals inside one comma piece."""
     tokens = segment.split()
-    lowered = segment.lower()
     # Usually nothing for _without_rt_hon to drop: it needs a token "rt" or "right".
-    out = _without_rt_hon(tokens) if "rt" in lowered or "right" in lowered else tokens
+    out = tokens if _RT_WORDS.isdisjoint(segment.lower().split()) else _without_rt_hon(tokens)
     while len(out) > 1 and _is_post_nominal(out[-1]):
         out.pop()
     # Post-nominals can also sit before a role clause: "Jane Marriott CMG OBE said".
     return " ".join(
         [t for t in out if t.strip(".,;") not in POST_NOMINALS or t.isalpha() and not t.isupper()]
     )
+
+
+_RT_WORDS = frozenset(("rt", "right"))
 
 
 def _without_rt_hon(tokens: list[str]) -> list[str]:
@@ -516,7 +519,8 @@ def name_runs(text: str) -> list[tuple[int, str, str | None]]:
                 or _apposed_after(text, match.end())
             )
             chain_start = -1
-            found.append((match.start(), _POSSESSIVE.sub("", " ".join(name)), role))
+            printed = " ".join(name)
+            found.append((match.start(), printed[:-2] if printed.endswith(_POSSESSIVE) else printed, role))
     return found
 
 
