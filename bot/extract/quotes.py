@@ -650,6 +650,7 @@ class _Extractor:
 
 
 _Mention = tuple[int, str, str | None]  # (block index, name, role) of a person named in the story
+_MOST_WORDS_SCANNED = 32  # words the resolver looks for text by text before it reads every name instead
 
 
 class _Resolver:
@@ -665,8 +666,10 @@ class _Resolver:
         self._texts = self._story_texts()
         self._runs: list[list[_Mention] | None] = [None] * len(self._texts)
         self._all: list[_Mention] | None = None
+        self._printing: dict[str, list[int]] = {}  # word -> indices of the texts that print it
         self._title_names: list[str] | None = None
         self._titles: dict[str, tuple[int, str]] | None = None
+        self._roles: dict[str, str | None] = {}  # name -> _printed_role(name)
         self._judged: set[str] = set()  # names _reported_title has looked at
         self._reported_titles: dict[str, str] = {}  # "minister" -> first "the X Minister"
 
@@ -691,13 +694,23 @@ class _Resolver:
         return self._all
 
     def _mentions_naming(self, word: str) -> Iterator[_Mention]:
-        """In story order, the mentions in the texts that print `word`: every mention with `word` among the
-        words of its name is one of them (a name is made of words printed in its text), and a text without
-        the word need not be read. Read only as far as the caller asks: a speaker's title is usually in
-        the paragraph that introduced them, near the top."""
-        for k, (_, text) in enumerate(self._texts):
-            if word in text:
-                yield from self._mentions_in(k)
+        """In story order, mentions that include every mention with `word` among the words of its name
+        (callers pick theirs out of them).
+
+        Those are in the texts that print `word` (a name is made of words printed in its text), and a
+        text without it need not be read; reading stops where the caller stops (a speaker's title is
+        usually in the paragraph that introduced them, near the top). Once every name has been read, or
+        when many speakers are looked for (a long story quoting dozens of people would have its texts
+        scanned again for each), all the mentions are given instead.
+        """
+        if self._all is not None or len(self._printing) >= _MOST_WORDS_SCANNED:
+            yield from self.mentions
+            return
+        printing = self._printing.get(word)
+        if printing is None:  # one pass over the texts per word, however often a speaker is resolved
+            printing = self._printing[word] = [k for k, (_, text) in enumerate(self._texts) if word in text]
+        for k in printing:
+            yield from self._mentions_in(k)
 
     def _mentions_through(self, index: int) -> list[_Mention]:
         """The mentions in the standfirst and in blocks up to `index`, reading no later block."""
@@ -791,8 +804,7 @@ class _Resolver:
                         name = " ".join(kept + full.split())
                     return name, role or full_role
             if role is None:  # "Mary O’Hara said:" after "Health Minister Mary O’Hara has ..."
-                named = self._mentions_naming(name.rsplit(" ", 1)[-1])
-                role = next((r for _, n, r in named if r and n == name), None)
+                role = self._printed_role(name)
             return name, role or self._reported_title(name)
         # "Mrs Kelly", "Sir Martin", "Minister Murphy": the full name printed or listed elsewhere.
         title = _role_word(name)
@@ -812,6 +824,14 @@ class _Resolver:
                 return full, role or full_role or self._reported_title(full)
         role = role or same_name_role
         return (real[0], role) if title else (name, role)
+
+    def _printed_role(self, name: str) -> str | None:
+        """The job title printed with the first mention of `name` that has one. Remembered per name: a
+        speaker quoted many times would otherwise have every text that prints their surname looked at again."""
+        if name not in self._roles:
+            named = self._mentions_naming(name.rsplit(" ", 1)[-1])
+            self._roles[name] = next((r for _, n, r in named if r and n == name), None)
+        return self._roles[name]
 
     def _candidates(self, index: int, word: str) -> Iterator[tuple[str, str | None]]:
         """Whom a bare name could be: the people listed, those who spoke (latest first), those named in the
