@@ -263,7 +263,7 @@ class _Extractor:
         self.spans = [_spans(b.text) for b in self.blocks]
         self.found: list[tuple[_Found, tuple[str, str | None]]] = []
         self.resolver = _Resolver(story)
-        self._intros: dict[str, Speaker | None] = {}  # _intro_speaker of the texts read so far
+        self._intros: dict[int, Speaker | None] = {}  # _intro_speaker of the blocks read so far
 
     # --- the walk over the blocks ------------------------------------------------------------
 
@@ -355,7 +355,7 @@ class _Extractor:
             texts, last, span = self._marked_chain(i, first)
             self._emit(_Found(pending, texts, i))
             return last, (span.close_end if span is not None else -1), False
-        if self._intro(block.text) is not None:
+        if self._intro(i) is not None:
             return None  # two introductions in a row: the first one quoted nothing
         intro = self.blocks[i - 1].text.rstrip()
         if intro.endswith(":") and not _verb_at_end(intro):
@@ -455,7 +455,8 @@ class _Extractor:
                         return i, None, i, None
                     return i, None, self._unmarked_chain(i, [first], speaker, i), None
         if rest.strip():
-            speaker = self._intro(rest)
+            # A chain of unmarked paragraphs that stopped here has read this paragraph's introduction already.
+            speaker = self._intros[i] if consumed == 0 and i in self._intros else _intro_speaker(rest)
             if speaker is not None:
                 return i, speaker, None, None
         return i, None, None, None
@@ -502,12 +503,12 @@ class _Extractor:
             if name != resolved[0] and all(word in held for word in title.split()):
                 self.found[k] = (found, (name, role))
 
-    def _intro(self, text: str) -> Speaker | None:
-        """_intro_speaker(text), remembered: a "said:" paragraph that ends a quote is read by the chain
-        that stops there and again when the walk reaches it."""
-        if text in self._intros:
-            return self._intros[text]
-        speaker = self._intros[text] = _intro_speaker(text)
+    def _intro(self, i: int) -> Speaker | None:
+        """_intro_speaker of block i, remembered: a "said:" paragraph that ends a quote is read by the
+        chain that stops there and again when the walk reaches it."""
+        if i in self._intros:
+            return self._intros[i]
+        speaker = self._intros[i] = _intro_speaker(self.blocks[i].text)
         return speaker
 
     # --- chains of paragraphs -------------------------------------------------------------------
@@ -564,7 +565,7 @@ class _Extractor:
                 break
             text = block.text
             spans = self.spans[j]
-            if (spans and spans[0].opened and spans[0].open_at == 0) or self._intro(text) is not None:
+            if (spans and spans[0].opened and spans[0].open_at == 0) or self._intro(j) is not None:
                 texts.extend(tentative)  # the next quote starts: what came before it was still this one
                 tentative = []
                 break
@@ -662,9 +663,9 @@ class _Resolver:
         self.spoken: list[tuple[str, str | None]] = []
         # Mentions are found text by text, only in the texts a reader needs (name_runs is the costliest scan
         # here): _texts are the (block, text) pairs in reading order, _runs[k] the mentions in _texts[k] once
-        # read, _all every mention once a reader has needed them all.
-        self._texts = self._story_texts()
-        self._runs: list[list[_Mention] | None] = [None] * len(self._texts)
+        # read, _all every mention once a reader has needed them all. Most stories need none.
+        self._text_list: list[tuple[int, str]] | None = None
+        self._runs: dict[int, list[_Mention]] = {}
         self._all: list[_Mention] | None = None
         self._printing: dict[str, list[int]] = {}  # word -> indices of the texts that print it
         self._title_names: list[str] | None = None
@@ -722,11 +723,17 @@ class _Resolver:
         ]
 
     def _mentions_in(self, k: int) -> list[_Mention]:
-        mentions = self._runs[k]
+        mentions = self._runs.get(k)
         if mentions is None:
             index, text = self._texts[k]
             mentions = self._runs[k] = [(index, name, role) for _, name, role in name_runs(text)]
         return mentions
+
+    @property
+    def _texts(self) -> list[tuple[int, str]]:
+        if self._text_list is None:
+            self._text_list = self._story_texts()
+        return self._text_list
 
     def _story_texts(self) -> list[tuple[int, str]]:
         story = self.story
