@@ -667,7 +667,7 @@ class _Resolver:
         self._text_list: list[tuple[int, str]] | None = None
         self._runs: dict[int, list[_Mention]] = {}
         self._all: list[_Mention] | None = None
-        self._printing: dict[str, list[int]] = {}  # word -> indices of the texts that print it
+        self._looked_for: set[str] = set()  # words _mentions_naming has been asked for
         self._title_names: list[str] | None = None
         self._titles: dict[str, tuple[int, str]] | None = None
         self._roles: dict[str, str | None] = {}  # name -> _printed_role(name)
@@ -704,14 +704,13 @@ class _Resolver:
         when many speakers are looked for (a long story quoting dozens of people would have its texts
         scanned again for each), all the mentions are given instead.
         """
-        if self._all is not None or len(self._printing) >= _MOST_WORDS_SCANNED:
+        self._looked_for.add(word)
+        if self._all is not None or len(self._looked_for) > _MOST_WORDS_SCANNED:
             yield from self.mentions
             return
-        printing = self._printing.get(word)
-        if printing is None:  # one pass over the texts per word, however often a speaker is resolved
-            printing = self._printing[word] = [k for k, (_, text) in enumerate(self._texts) if word in text]
-        for k in printing:
-            yield from self._mentions_in(k)
+        for k, (_, text) in enumerate(self._texts):
+            if word in text:
+                yield from self._mentions_in(k)
 
     def _mentions_through(self, index: int) -> list[_Mention]:
         """The mentions in the standfirst and in blocks up to `index`, reading no later block."""
