@@ -1153,8 +1153,11 @@ def _tidy_role(role: str | None) -> str | None:
     Minister"; a relative clause after it (", who met the delegation") is not part of it."""
     if not role:
         return role
-    role = _ROLE_CLAUSE.split(role, maxsplit=1)[0] or role
-    role = _ROLE_DETERMINER.sub("", role, count=1) or role
+    # Each pattern is tried only where it could match: a clause after a comma, a determiner first.
+    if "," in role:
+        role = _ROLE_CLAUSE.split(role, maxsplit=1)[0] or role
+    if role[:1] in ("T", "t", "I", "i"):
+        role = _ROLE_DETERMINER.sub("", role, count=1) or role
     return _ABBREVIATED_ROLES.get(role, role).strip(" ,") or None
 
 
