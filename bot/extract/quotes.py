@@ -208,7 +208,7 @@ _STOP_START = re.compile(
     r"information|more information|find out more|read (?:more|the)|see also|contact\b|https?:|www\.)",
     re.IGNORECASE,
 )
-_TERMINAL = re.compile(r"[.!?…:;”’\"')]\s*$")
+_TERMINAL = frozenset(".!?…:;”’\"')")  # what a paragraph's last visible character is when it ends a sentence
 _PLAIN_HONORIFICS = frozenset(("Mr", "Mrs", "Ms", "Miss", "Mx"))  # dropped once the full name is known
 _MIN_QUOTE_WORDS = 4  # a quoted phrase shorter than this needs an attribution in its own sentence
 _MIN_UNNAMED_WORDS = 8  # a spokesperson's partial quote is too weak to tell from a scare quote
@@ -569,7 +569,8 @@ class _Extractor:
                 texts.extend(tentative)  # the next quote starts: what came before it was still this one
                 tentative = []
                 break
-            if _STOP_START.match(text) or not _TERMINAL.search(text) or text.rstrip().endswith(":"):
+            last = text.rstrip()[-1:]
+            if _STOP_START.match(text) or last not in _TERMINAL or last == ":":
                 tentative = []
                 break
             if _quotes_someone(text, spans):
