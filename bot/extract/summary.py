@@ -313,7 +313,7 @@ def _candidates(found: list[_Found]) -> list[Candidate]:
     The description a department writes restates what the opening sentences keep coming back to; a
     sentence about a detail (a price, a history, a place) shares few words with the rest.
     """
-    counts = Counter(chain.from_iterable([stems for *_, stems, _, _ in found]))
+    counts = Counter(chain.from_iterable([stems for _, _, _, _, stems, _, _ in found]))
     norm = math.sqrt(sum([n * n for n in counts.values()]))
     result = []
     for rank, (text, lowered, words, vocabulary, stems, block_index, position) in enumerate(found):
