@@ -39,6 +39,8 @@ _END_MATTER = re.compile(
     r"more\s+information|about\s+\S.*|ends|-+\s*ends\s*-+|for\s+more\s+information.*)\W*$",
     re.IGNORECASE,
 )
+# The characters _END_MATTER can start with (no other character matches these letters ignoring case).
+_END_MATTER_STARTS = frozenset("nNeEbBpPmMcCfFaA-")
 # Contact details and image credits, matched on lowercased text.
 _CONTACT = re.compile(
     r"@\w|\bwww\.|https?://|\b(?:tel|telephone|phone|fax|email|e-mail)\s*[:.]|"
@@ -339,7 +341,11 @@ def _narrative_blocks(blocks: tuple[Block, ...]) -> Iterator[tuple[int, Iterator
         text = block.text[:_LONGEST_PARAGRAPH].strip()
         if not text:
             continue
-        if (block.kind is BlockKind.HEADING or len(text) < 60) and _END_MATTER.match(text):
+        if (
+            (block.kind is BlockKind.HEADING or len(text) < 60)
+            and text[0] in _END_MATTER_STARTS
+            and _END_MATTER.match(text)
+        ):
             return
         if block.kind is not BlockKind.PARAGRAPH:
             in_speech = in_speech and block.kind is BlockKind.LIST_ITEM
