@@ -260,7 +260,11 @@ class _Extractor:
     def __init__(self, story: Story) -> None:
         self.story = story
         self.blocks = story.blocks[:_MAX_BLOCKS]
-        self.spans = [_spans(b.text) for b in self.blocks]
+        # Only paragraphs outside a blockquote are read for their marks: headings, list items and
+        # blockquotes are judged whole, so their marks are not looked for.
+        self.spans = [
+            _spans(b.text) if b.kind is BlockKind.PARAGRAPH and not b.blockquote else [] for b in self.blocks
+        ]
         self.found: list[tuple[_Found, tuple[str, str | None]]] = []
         self.resolver = _Resolver(story)
         self._intros: dict[int, Speaker | None] = {}  # _intro_speaker of the blocks read so far
