@@ -39,8 +39,6 @@ _END_MATTER = re.compile(
     r"more\s+information|about\s+\S.*|ends|-+\s*ends\s*-+|for\s+more\s+information.*)\W*$",
     re.IGNORECASE,
 )
-# The characters _END_MATTER can start with (no other character matches these letters ignoring case).
-_END_MATTER_STARTS = frozenset("nNeEbBpPmMcCfFaA-")
 # Contact details and image credits, matched on lowercased text.
 _CONTACT = re.compile(
     r"@\w|\bwww\.|https?://|\b(?:tel|telephone|phone|fax|email|e-mail)\s*[:.]|"
@@ -127,7 +125,7 @@ _BACKGROUND_WORDS = frozenset(
      "survey", "surveys", "already", "previously", "date", "far", "cent", "past", "created", "set",
      "established", "founded", "launched", "introduced"}
 )  # fmt: skip
-_YEAR_PREPOSITIONS = frozenset({"in", "since", "during", "between"})
+_YEAR_PREPOSITIONS = frozenset({"in", "since", "during", "between"})  # one comes before _BACKGROUND's year
 _PART_WORDS = frozenset({"which", "including", "go"})
 _FIRST_PERSON_WORDS = frozenset({"i", "me", "my", "we", "our", "us", "ours"})
 # Openings that lean on the previous sentence for their meaning ("This year", "This week" do not).
@@ -341,11 +339,7 @@ def _narrative_blocks(blocks: tuple[Block, ...]) -> Iterator[tuple[int, Iterator
         text = block.text[:_LONGEST_PARAGRAPH].strip()
         if not text:
             continue
-        if (
-            (block.kind is BlockKind.HEADING or len(text) < 60)
-            and text[0] in _END_MATTER_STARTS
-            and _END_MATTER.match(text)
-        ):
+        if (block.kind is BlockKind.HEADING or len(text) < 60) and _END_MATTER.match(text):
             return
         if block.kind is not BlockKind.PARAGRAPH:
             in_speech = in_speech and block.kind is BlockKind.LIST_ITEM
