@@ -90,7 +90,7 @@ _ROLE_JOINS = frozenset((" for ", " of ", " and ", " of the ", " for the "))
 _TITLE_JOINERS = frozenset(("of", "for", "the", "and"))
 _WHO_IS = re.compile(r"^who (?:is|was|are) (?:the |a |an )?")
 _EDGE_PUNCTUATION = " ,:;-\u2013\u2014"
-_POSSESSIVE = re.compile(r"[’']s$")
+_POSSESSIVE = ("’s", "'s")  # a name printed with it ("Jo Bell’s plan") is the name without it
 
 
 class Speaker(NamedTuple):
@@ -291,20 +291,22 @@ def _split_commas(text: str) -> list[str]:
     if "(" not in text and "[" not in text:
         return [" ".join(p.split()) for p in text.split(",") if p.strip()]
     parts: list[str] = []
-    depth = 0
-    current: list[str] = []
-    for char in text:
+    depth = start = 0
+    # Only commas and brackets change anything: visit those, not every character.
+    for match in _COMMA_OR_BRACKET.finditer(text):
+        char = match.group()
         if char in "([":
             depth += 1
-        elif char in ")]" and depth:
-            depth -= 1
-        if char == "," and depth == 0:
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-    parts.append("".join(current))
+        elif char in ")]":
+            depth = max(depth - 1, 0)  # a stray closing bracket closes nothing
+        elif depth == 0:
+            parts.append(text[start : match.start()])
+            start = match.end()
+    parts.append(text[start:])
     return [" ".join(p.split()) for p in parts if p.strip()]
+
+
+_COMMA_OR_BRACKET = re.compile(r"[,()[\]]")
 
 
 def parse_attribution(subject: str) -> Speaker | None:
@@ -394,7 +396,8 @@ def _role_before(segments: list[str], own_role: str | None) -> list[str]:
         if (
             len(words) > 12
             or _is_verb_phrase(segment)
-            or any(w.lower() in _AUXILIARIES or any(c.isdigit() for c in w) for w in words)
+            or not _AUXILIARIES.isdisjoint(segment.lower().split())
+            or any(map(str.isdigit, segment))  # a figure: no job title holds one
             or any(c in segment for c in "()[]")
         ):
             break
@@ -422,9 +425,8 @@ def _role_text(segments: list[str], printed: dict[str, str]) -> str | None:
 def _clean_segment(segment: str) -> str:
     """Drop "Rt Hon" and post-nominals inside one comma piece."""
     tokens = segment.split()
-    lowered = segment.lower()
     # Usually nothing for _without_rt_hon to drop: it needs a token "rt" or "right".
-    out = _without_rt_hon(tokens) if "rt" in lowered or "right" in lowered else tokens
+    out = tokens if _RT_WORDS.isdisjoint(segment.lower().split()) else _without_rt_hon(tokens)
     while len(out) > 1 and _is_post_nominal(out[-1]):
         out.pop()
     # Post-nominals can also sit before a role clause: "Jane Marriott CMG OBE said". One followed by a
@@ -441,6 +443,9 @@ def _clean_segment(segment: str) -> str:
             and after.strip(".,;") not in POST_NOMINALS
         ]
     )
+
+
+_RT_WORDS = frozenset(("rt", "right"))
 
 
 def _without_rt_hon(tokens: list[str]) -> list[str]:
@@ -527,7 +532,8 @@ def name_runs(text: str) -> list[tuple[int, str, str | None]]:
                 or _apposed_after(text, match.end())
             )
             chain_start = -1
-            found.append((match.start(), _POSSESSIVE.sub("", " ".join(name)), role))
+            printed = " ".join(name)
+            found.append((match.start(), printed[:-2] if printed.endswith(_POSSESSIVE) else printed, role))
     return found
 
 
@@ -575,7 +581,7 @@ def _owned_title(words: list[str]) -> str | None:
     owner = words[i - 1]
     if owner.lower() in _OWNERS:
         return " ".join(words[i - 1 :])
-    if _POSSESSIVE.search(owner):
+    if owner.endswith(_POSSESSIVE):
         start = i - 2 if i >= 2 and words[i - 2].lower() == "the" else i - 1
         return " ".join(words[start:])
     return None
