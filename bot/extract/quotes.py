@@ -28,6 +28,7 @@ from typing import NamedTuple
 
 from bot.extract.names import (
     HONORIFICS,
+    ORG_WORDS,
     ROLE_WORDS,
     Speaker,
     name_runs,
@@ -217,6 +218,11 @@ _MAX_CHAIN = 40  # paragraphs in one quote: a runaway guard for texts that never
 # Prose paragraphs are a few thousand characters with a handful of marks; past these limits a block is
 # not prose, and scanning on would only let crafted input cost time.
 _MAX_SCAN = 20_000
+_SPOKESPEOPLE = frozenset(("spokesperson", "spokesman", "spokeswoman"))
+# A run of capitalised words, with "of"/"for"/"and"/"the" inside it: "National Residential Landlords Association".
+_TITLE_CASE_RUN = re.compile(r"[A-Z][\w’'&-]*(?:\s+(?:(?:of|for|and|the|on)\s+)?[A-Z][\w’'&-]*)*")
+_NOT_BODIES = frozenset(("UK", "HM", "The UK"))  # a country is not a body with a spokesperson
+_SPOKE = re.compile(r"\s+(?:has\s+|have\s+)?(?:said|says|added|warned|told|welcomed|responded|argued)\b")
 _MAX_MARKS = 400
 _MAX_QUOTES = 200
 _INTRO_VERB_SPAN = 120  # characters between an introduction's last speech verb and its colon, at most
@@ -779,7 +785,26 @@ class _Resolver:
             return ("", None)
         if speaker.kind == "reference":
             return self._reference(speaker.name, index)
+        if speaker.name.lower() in _SPOKESPEOPLE and (body := self._body_speaking(index)) is not None:
+            return f"{body} {speaker.name.lower()}", speaker.role
         return speaker.name, speaker.role
+
+    def _body_speaking(self, index: int) -> str | None:
+        """ "The Residential Landlords Association said most landlords … A spokesperson said: “…”": the body
+        last reported speaking before the quote in its paragraph is whose spokesperson it is."""
+        blocks = self.story.blocks
+        if not 0 <= index < len(blocks):
+            return None
+        text = blocks[index].text[:_MAX_SCAN]
+        text = text[: min((at for at in (text.find("“"), text.find('"')) if at >= 0), default=len(text))]
+        bodies = [
+            match.group().removeprefix("The ")
+            for match in _TITLE_CASE_RUN.finditer(text)
+            if not ORG_WORDS.isdisjoint(match.group().lower().split())
+            and match.group() not in _NOT_BODIES
+            and _SPOKE.match(text, match.end())
+        ]
+        return bodies[-1] if bodies else None
 
     def _named_before_quote(self, index: int, pronoun: str) -> tuple[str, str | None] | None:
         """The person a "he"/"she" just before or after a quote points to, rather than the previous speaker:

@@ -132,6 +132,16 @@ def test_a_lower_case_title_after_whose_it_is_is_the_role() -> None:
     assert [(q.speaker, q.role) for q in found] == [("Dr Hugo Laurent", "The alliance's chief executive")]
 
 
+def test_a_bare_spokesperson_speaks_for_the_body_just_reported_speaking() -> None:
+    found = quotes(
+        "The Residential Landlords Association said most landlords already provide good homes. "
+        "A spokesperson said: “We support action against the criminal minority.”",
+        "The Prime Minister's official spokesman said the whole Government backed the bid. "
+        "“It has real momentum,” the spokesman added.",
+    )
+    assert [q.speaker for q in found] == ["Residential Landlords Association spokesperson", "Spokesman"]
+
+
 def test_unmarked_quote_stops_at_next_speaker_heading_and_list() -> None:
     found = quotes(
         "Cllr Jo Bloggs, leader of Anytown Council, said:",
