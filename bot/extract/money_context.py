@@ -968,6 +968,11 @@ def _is_duration(words: list[str]) -> bool:
     return len(words) >= 2 and (words[0].isdigit() or words[0] in _COUNT_WORDS) and words[1] in _TIME_UNITS
 
 
+# The first words of the _PERIOD phrases a purpose stops before: only where one stands is the pattern tried.
+# Not "annual" or "yearly", which also qualify a noun ("An annual licence costs £30").
+_PERIOD_OPENERS = _words("a per each every annually over in for by since until from during this next last")
+
+
 def _trim(tokens: list[str]) -> str | None:
     words: list[str] = []
     for i, token in enumerate(tokens):
@@ -976,6 +981,9 @@ def _trim(tokens: list[str]) -> str | None:
         if not token[:1].isalnum() or len(words) == 14 or words and token.lower() in _PREDICATE:
             break
         if token == "as" and tokens[i + 1 : i + 2] == ["part"]:
+            break
+        # and before when ("for flood defences since 2015", "for the scheme in 2024-25", "over 2 years")
+        if words and token.lower() in _PERIOD_OPENERS and _PERIOD.match(" ".join(tokens[i : i + 6])):
             break
         words.append(token)
     while words and (

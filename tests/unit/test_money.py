@@ -1019,3 +1019,16 @@ def test_whom_money_is_given_to_and_a_target_it_counts_towards() -> None:
     assert found["$100 million"].part_of == "$9 billion" and not found["$9 billion"].is_funding
     assert found["KSh 40 billion"].purpose != "UK"
     assert found["£2 million"].purpose == "UN Resident Coordinator’s Office to support disaster recovery"
+
+
+def test_a_purpose_stops_before_when() -> None:
+    found = by_surface(
+        money(
+            "Over £500 million has been spent on flood defences in Yorkshire since 2015.",
+            "Ministers have allocated £15 million for the scheme in 2024-25.",
+            "An annual licence costs just £30.",
+        )
+    )
+    assert found["£500 million"].purpose == "flood defences in Yorkshire"
+    assert found["£15 million"].purpose == "scheme"
+    assert found["£30"].purpose == "annual licence"
