@@ -49,7 +49,9 @@ TITLE_WORDS = _words(
     "Governor Consul Envoy Attorney Solicitor General Paymaster Whip Speaker Founder Co-founder "
     "Treasurer Registrar Inspector Constable Superintendent Coordinator Lead Partner Trustee "
     "Fellow Editor Scientist Economist Vice-Chancellor Provost Headteacher Owner CEO PM Prime "
-    "Representative Delegate Clerk Comptroller Controller Official Chairs Vice Senior Assistant",
+    "Representative Delegate Clerk Comptroller Controller Official Chairs Vice Senior Assistant "
+    # what the story says a member of the public is: "Patient Margaret Dawson, 67, said"
+    "Patient Resident Pensioner Student Farmer Volunteer Nurse Teacher Apprentice Trainee Parent Carer",
     lower=True,
 )
 # Membership post-nominals that are a title when a name follows: "Local MP James Ford".
@@ -418,7 +420,8 @@ def _is_participle_clause(segment: str) -> bool:
 
 
 def _role_text(segments: list[str], printed: dict[str, str]) -> str | None:
-    kept = [printed.get(s, s) for s in segments if s and not _is_verb_phrase(s)]
+    # an age ("Margaret Dawson, 67, said") is not a role
+    kept = [printed.get(s, s) for s in segments if s and not s.isdigit() and not _is_verb_phrase(s)]
     return ", ".join(kept) or None
 
 

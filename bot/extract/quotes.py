@@ -218,6 +218,8 @@ _MAX_CHAIN = 40  # paragraphs in one quote: a runaway guard for texts that never
 # Prose paragraphs are a few thousand characters with a handful of marks; past these limits a block is
 # not prose, and scanning on would only let crafted input cost time.
 _MAX_SCAN = 20_000
+_MIN_ECHO_WORDS = 4
+_WORD_CHARS = re.compile(r"\w+")
 _SPOKESPEOPLE = frozenset(("spokesperson", "spokesman", "spokeswoman"))
 # A run of capitalised words, with "of"/"for"/"and"/"the" inside it: "National Residential Landlords Association".
 _TITLE_CASE_RUN = re.compile(r"[A-Z][\w’'&-]*(?:\s+(?:(?:of|for|and|the|on)\s+)?[A-Z][\w’'&-]*)*")
@@ -274,6 +276,7 @@ class _Extractor:
         self.found: list[tuple[_Found, tuple[str, str | None]]] = []
         self.resolver = _Resolver(story)
         self._intros: dict[int, Speaker | None] = {}  # _intro_speaker of the blocks read so far
+        self._unattributed: list[tuple[int, str]] = []  # headline quotes the headline names no speaker for
 
     # --- the walk over the blocks ------------------------------------------------------------
 
@@ -324,6 +327,7 @@ class _Extractor:
                     i = last_unmarked_end + 1
                     continue
             i = next_i + 1
+        self._echoed_headlines()
         self._reresolve_headlines()
         return tuple(
             Quote(
@@ -499,6 +503,21 @@ class _Extractor:
                     speaker = parse_attribution(before[:-2])
                 if speaker is not None and speaker.kind != "unnamed":
                     self._emit(_Found(speaker, [text[span.start : span.end]], index))
+                elif speaker is None:
+                    self._unattributed.append((index, text[span.start : span.end]))
+
+    def _echoed_headlines(self) -> None:
+        """ "‘A landmark day for patients’: new cancer centre opens" names no speaker, but the body quotes
+        someone saying those words: the headline quote is theirs. A phrase of fewer than
+        _MIN_ECHO_WORDS words is more likely a title or slogan ("“Brilliantly British” celebrations")."""
+        for index, words in self._unattributed:
+            key = _comparable(words)
+            if len(key.split()) < _MIN_ECHO_WORDS:
+                continue
+            for found, resolved in self.found:
+                if found.block_index >= 0 and key in _comparable(" ".join(found.texts)):
+                    self.found.insert(0, (_Found(found.speaker, [words], index), resolved))
+                    break
 
     def _reresolve_headlines(self) -> None:
         """ "PM: ‘…’" in a headline is read before the body says who the Prime Minister is: once the
@@ -1185,6 +1204,11 @@ def _names_a_thing(quoted: str) -> bool:
 
 _TITLE_EDGES = "“”‘’\"'()[],:;"
 _SO_CALLED = re.compile(r"\bso-called\s*$", re.IGNORECASE)
+
+
+def _comparable(text: str) -> str:
+    """Lower-case words only, one space apart: "A landmark day" matches "…a landmark day, …"."""
+    return " ".join(_WORD_CHARS.findall(text.lower()))
 
 
 def _strip_marks(texts: list[str]) -> list[str]:

@@ -142,6 +142,19 @@ def test_a_bare_spokesperson_speaks_for_the_body_just_reported_speaking() -> Non
     assert [q.speaker for q in found] == ["Residential Landlords Association spokesperson", "Spokesman"]
 
 
+def test_a_headline_quote_is_whoever_the_body_quotes_saying_it() -> None:
+    found = quotes(
+        "Health Minister Dr Aisha Khan said it was “a landmark day for patients across Yorkshire”.",
+        "The centre has a “one-stop” clinic.",
+        title="‘A landmark day for patients’: new cancer centre opens",
+    )
+    assert [(q.speaker, q.text) for q in found][:2] == [
+        ("Dr Aisha Khan", "A landmark day for patients"),
+        ("Dr Aisha Khan", "a landmark day for patients across Yorkshire"),
+    ]
+    assert len(quotes("Officials called it “Brilliantly British”.", title="‘Brilliantly British’ week")) == 0
+
+
 def test_unmarked_quote_stops_at_next_speaker_heading_and_list() -> None:
     found = quotes(
         "Cllr Jo Bloggs, leader of Anytown Council, said:",
@@ -478,6 +491,7 @@ def test_no_speaker_at_all() -> None:
             ("Cllr Allan Rainey", "Chair of the Joint Council Committee"),
         ),
         ("Rt Hon James Brokenshire MP", ("James Brokenshire", None)),
+        ("Patient Margaret Dawson, 67, who was treated in 2022,", ("Margaret Dawson", "Patient")),
         # before a name a membership post-nominal is part of the role
         ("Local MP James Ford", ("James Ford", "Local MP")),
         ("Glasgow South MSP Ann Reid", ("Ann Reid", "Glasgow South MSP")),
