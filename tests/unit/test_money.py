@@ -1032,3 +1032,14 @@ def test_a_purpose_stops_before_when() -> None:
     assert found["£500 million"].purpose == "flood defences in Yorkshire"
     assert found["£15 million"].purpose == "scheme"
     assert found["£30"].purpose == "annual licence"
+
+
+def test_a_period_after_another_number_is_that_numbers() -> None:
+    found = by_surface(
+        money(
+            "A £45 million cancer centre that will see 20,000 patients a year has opened.",
+            "The council will spend £5 million over 2 years on the new road.",
+        )
+    )
+    assert found["£45 million"].period is None
+    assert found["£5 million"].period == "over 2 years"
