@@ -1021,12 +1021,11 @@ def _period(left: list[str], left_low: list[str], right: list[str], right_low: l
     if right_low[:1] and right_low[0].startswith(("-a-", "a-")) and right_low[0].endswith(_TIME_UNITS_TUPLE):
         return right_low[0].lstrip("-").replace("-", " ")  # "£1.5m-a-year"
     right_low = right_low[: len(right)]
-    if (index := _hint(right_low)) is not None and (
-        match := _PERIOD.search(joined := " ".join(right[: index + 4]))
-    ):
-        # "a £45 million centre that will see 20,000 patients a year": the period is the other number's
-        if not any(token[:1].isdigit() for token in joined[: match.start()].split()):
-            return match[0]
+    index = _hint(right_low)
+    match = _PERIOD.search(joined := " ".join(right[: index + 4])) if index is not None else None
+    # "a £45 million centre that will see 20,000 patients a year": the period is the other number's
+    if match and not any(token[:1].isdigit() for token in joined[: match.start()].split()):
+        return match[0]
     # Only the amount's own clause: not an earlier figure's ("£40m over 2 years, which includes £11m").
     # Tokens hold no spaces: " includ" in the joined text means some token starts "includ" (rare);
     # otherwise the cut is just after the last comma, found without a Python loop.
