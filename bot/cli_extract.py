@@ -169,11 +169,12 @@ def format_extraction(file: str, story: Story, extraction: Extraction) -> str:
     lines.append(f"Money ({len(extraction.money)}):" if extraction.money else "Money: none found")
     for money in extraction.money:
         kind = "funding" if money.is_funding else "other"
+        # Labelled rather than read as a phrase: a purpose is often a verb phrase ("expand breakfast clubs").
         details = [
-            f"{label} {value}"
+            f"{label}: {value}"
             for label, value in (
-                ("for", money.purpose),
-                ("from", money.funder),
+                ("purpose", money.purpose),
+                ("funder", money.funder),
                 ("period", money.period),
                 ("part of", money.part_of),
             )

@@ -12,7 +12,7 @@ import logging
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 
 from bot.errors import InvalidQuery, StoryNotFound
@@ -21,7 +21,15 @@ from bot.storage import Store
 from bot.updates.clock import Clock, SystemClock, iso, parse_iso
 from bot.updates.delivery import CATCH_UP_THRESHOLD, digest_nonce, post_nonce
 from bot.updates.filters import Backtest, Mode, SearchableText, SubscriptionFilter, backtest
-from bot.updates.models import PAUSED_BY_MODERATOR, DeliveryProblem, Digest, FeedState, Post, Subscription
+from bot.updates.models import (
+    MAX_REFUSALS,
+    PAUSED_BY_MODERATOR,
+    DeliveryProblem,
+    Digest,
+    FeedState,
+    Post,
+    Subscription,
+)
 
 log = logging.getLogger(__name__)
 
@@ -123,27 +131,34 @@ class UpdatesStore:
         return [_subscription(row) for row in rows]
 
     async def delivery_problems(self, guild_id: int) -> dict[int, DeliveryProblem]:
-        """By channel: the posts and digests still waiting after a failed send, for /updates list."""
+        """By channel: the posts and digests still waiting after a failed send, and those set aside after
+        Discord refused them in the last week, for /updates list."""
         posts = await self._failed_by_channel("posts", guild_id)
         digests = await self._failed_by_channel("digests", guild_id)
+        nothing = (0, 0, None)
         return {
             channel_id: DeliveryProblem(
-                posts.get(channel_id, (0, None))[0],
-                digests.get(channel_id, (0, None))[0],
-                posts.get(channel_id, (0, None))[1] or digests.get(channel_id, (0, None))[1],
+                posts.get(channel_id, nothing)[0],
+                digests.get(channel_id, nothing)[0],
+                posts.get(channel_id, nothing)[2] or digests.get(channel_id, nothing)[2],
+                posts.get(channel_id, nothing)[1] + digests.get(channel_id, nothing)[1],
             )
             for channel_id in posts.keys() | digests.keys()
         }
 
-    async def _failed_by_channel(self, table: str, guild_id: int) -> dict[int, tuple[int, str | None]]:
-        """`table` ("posts" or "digests"): per channel, how many pending rows failed, and the newest error."""
+    async def _failed_by_channel(self, table: str, guild_id: int) -> dict[int, tuple[int, int, str | None]]:
+        """`table` ("posts" or "digests"): per channel, how many pending rows failed and wait for another try,
+        how many were set aside in the last week, and the newest error of either."""
+        week_ago = iso(self._clock.now() - timedelta(days=7))
         rows = await self._conn.execute_fetchall(
-            f"SELECT channel_id, COUNT(*), (SELECT last_error FROM {table} q WHERE q.channel_id = t.channel_id"
-            "  AND q.state = 'pending' AND q.attempts > 0 ORDER BY q.id DESC LIMIT 1)"
-            f" FROM {table} t WHERE guild_id = ? AND state = 'pending' AND attempts > 0 GROUP BY channel_id",
-            (guild_id,),
+            "SELECT channel_id, SUM(refused_at IS NULL), COUNT(refused_at),"
+            f" (SELECT last_error FROM {table} q WHERE q.channel_id = t.channel_id AND q.state = 'pending'"
+            "  AND q.attempts > 0 AND (q.refused_at IS NULL OR q.refused_at >= ?) ORDER BY q.id DESC LIMIT 1)"
+            f" FROM {table} t WHERE guild_id = ? AND state = 'pending' AND attempts > 0"
+            " AND (refused_at IS NULL OR refused_at >= ?) GROUP BY channel_id",
+            (week_ago, guild_id, week_ago),
         )
-        return {channel_id: (waiting, error) for channel_id, waiting, error in rows}
+        return {channel_id: (waiting, refused, error) for channel_id, waiting, refused, error in rows}
 
     async def remove_subscriptions(
         self, guild_id: int, channel_id: int, subscription_id: int | None = None
@@ -348,7 +363,7 @@ class UpdatesStore:
         """Immediate posts still to send, oldest first, for channels with an active subscription."""
         rows = await self._conn.execute_fetchall(
             f"SELECT {_POST_COLUMNS} FROM posts p JOIN stories s ON s.id = p.story_id"
-            " WHERE p.state = 'pending' AND p.mode = 'immediate' AND p.digest_id IS NULL"
+            " WHERE p.state = 'pending' AND p.mode = 'immediate' AND p.digest_id IS NULL AND p.refused_at IS NULL"
             " AND EXISTS (SELECT 1 FROM subscriptions u WHERE u.channel_id = p.channel_id AND u.paused = 0)"
             " ORDER BY p.id LIMIT ?",
             (limit,),
@@ -386,12 +401,21 @@ class UpdatesStore:
         async with self._store.transaction():
             await self._conn.execute("UPDATE posts SET edit_pending = 0 WHERE id = ?", (post_id,))
 
-    async def record_attempt_failed(self, post_id: int, error: str) -> None:
+    async def record_attempt_failed(self, post_id: int, error: str, refused: bool = False) -> bool:
+        """Count a failed send or edit. A post Discord `refused` as a bad request that has now failed
+        MAX_REFUSALS times is set aside (never sent); returns whether it was."""
+        return await self._record_failure("posts", post_id, error, refused)
+
+    async def _record_failure(self, table: str, row_id: int, error: str, refused: bool) -> bool:
         async with self._store.transaction():
-            await self._conn.execute(
-                "UPDATE posts SET attempts = attempts + 1, last_error = ? WHERE id = ?",
-                (error[:500], post_id),
+            cursor = await self._conn.execute(
+                f"UPDATE {table} SET attempts = attempts + 1, last_error = ?,"
+                " refused_at = CASE WHEN ? AND attempts + 1 >= ? THEN ? ELSE refused_at END"
+                " WHERE id = ? RETURNING refused_at",
+                (error[:500], refused, MAX_REFUSALS, self._now(), row_id),
             )
+            row = await cursor.fetchone()
+        return row is not None and row[0] is not None
 
     async def posts_for_story(self, story_id: str) -> list[Post]:
         rows = await self._conn.execute_fetchall(
@@ -416,7 +440,7 @@ class UpdatesStore:
             "catch_up",
             period,
             "p.mode = 'immediate' AND p.channel_id IN (SELECT channel_id FROM posts"
-            " WHERE state = 'pending' AND mode = 'immediate' AND digest_id IS NULL"
+            " WHERE state = 'pending' AND mode = 'immediate' AND digest_id IS NULL AND refused_at IS NULL"
             " GROUP BY channel_id HAVING count(*) > ?)",
             (threshold,),
         )
@@ -425,7 +449,7 @@ class UpdatesStore:
         async with self._store.transaction():
             rows = await self._conn.execute_fetchall(
                 "SELECT DISTINCT p.guild_id, p.channel_id FROM posts p"
-                f" WHERE p.state = 'pending' AND p.digest_id IS NULL AND {where}"
+                f" WHERE p.state = 'pending' AND p.digest_id IS NULL AND p.refused_at IS NULL AND {where}"
                 " AND EXISTS (SELECT 1 FROM subscriptions u WHERE u.channel_id = p.channel_id AND u.paused = 0)"
                 " ORDER BY p.channel_id",
                 params,
@@ -441,7 +465,7 @@ class UpdatesStore:
                     continue
                 await self._conn.execute(
                     f"UPDATE posts AS p SET digest_id = ? WHERE p.channel_id = ? AND p.state = 'pending'"
-                    f" AND p.digest_id IS NULL AND {where}",
+                    f" AND p.digest_id IS NULL AND p.refused_at IS NULL AND {where}",
                     (cursor.lastrowid, channel_id, *params),
                 )
                 made.append(cursor.lastrowid)
@@ -459,7 +483,7 @@ class UpdatesStore:
     async def pending_digests(self) -> list[Digest]:
         """Digests not fully sent, oldest first, for channels with an active subscription."""
         rows = await self._conn.execute_fetchall(
-            "SELECT d.id FROM digests d WHERE d.state = 'pending' AND EXISTS"
+            "SELECT d.id FROM digests d WHERE d.state = 'pending' AND d.refused_at IS NULL AND EXISTS"
             " (SELECT 1 FROM subscriptions u WHERE u.channel_id = d.channel_id AND u.paused = 0) ORDER BY d.id"
         )
         return [await self._digest(row[0]) for row in rows]
@@ -472,14 +496,10 @@ class UpdatesStore:
                 (message_id, digest_id),
             )
 
-    async def record_digest_failed(self, digest_id: int, error: str) -> None:
+    async def record_digest_failed(self, digest_id: int, error: str, refused: bool = False) -> bool:
         """A page could not be sent: the digest stays pending (the next round resumes it) and the
-        failure is kept with it, as a post's is."""
-        async with self._store.transaction():
-            await self._conn.execute(
-                "UPDATE digests SET attempts = attempts + 1, last_error = ? WHERE id = ?",
-                (error[:500], digest_id),
-            )
+        failure is kept with it, as a post's is; set aside as a post is. Returns whether it was."""
+        return await self._record_failure("digests", digest_id, error, refused)
 
     async def mark_digest_sent(self, digest_id: int) -> None:
         """Every page is out: the digest and the posts it gathered are sent (never again)."""

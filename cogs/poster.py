@@ -5,13 +5,16 @@ due (and a catch-up digest where many posts wait), then sends every pending post
 is already written, and its nonce (sent with `enforce_nonce`) makes Discord hand back the message it
 created earlier instead of a second one, so a send repeated after a crash never duplicates. A 403 or
 404 pauses that channel's subscriptions and tells the server's moderators once; any other failure is
-recorded on the post and retried next round, and the other channels carry on either way. Posts of
-stories that changed since are edited in place ("Updated: <note>").
+recorded on the post and retried next round, and the other channels carry on either way. A post or
+digest Discord refuses as a bad request (another 4xx) MAX_REFUSALS times is set aside, so it cannot
+hold up its channel for ever; server errors and lost connections are outages and never set anything
+aside. Posts of stories that changed since are edited in place ("Updated: <note>").
 """
 
 from __future__ import annotations
 
 import asyncio
+import enum
 import logging
 from collections.abc import Sequence
 from datetime import timedelta
@@ -32,7 +35,7 @@ from bot.updates.commands import (
 )
 from bot.updates.delivery import digest_nonce, digest_period, next_digest_at
 from bot.updates.filters import Mode
-from bot.updates.models import PAUSED_FORBIDDEN, PAUSED_NOT_FOUND, Post, Subscription
+from bot.updates.models import MAX_REFUSALS, PAUSED_FORBIDDEN, PAUSED_NOT_FOUND, Post, Subscription
 from bot.updates.pacing import Pacer, fair_order
 from cogs._common import NO_MENTIONS, card_to_embed
 
@@ -46,6 +49,20 @@ log = logging.getLogger(__name__)
 SEND_CONCURRENCY = 10
 PENDING_BATCH = 2000  # outbox rows read per round: a story for 1,000 channels goes out in one
 SHUTDOWN_GRACE = 10.0  # seconds the send in flight may take to finish when the bot stops
+
+
+class Sent(enum.Enum):
+    """What became of one post's send."""
+
+    SENT = enum.auto()
+    SET_ASIDE = enum.auto()  # refused as a bad request too often: its channel's next post may go
+    FAILED = enum.auto()  # its channel's other posts wait for the next round
+
+
+def _refused(error: discord.HTTPException) -> bool:
+    """Discord refused the request itself (400, 413, ...): sending it again as it is will not help.
+    403 and 404 are handled as a lost channel before this is asked; 429 is a rate limit."""
+    return 400 <= error.status < 500 and error.status not in (403, 404, 429)
 
 
 class Poster(commands.Cog):
@@ -150,9 +167,10 @@ class Poster(commands.Cog):
                     if self._stopping:
                         return
                     await self.pacer.wait()
-                    if not await self._send(post):
+                    outcome = await self._send(post)
+                    if outcome is Sent.FAILED:
                         return  # this channel failed: its other posts wait for the next round
-                    sent += 1
+                    sent += outcome is Sent.SENT
 
         async with asyncio.TaskGroup() as group:
             for channel_id in order:
@@ -187,7 +205,8 @@ class Poster(commands.Cog):
                 continue
             except discord.HTTPException as error:
                 log.warning("digest=%s to channel=%s failed: %s", digest.id, digest.channel_id, error)
-                await self.updates.record_digest_failed(digest.id, str(error))
+                if await self.updates.record_digest_failed(digest.id, str(error), refused=_refused(error)):
+                    log.warning("digest=%s set aside: Discord refused it %s times", digest.id, MAX_REFUSALS)
                 continue
             await self.updates.mark_digest_sent(digest.id)
             log.info("sent digest=%s (%s) to channel=%s", digest.id, digest.kind, digest.channel_id)
@@ -219,14 +238,16 @@ class Poster(commands.Cog):
                 continue
             except discord.HTTPException as error:
                 log.warning("editing post=%s in channel=%s failed: %s", post.id, post.channel_id, error)
-                await self.updates.record_attempt_failed(post.id, str(error))
+                if await self.updates.record_attempt_failed(post.id, str(error), refused=_refused(error)):
+                    log.warning("post=%s: edit given up, Discord refused it %s times", post.id, MAX_REFUSALS)
+                    await self.updates.mark_edited(post.id)
                 continue
             else:
                 edited += 1
             await self.updates.mark_edited(post.id)
         return edited
 
-    async def _send(self, post: Post) -> bool:
+    async def _send(self, post: Post) -> Sent:
         stored = await self.updates.stored_story(post.story_id)
         embed = card_to_embed(fit(post_card(stored))[0])  # the card is sized to fit one embed
         channel = self.bot.get_partial_messageable(post.channel_id, guild_id=post.guild_id)
@@ -240,18 +261,20 @@ class Poster(commands.Cog):
         except discord.Forbidden as error:
             await self.updates.record_attempt_failed(post.id, str(error))
             await self._lost(post.guild_id, post.channel_id, PAUSED_FORBIDDEN, error)
-            return False
+            return Sent.FAILED
         except discord.NotFound as error:
             await self.updates.record_attempt_failed(post.id, str(error))
             await self._lost(post.guild_id, post.channel_id, PAUSED_NOT_FOUND, error)
-            return False
+            return Sent.FAILED
         except discord.HTTPException as error:
             log.warning("post=%s to channel=%s failed: %s", post.id, post.channel_id, error)
-            await self.updates.record_attempt_failed(post.id, str(error))
-            return False
+            if await self.updates.record_attempt_failed(post.id, str(error), refused=_refused(error)):
+                log.warning("post=%s set aside: Discord refused it %s times", post.id, MAX_REFUSALS)
+                return Sent.SET_ASIDE
+            return Sent.FAILED
         await self.updates.mark_sent(post.id, message.id)
         log.info("posted story=%s to channel=%s message=%s", post.story_id, post.channel_id, message.id)
-        return True
+        return Sent.SENT
 
     async def _lost(self, guild_id: int, channel_id: int, reason: str, error: discord.HTTPException) -> None:
         log.warning("channel=%s guild=%s lost (%s): pausing its subscriptions", channel_id, guild_id, error)

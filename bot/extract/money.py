@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import attrgetter, itemgetter
 
-from bot.extract.money_context import Context, read_context, spaced_pairs
+from bot.extract.money_context import Context, names_a_value, read_context, spaced_pairs
 from bot.extract.money_lexer import Found, find_amounts, parse_user_amount, scan_amounts
 from bot.models import BlockKind, Money, Story
 
@@ -47,6 +47,7 @@ _SEPARATOR = "\n\x00\n"  # between blocks: no amount or sentence can run across 
 # A title shorter than this has fewer than MAX_MENTIONS possible amounts (at most 2 anchors a
 # character, each read as at most 2 amounts): see _find_all.
 _SHORT_TITLE = MAX_MENTIONS // 4
+LEAD_IN = 200  # characters of a list's lead-in read as its items' left context
 # Later mentions compared with at most this many earlier figures of the same amount.
 _MAX_SAME_AMOUNT = 8
 
@@ -145,6 +146,7 @@ class _Entry:
     first: _Mention
     mentions: list[_Mention] = field(default_factory=list)
     is_funding: bool = True
+    unsaid: bool = False  # funding only because its first mention's words say nothing either way
     purpose: str | None = None
     strong_purpose: bool = False
     period: str | None = None
@@ -220,7 +222,11 @@ def _sentences(texts: list[tuple[int, str, bool]], found: list[list[Found]]) -> 
     # The replacements the tokeniser may need anywhere in the story, worked out once (a window needs
     # no more than its own text's, and a replacement for a character it lacks changes nothing).
     pairs = spaced_pairs("".join(map(_TEXT_OF, texts)))
+    lead_in = ""  # "From September, trainees will receive:" before a list: what its items' amounts are
     for (block_index, text, list_item), items in zip(texts, found, strict=True):
+        if not list_item:
+            stripped = text.rstrip()
+            lead_in = stripped[:-1][-LEAD_IN:] if stripped.endswith(":") else ""
         if not items:
             sentences.append(_Sentence(block_index, text, 0, len(text), list_item))
             continue
@@ -235,10 +241,15 @@ def _sentences(texts: list[tuple[int, str, bool]], found: list[list[Found]]) -> 
             number = bisect.bisect_right(starts, item.start) - 1
             sentence = block_sentences[number]
             left = text[max(sentence.start, item.start - 300) : item.start]
+            window_pairs = pairs
+            if list_item and lead_in and not any(c.isalnum() for c in left):
+                left = lead_in + " " + left  # "• £15,000 for those with a 2:1" reads on from its lead-in
+                # with the item's own replacements, as the lead-in has always been read
+                window_pairs = spaced_pairs(text)
             right = text[item.end : min(sentence.end, item.end + 300)]
             mention = _Mention(
-                item, block_index, order, first_number + number, list_item, read_context(left, right, item.amount, pairs),
-                block_index == TITLE_INDEX,
+                item, block_index, order, first_number + number, list_item,
+                read_context(left, right, item.amount, window_pairs), block_index == TITLE_INDEX,
             )  # fmt: skip
             order += 1
             sentence.mentions.append(mention)
@@ -370,6 +381,9 @@ def _is_repeat(entry: _Entry, mention: _Mention) -> bool:
     for old in entry.mentions:
         if old.in_title or not (old.context.strong_purpose and new.strong_purpose):
             continue
+        # "a new £617 million discretionary fund" and "the £617 million fund for small businesses": one fund
+        if old.context.head is not None and old.context.head == new.head:
+            return True
         return bool(_stems(old.context.purpose) & _stems(new.purpose))
     return True
 
@@ -393,7 +407,7 @@ def _absorb(entry: _Entry, mention: _Mention, first: bool) -> None:
     # The title's wording is terse ("£500 better off"): the first mention outside it decides.
     first_outside_title = not mention.in_title and all(map(_IN_TITLE, entry.mentions[:-1]))
     if first or first_outside_title:
-        entry.is_funding = context.is_funding
+        entry.is_funding, entry.unsaid = context.is_funding, context.unsaid
     better = context.purpose and (
         entry.purpose is None
         or context.strong_purpose
@@ -898,8 +912,16 @@ def _shares_and_years(
             whole = earlier[-1] if earlier else _resolve(sentences, number, entries, headline)
             if whole is not None and _MULTI_YEAR.search(entries[whole].period or ""):
                 _set_part(entries, m.entry, whole)
-        elif m.context.share and index == 0:
+        elif m.context.share and index == 0 and not _starts_a_range(sentence, m):
             _set_part(entries, m.entry, _resolve(sentences, number, entries, headline))
+
+
+def _starts_a_range(sentence: _Sentence, mention: _Mention) -> bool:
+    """ "each invested between £100 and £20,000": what each gave varies, so it is no equal share of a total."""
+    found = mention.found
+    return found.bound is not None or sentence.text[max(0, found.start - 9) : found.start].rstrip().endswith(
+        "between"
+    )
 
 
 def _introduced_lists(
@@ -944,10 +966,17 @@ def _is_item(sentence: _Sentence) -> bool:
 
 
 def _fund_containers(entries: list[_Entry]) -> None:
-    """A total that funding figures are part of is funding too ("bringing the total value to £460m")."""
+    """A total that funding figures are part of is funding too ("bringing the total value to £460m"); a
+    part whose own words say nothing takes its total's side ("The savings include: • £1.2 billion from
+    cutting back on consultancy")."""
     for entry in entries:
-        if entry.part_of is not None and entry.is_funding:
-            entries[entry.part_of].is_funding = True
+        if entry.part_of is not None and entry.is_funding and not entry.unsaid:
+            whole = entries[entry.part_of]
+            # A target or a project's cost stays what it is: "The pledge is part of a $9 billion target".
+            whole.is_funding = whole.is_funding or not names_a_value(whole.first.context.head)
+    for entry in entries:
+        if entry.part_of is not None and entry.unsaid:
+            entry.is_funding = entries[entry.part_of].is_funding
 
 
 def _money(entry: _Entry, entries: list[_Entry]) -> Money:

@@ -46,6 +46,7 @@ _NOT_FUNDING = _words(
     "taxes vat tariff tariffs income sell sells selling sold bought sale sales fraud stolen bribe bribes profit profits mortgage mortgages rent "
     "rents economy damage average insurance claim claims need needs needed require requires required fare "
     "fares ticket tickets payment payments instalment instalments rebate rebates allowance allowances fetch "
+    "seeks seeking sought "
     "fetches fetched"
 )
 _NOT_FUNDING_PAIRS = frozenset(
@@ -65,7 +66,7 @@ _FUNDING = _words(
     "committed committing commitment provide provides provided providing boost boosts package support "
     "supports supported supporting backing budget pot aid donate donated donation pledge pledged pledges "
     "spend spent assistance consequential consequentials injection uplift receive receives received "
-    "receiving putting contribute contributes contributed contributing contribution contributions"
+    "give gives gave giving receiving putting contribute contributes contributed contributing contribution contributions"
 )
 _VALUE_WORDS = _words("worth valued value totalling")
 # A level rather than money given: what a fare, wage, cap or average *is* or rises to ("the average
@@ -73,7 +74,7 @@ _VALUE_WORDS = _words("worth valued value totalling")
 # have reached £4,279"). A funding word nearer the amount ("supported routes") must not outvote it.
 _LEVEL_NOUNS = _words(
     "average median typical minimum maximum fare fares price prices salary salaries wage wages cap fee fees "
-    "surcharge charge rent"
+    "surcharge charge rent cost costs"
 )
 _COPULAS = _words("is are was were be been reached reach reaches worth")
 _LEVEL_CHANGES = _words(
@@ -90,7 +91,11 @@ _INDIVIDUALS = _words(
     "household households family families person people individual individuals pensioner pensioners worker "
     "workers employee employees claimant claimants driver drivers motorist motorists student students "
     "patient patients resident residents taxpayer taxpayers consumer consumers customer customers homeowner "
-    "homeowners tenant tenants parent parents carer carers recipient recipients shopper shoppers farmer farmers"
+    "homeowners tenant tenants parent parents carer carers recipient recipients shopper shoppers farmer farmers "
+    "passenger passengers commuter commuters traveller travellers holder holders visitor visitors tourist "
+    "tourists graduate graduates trainee trainees teacher teachers nurse nurses "
+    # what only a person is given: "a tax-free bursary of £20,000"
+    "bursary bursaries scholarship scholarships stipend stipends"
 )
 _FUNDING_PAIRS = frozenset(
     {
@@ -99,6 +104,12 @@ _FUNDING_PAIRS = frozenset(
         ("benefit", "from"),
         ("benefitted", "from"),
         ("benefited", "from"),
+        # a council's running costs, as opposed to its takings: "£35m in revenue support"
+        ("revenue", "support"),
+        ("revenue", "funding"),
+        ("revenue", "grant"),
+        ("revenue", "grants"),
+        ("revenue", "budget"),
     }
 )
 # Units a grant rate is paid per when the money goes to an organisation or landowner, not a person:
@@ -126,20 +137,29 @@ _PER_UNIT = _words(
 _VALUE_NOUNS = _words(
     "development developments redevelopment project projects scheme schemes port facility facilities "
     "building buildings complex plant deal property site stadium bridge house home "
-    "homes estate hotel bill deficit debt overspend loss losses fine fines pay"
+    "homes estate hotel bill deficit debt overspend loss losses fine fines pay farm farms station stations "
+    "target targets "
+    "terminal terminals factory factories refinery tunnel reservoir"
 )
+
+
+def names_a_value(head: str | None) -> bool:
+    """Whether an amount stands before a thing it is the value or cost of ("the £4.2bn wind farm")."""
+    return head in _VALUE_NOUNS
+
+
 _FUNDING_NOUNS = _words(
     "fund funds funding boost boosts package packages pot investment investments grant grants programme "
     "programmes allocation allocations budget uplift injection support aid settlement award awards "
-    "commitment donation backing contribution contract contracts"
+    "commitment donation backing contribution contract contracts initiative initiatives"
 )
-_NAMED_THINGS = _words("fund funds programme scheme project development")
+_NAMED_THINGS = _words("fund funds programme scheme project development initiative")
 # Lent, not given (the corpus README: government-backed loans are not funding).
 _LOAN_NOUNS = _words("loan loans")
 _GENERIC = _words("funding boost package support money investment cash total sum figure amount budget pot")
 # A noun phrase after the amount ends at any of these.
 _NP_STOP = _words(
-    "will would is are was were has have had to for of in on from that which who and with by as at into "
+    "will would is are was were has have had to for of in on from that which who and with by as at into per set "
     "over this it a an the be been being can could should may might also now today so i we they you he she"
 )
 _FOR_WORDS = _words("for towards toward")
@@ -229,7 +249,8 @@ _PERIOD = re.compile(
 _PAIR_FIRSTS = frozenset(
     pair[0] for pairs in (_NOT_FUNDING_PAIRS, _FUNDING_PAIRS, _PRIOR_PAIRS, _TOTAL_PAIRS) for pair in pairs
 )
-_CUE_WORDS = _NOT_FUNDING | _FUNDING | _PAIR_FIRSTS
+_SINGLE_CUES = _NOT_FUNDING | _FUNDING
+_CUE_WORDS = _SINGLE_CUES | _PAIR_FIRSTS
 _FUNDER_VERBS = _words(
     "provide provides provided providing allocate allocates allocated allocating invest invests invested "
     "investing commit commits committed award awards awarded announce announces announced announcing pledge "
@@ -241,7 +262,7 @@ _NAME_JOINERS = _words("of for and the on to at in")
 _ORG_WORDS = _words(
     "government office department ministry executive council fund agency trust foundation commission "
     "treasury bank authority board lottery service union assembly parliament administration partnership "
-    "programme institute charity england scotland wales ireland"
+    "programme institute charity england scotland wales ireland alliance"
 )
 _ORG_JOINERS = _words("for of and & the on")
 _NOT_ORG = _words("This That These Those It The A An Our Their Its We He She They Funding Other In")
@@ -252,6 +273,8 @@ class Context:
     """What the words around one amount say."""
 
     is_funding: bool
+    # Funding only because nothing near the amount says otherwise: no cue word, no funding noun after it.
+    unsaid: bool
     purpose: str | None
     strong_purpose: bool  # "for X", "X of £Y", "X costs £Y": enough to tell two equal amounts apart
     period: str | None
@@ -307,6 +330,7 @@ def read_context(
     last_three = left_low[-3:]
     return Context(
         is_funding=funding,
+        unsaid=funding and head is None and not _cued(left_low[-20:]) and not _cued(right_low[:12]),
         purpose=purpose,
         strong_purpose=strong,
         period=_period(
@@ -318,7 +342,9 @@ def read_context(
         or _prior_right(right_low),
         total=_has(left_low[max(since_money, len(left_low) - 30) :], _TOTAL, _TOTAL_BY_FIRST)
         or _taken_to(left_low),
-        definite=not _DETERMINERS.isdisjoint(last_three) and _BREAKS.isdisjoint(last_three),
+        definite=not _DETERMINERS.isdisjoint(last_three)
+        and _BREAKS.isdisjoint(last_three)
+        or _named_before(left_low[-5:]),
         part_of_left=_part_of_left(left_low, right_low),
         head=head,
         share=_share(left_low[-4:]) or right_low[:1] == ["each"],
@@ -331,6 +357,23 @@ def _last_index(tokens: list[str], token: str) -> int:
     if token not in tokens:
         return -1
     return len(tokens) - 1 - tokens[::-1].index(token)
+
+
+def _named_before(left: list[str]) -> bool:
+    """ "The EU contribution of €2.9 million": "the … of" points back at a figure already named."""
+    if left[-1:] != ["of"] or "the" not in left[:-1]:
+        return False
+    between = left[len(left) - left[::-1].index("the") : -1]
+    return 0 < len(between) <= 3 and all(word.isalpha() for word in between)
+
+
+def _cued(words: list[str]) -> bool:
+    """Some word says funding or not ("awarded", "savings", "share of"): a first word of a pair alone does not."""
+    if not _SINGLE_CUES.isdisjoint(words):
+        return True
+    if _PAIR_FIRSTS.isdisjoint(words):
+        return False
+    return any(_cue(word, after) is not None for word, after in zip(words, words[1:], strict=False))
 
 
 def _share(left: list[str]) -> bool:
@@ -551,7 +594,13 @@ def _is_funding(
         return False
     if "=" in left[-2:] or "=" in right[:2] or _exchange_rate(left[-6:]):
         return False  # "€1 = £0.84", "at an exchange rate of €1 to £0.84": a rate, not money given
-    if _paid_to_someone(left[-6:]) or _changed_by(left[-10:]):
+    if (
+        _paid_to_someone(left[-8:])
+        or _changed_by(left[-10:])
+        or _to_the_economy(right[:10])
+        or _needed(left[-6:])
+        or _spent_by_people(left[-20:])
+    ):
         return False
     if _grant_rate(left[-8:], right[:12]):
         return True
@@ -590,7 +639,8 @@ def _is_funding(
     if _small(amount) and _for_individuals(left[-15:], right[:8]):
         return False  # what a household, worker or driver gets, pays or saves
     # "The fund, worth £75 million", "The package is worth up to £1.5bn": a fund's size, not a value.
-    if not _VALUE_WORDS.isdisjoint(near_left[-5:]) and not _FUNDING_NOUNS.isdisjoint(near_left[-7:]):
+    # A funding noun counts here even in a name: "the Homelessness Prevention Grant will be worth £316m".
+    if not _VALUE_WORDS.isdisjoint(near_left[-5:]) and not _FUNDING_NOUNS.isdisjoint(left[-7:]):
         return True
     if _CUE_WORDS.isdisjoint(near_left) and _CUE_WORDS.isdisjoint(near_right):
         return True
@@ -625,6 +675,14 @@ def _level(left: list[str]) -> bool:
         end -= 1
     if end >= 2 and words[end - 1] == "to" and words[end - 2] in _LEVEL_CHANGES:
         verb = end - 2
+    elif (
+        end >= 2
+        and words[end - 1] == "to"
+        and words[end - 2] == ","
+        and not _LEVEL_CHANGES.isdisjoint(words[: end - 2])
+    ):
+        # "will rise by £4.65 a week for a couple, to £222.05"
+        verb = max(i for i, word in enumerate(words[: end - 2]) if word in _LEVEL_CHANGES)
     elif end and words[end - 1] in _COPULAS:
         verb = end - 1
     else:
@@ -634,17 +692,42 @@ def _level(left: list[str]) -> bool:
         clause = subject[len(subject) - subject[::-1].index(",") :]
         # "the Immigration Health Surcharge, which is currently £400": the relative pronoun's noun
         subject = subject[: len(subject) - len(clause) - 1] if clause[:1] in (["which"], ["that"]) else clause
-    return not _LEVEL_NOUNS.isdisjoint(subject)
+    # "The State Pension will rise to £110.15": what a household's benefit is, a level too
+    return not _LEVEL_NOUNS.isdisjoint(subject) or not _HOUSEHOLD_BENEFITS.isdisjoint(subject)
 
 
 def _paid_to_someone(left: list[str]) -> bool:
     """ "The apprentices will be paid at least £18,000 a year", "staff are paid £12 an hour": what
     someone is paid, a wage or a price, not money granted ("£5m was paid to councils" has the
     amount first, so it never reads this way)."""
+    if "between" in left:  # "paid at between £100 and £300": both bounds read from the range's start
+        left = left[: len(left) - left[::-1].index("between")]
     end = len(left)
-    while end and (left[end - 1] in _HEDGES or left[end - 1] in _BOUND_WORDS):
+    while end and (
+        left[end - 1] in _HEDGES or left[end - 1] in _BOUND_WORDS or left[end - 1] in ("at", "between")
+    ):
         end -= 1
     return end >= 2 and left[end - 1] == "paid" and left[end - 2] in _PAID_SUBJECT_VERBS
+
+
+def _needed(left: list[str]) -> bool:
+    """ "We would need to spend around £1.2 billion": what something would cost, not money given."""
+    if _NEED_WORDS.isdisjoint(left):
+        return False
+    return any(word in _NEED_WORDS and after == "to" for word, after in zip(left, left[1:], strict=False))
+
+
+_NEED_WORDS = _words("need needs needed")
+_SPEND_WORDS = _words("spend spends spent spending")
+
+
+def _spent_by_people(left: list[str]) -> bool:
+    """ "Visitors to Wales spent £5.1bn", "international visitors made 1 million trips, spending £444m":
+    what people spend is a statistic, not money given for a purpose."""
+    if _SPEND_WORDS.isdisjoint(left[-3:]):
+        return False
+    verb = max(i for i, word in enumerate(left) if word in _SPEND_WORDS)
+    return not _INDIVIDUALS.isdisjoint(left[:verb])
 
 
 def _changed_by(left: list[str]) -> bool:
@@ -655,12 +738,40 @@ def _changed_by(left: list[str]) -> bool:
         and not _LEVEL_CHANGES.isdisjoint(left)
         and _FUNDING.isdisjoint(left)
         and _FUNDING_NOUNS.isdisjoint(left)
+        # "increase spending on health by US$25 billion": more money given for a purpose
+        and not _has(left, frozenset(), _SPENDING_ON)
     )
 
 
+_SPENDING_ON = {"spending": frozenset({"on"})}
+_ECONOMY_DETERMINERS = _words("the our its their britain’s britain's uk’s uk's")
+
+
+def _to_the_economy(right: list[str]) -> bool:
+    """ "the sector contributes £2.6bn a year to the economy", "adds £1bn to the UK economy": what an
+    activity is worth to the economy, a statistic. Not "£5m to boost the local economy", money given."""
+    if "economy" not in right:
+        return False
+    before = right[: right.index("economy")]
+    for i in range(len(before) - 1, max(len(before) - 5, -1), -1):
+        if before[i] in ("to", "into"):
+            return before[i + 1 : i + 2] != [] and before[i + 1] in _ECONOMY_DETERMINERS
+    return False
+
+
 def _from_to(left: list[str], right: list[str]) -> bool:
-    """Either amount of "from £A to £B" ("from £2 million to £3 million": a scale word may follow A)."""
-    return (left[-1:] == ["from"] and right[:1] == ["to"]) or (left[-1:] == ["to"] and "from" in left[-4:-1])
+    """Either amount of "from £A to £B" ("from £2 million to £3 million": a scale word may follow A;
+    "from £265 million a year to £105 million": so may a period)."""
+    if left[-1:] == ["from"]:
+        to = right.index("to") if "to" in right[:4] else -1
+        return to == 0 or to > 0 and all(word in _PERIOD_WORDS for word in right[:to])
+    end = len(left)
+    while end and left[end - 1] in _HEDGES:  # "to around £105 million"
+        end -= 1
+    return left[end - 1 : end] == ["to"] and "from" in left[max(0, end - 7) : end - 1]
+
+
+_PERIOD_WORDS = _words("a an per each every year month week day annum annually")
 
 
 def _for_a_programme(right: list[str]) -> bool:
@@ -718,9 +829,14 @@ def _grant_rate(left: list[str], right: list[str]) -> bool:
 
 
 def _cue(word: str, following: str) -> bool | None:
-    if word in _NOT_FUNDING or (word, following) in _NOT_FUNDING_PAIRS:
+    # A pair outranks its first word: "revenue support" is funding though "revenue" alone is takings.
+    if (word, following) in _NOT_FUNDING_PAIRS:
         return False
-    if word in _FUNDING or (word, following) in _FUNDING_PAIRS:
+    if (word, following) in _FUNDING_PAIRS:
+        return True
+    if word in _NOT_FUNDING:
+        return False
+    if word in _FUNDING:
         return True
     return None
 
@@ -744,12 +860,17 @@ def _purpose(
                 continue
             if _is_duration(right_low[i + 1 : i + 5]):
                 continue  # "for the first time", "for the next two years" say when, not what for
+            if right_low[i + 1] == "by":
+                continue  # "paid for by the NHS" says who pays
             if text := _trim(right[i + 1 :]):
                 if phrase and i == len(phrase.split()) and _informative(phrase):
                     return f"{phrase} {word} {text}", True  # "£360 million direct grant pot for charities"
                 return text, True
-    # "£2 million to help ...", "will receive £500,000, helping to support ..."
+    # "£2 million to help ...", "will receive £500,000, helping to support ...", "$100 million to the
+    # Global Vaccine Alliance" (whom it is for)
     for i, word in enumerate(right_low[:10] if not _TO_WORDS.isdisjoint(right_low[:10]) else ()):
+        if word == "to" and i < 2 and (recipient := _recipient(right[i + 1 :])):
+            return recipient, True
         if word in _TO_WORDS and i + 1 < len(right_low):
             nxt = i + 1 if right_low[i + 1] != "to" else i + 2
             if nxt < len(right_low) and right_low[nxt] in _TO_VERBS and (text := _trim(right[nxt:])):
@@ -759,7 +880,7 @@ def _purpose(
         given = word in _GIVEN_VERBS and right_low[i + 1 : i + 2] in (["to"], ["on"], ["for"], ["in"])
         if (
             given
-            and right_low[i + 2 : i + 3] not in (["it"], ["them"], ["date"])
+            and right_low[i + 2 : i + 3] not in (["it"], ["them"], ["date"], ["by"])  # "paid for by"
             and (text := _trim(right[i + 2 :]))
         ):
             return text, False
@@ -772,6 +893,10 @@ def _purpose(
         while rest and rest[0].lower() in ("new", "additional", "extra", "further"):
             rest = rest[1:]
         # "of new Home Office money over 2 years" says who pays and when, not what for
+        if rest[:1] and rest[0].lower() in _DETERMINERS and rest[1:2] and rest[1].lower() == "own":
+            rest = []  # "£600,000 of its own money" says who pays
+        elif rest[:1] and rest[0][:4].isdigit():
+            rest = []  # "£1.9 billion in 2011-12" says when
         org = _org_prefix(rest)
         size = len(org.split()) if org else 0
         if org and rest[size : size + 1] and rest[size].lower() in _FUNDER_NOUNS:
@@ -788,10 +913,35 @@ def _purpose(
     return None, False
 
 
+def _recipient(tokens: list[str]) -> str | None:
+    """ "(to) the Global Vaccine Alliance", "(to) UN Resident Coordinator’s Office to support disaster
+    preparedness": an organisation the money goes to, and what for when that follows at once. A country
+    ("to the UK") is where money goes, not whom it is for."""
+    start = 1 if tokens[:1] == ["the"] else 0
+    org = _org_prefix(tokens[start:])
+    if org is None or org in _COUNTRIES:
+        return None
+    size = start + len(org.split())
+    if tokens[size : size + 1] and tokens[size].lower() in _FOR_OR_TO:
+        return _trim(tokens[start:])
+    return org
+
+
+_COUNTRIES = frozenset(("UK", "US", "USA", "GB", "EU"))
+_FOR_OR_TO = frozenset(("for", "to"))
+
+
 def _informative(phrase: str) -> bool:
     """A noun phrase that says more than "funding boost": "direct grant pot", "Youth Endowment Fund"."""
     words = phrase.lower().split()
     return len(words) >= 2 and not _GENERIC_OR_BLAND.issuperset(words)
+
+
+# Words before "of £Y" that name no purpose: a share, a change, or a verb ("the package consists of").
+_NOT_A_SUBJECT = _words(
+    "one total sum part share up value increase rise uplift cut fall drop reduction boost consists consist "
+    "made comprised composed average"
+)
 
 
 def _subject(left: list[str], low: list[str]) -> str | None:
@@ -824,6 +974,8 @@ def _subject(left: list[str], low: list[str]) -> str | None:
             and low[start - 1] not in (",", "£", "$", "€")
             and (start < 2 or low[start - 2] not in _SIGNS)  # not into an earlier amount
             and end - start < 10
+            # "The government confirmed that the Grant will be worth £Y": the clause after "that"
+            and not (low[start - 1] == "that" and (low[start] in _ARTICLES or left[start][:1].isupper()))
         ):
             start -= 1
         return _trim(left[start:end])
@@ -831,7 +983,8 @@ def _subject(left: list[str], low: list[str]) -> str | None:
         start = end - 1
         while start and end - 1 - start < 3 and low[start - 1].isalpha() and low[start - 1] not in _NP_STOP:
             start -= 1
-        if start < end - 1 and low[end - 2] not in ("one", "total", "sum", "part", "share", "up", "value"):
+        # "an increase of £30 million" says how much something changes, not what the money is for
+        if start < end - 1 and low[end - 2] not in _NOT_A_SUBJECT:
             return _trim(left[start : end - 1])
     return None
 
@@ -846,6 +999,11 @@ def _is_duration(words: list[str]) -> bool:
     return len(words) >= 2 and (words[0].isdigit() or words[0] in _COUNT_WORDS) and words[1] in _TIME_UNITS
 
 
+# The first words of the _PERIOD phrases a purpose stops before: only where one stands is the pattern tried.
+# Not "annual" or "yearly", which also qualify a noun ("An annual licence costs £30").
+_PERIOD_OPENERS = _words("a per each every annually over in for by since until from during this next last")
+
+
 def _trim(tokens: list[str]) -> str | None:
     words: list[str] = []
     for i, token in enumerate(tokens):
@@ -854,6 +1012,9 @@ def _trim(tokens: list[str]) -> str | None:
         if not token[:1].isalnum() or len(words) == 14 or words and token.lower() in _PREDICATE:
             break
         if token == "as" and tokens[i + 1 : i + 2] == ["part"]:
+            break
+        # and before when ("for flood defences since 2015", "for the scheme in 2024-25", "over 2 years")
+        if words and token.lower() in _PERIOD_OPENERS and _PERIOD.match(" ".join(tokens[i : i + 6])):
             break
         words.append(token)
     start, end = 0, len(words)
@@ -878,7 +1039,10 @@ def _period(left: list[str], left_low: list[str], right: list[str], right_low: l
     if right_low[:1] and right_low[0].startswith(("-a-", "a-")) and right_low[0].endswith(_TIME_UNITS_TUPLE):
         return right_low[0].lstrip("-").replace("-", " ")  # "£1.5m-a-year"
     right_low = right_low[: len(right)]
-    if (index := _hint(right_low)) is not None and (match := _PERIOD.search(" ".join(right[: index + 4]))):
+    index = _hint(right_low)
+    match = _PERIOD.search(joined := " ".join(right[: index + 4])) if index is not None else None
+    # "a £45 million centre that will see 20,000 patients a year": the period is the other number's
+    if match and not any(token[:1].isdigit() for token in joined[: match.start()].split()):
         return match[0]
     # Only the amount's own clause: not an earlier figure's ("£40m over 2 years, which includes £11m").
     # Tokens hold no spaces: " includ" in the joined text means some token starts "includ" (rare);

@@ -45,7 +45,7 @@ _CODES: dict[str, str] = {
     code: code
     for code in ("GBP", "EUR", "USD", "AUD", "CAD", "NZD", "JPY", "CHF", "INR", "BDT", "CNY", "ZAR")
 } | {"Rs": "INR", "Rs.": "INR", "Tk": "BDT", "Tk.": "BDT", "KSh": "KES", "KES": "KES"}
-# Currency words after a number. Checked longest first.
+# Currency words after a number, alone or after a country ("Kenyan shillings"; the longer phrase wins).
 _WORDS: dict[str, str] = {
     "pounds sterling": "GBP",
     "pound sterling": "GBP",
@@ -66,7 +66,28 @@ _WORDS: dict[str, str] = {
     "taka": "BDT",
     "naira": "NGN",
     "rand": "ZAR",
+    # The currencies of the countries UK aid, trade and embassy releases are about most often (each word costs
+    # a scan of every text). A word shared by several countries means the one such releases name most.
+    "shillings": "KES",
+    "shilling": "KES",
+    "kenyan shillings": "KES",
+    "ugandan shillings": "UGX",
+    "tanzanian shillings": "TZS",
+    "kwacha": "MWK",
+    "malawian kwacha": "MWK",
+    "zambian kwacha": "ZMW",
+    "pakistani rupees": "PKR",
+    "sri lankan rupees": "LKR",
+    "nepalese rupees": "NPR",
+    "cedis": "GHS",
+    "cedi": "GHS",
+    "birr": "ETB",
+    "yuan": "CNY",
+    "swiss francs": "CHF",
+    "cfa francs": "XOF",
 }
+# Words that name a currency only after a country: "20 francs" alone could be Swiss, CFA or old French.
+_NEED_A_COUNTRY = frozenset(("francs",))
 _SCALE_WORDS: dict[str, int] = {
     "trillion": 10**12,
     "tn": 10**12,
@@ -177,6 +198,12 @@ _WORD_STEMS = (
     "crore",
     "lakh",
     "lac",
+    "shilling",
+    "kwacha",
+    "cedi",
+    "birr",
+    "yuan",
+    "franc",
 )
 # In running text only these codes are looked for (each costs a scan); user input accepts them all.
 # Kenyan shillings ("KSh 580 million") come up in high commission releases.
@@ -185,7 +212,7 @@ _TEXT_CODE_BYTES = tuple(code.encode() for code in _TEXT_CODES)
 _WORD_STEM_BYTES = tuple(stem.encode() for stem in _WORD_STEMS)
 _ONE = Decimal(1)
 _DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
-_WORD_FORMS = frozenset(_WORDS) | {"crore", "crores", "lakh", "lakhs", "lac", "lacs"}
+_WORD_FORMS = frozenset(_WORDS) | _NEED_A_COUNTRY | {"crore", "crores", "lakh", "lakhs", "lac", "lacs"}
 _BACK_TOKEN = re.compile(r"[A-Za-z]+|\d[\d,]*(?:\.\d+)?")
 _NUMERIC = re.compile(_NUM)
 _LAKHS = re.compile(rf"\s(?:and\s)?(?P<num>{_NUM})\s?(?:lakhs?|lacs?)(?![a-z])", re.IGNORECASE)
@@ -374,9 +401,11 @@ def _worded(text: str, at: int) -> list[Found]:
         return []
     if word.startswith(("crore", "lakh", "lac")):
         return _crores(text, at, end, word)
-    if word == "dollars" and (phrase := _word_prefix(text, at)):
-        word = phrase  # "US dollars", "Australian dollars"
-        at -= len(phrase) - len("dollars")
+    if phrase := _word_prefix(text, at, word):
+        at -= len(phrase) - len(word)
+        word = phrase  # "US dollars", "Kenyan shillings"
+    elif word in _NEED_A_COUNTRY:
+        return []
     if word.startswith("pound") and (sterling := _STERLING.match(text, end)):
         end = sterling.end()
     currency = _WORDS.get(word, "GBP")
@@ -391,12 +420,23 @@ def _worded(text: str, at: int) -> list[Found]:
     return [Found(begin, end, text[begin:end], _times(value, scale), currency)]
 
 
-def _word_prefix(text: str, at: int) -> str | None:
+def _word_prefix(text: str, at: int, word: str) -> str | None:
+    """The country phrase that ends with the currency word at `at`, if the text has one."""
+    phrases = _PHRASES.get(word)
+    if phrases is None:
+        return None
     before = text[max(0, at - 20) : at].lower()
-    for phrase in _WORDS:
-        if phrase.endswith(" dollars") and before.endswith(phrase[: -len("dollars")]):
+    for phrase in phrases:
+        if before.endswith(phrase[: -len(word)]):
             return phrase
     return None
+
+
+# "dollars" -> ("us dollars", "american dollars", ...): the phrases each currency word can end.
+_PHRASES: dict[str, tuple[str, ...]] = {
+    last: tuple(phrase for phrase in _WORDS if phrase.endswith(" " + last))
+    for last in {phrase.rsplit(" ", 1)[1] for phrase in _WORDS if " " in phrase}
+}
 
 
 def _number_before(text: str, at: int) -> tuple[int, Decimal, int] | None:

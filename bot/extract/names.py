@@ -49,9 +49,13 @@ TITLE_WORDS = _words(
     "Governor Consul Envoy Attorney Solicitor General Paymaster Whip Speaker Founder Co-founder "
     "Treasurer Registrar Inspector Constable Superintendent Coordinator Lead Partner Trustee "
     "Fellow Editor Scientist Economist Vice-Chancellor Provost Headteacher Owner CEO PM Prime "
-    "Representative Delegate Clerk Comptroller Controller Official Chairs Vice Senior Assistant",
+    "Representative Delegate Clerk Comptroller Controller Official Chairs Vice Senior Assistant "
+    # what the story says a member of the public is: "Patient Margaret Dawson, 67, said"
+    "Patient Resident Pensioner Student Farmer Volunteer Nurse Teacher Apprentice Trainee Parent Carer",
     lower=True,
 )
+# Membership post-nominals that are a title when a name follows: "Local MP James Ford".
+MEMBER_TITLES = _words("MP MSP MLA MEP")
 # ... or an organisation ("Arts Council England" names nobody).
 ORG_WORDS = _words(
     "Cabinet Regional Programme Project Policy Press Office Department Council Government Ministry "
@@ -88,7 +92,7 @@ _ROLE_JOINS = frozenset((" for ", " of ", " and ", " of the ", " for the "))
 _TITLE_JOINERS = frozenset(("of", "for", "the", "and"))
 _WHO_IS = re.compile(r"^who (?:is|was|are) (?:the |a |an )?")
 _EDGE_PUNCTUATION = " ,:;-\u2013\u2014"
-_POSSESSIVE = re.compile(r"[’']s$")
+_POSSESSIVE = ("’s", "'s")  # a name printed with it ("Jo Bell’s plan") is the name without it
 
 
 class Speaker(NamedTuple):
@@ -195,12 +199,13 @@ def _split_segment(segment: str) -> tuple[str, str | None] | None:
         or (tokens[start - 1] in PARTICLES and start < end)
         or tokens[start - 1].lower() in ROLE_WORDS
         and tokens[start - 1][0].isupper()
+        or tokens[start - 1] in MEMBER_TITLES  # _clean_segment kept it: a name follows
     ):
         start -= 1
     run = tokens[start:end]
     # Only the words after the last role word can be the name.
     last_role = len(run) - 1  # the last role word's index, -1 when there is none
-    while last_role >= 0 and run[last_role].lower() not in ROLE_WORDS:
+    while last_role >= 0 and run[last_role].lower() not in ROLE_WORDS and run[last_role] not in MEMBER_TITLES:
         last_role -= 1
     name_tokens = run[last_role + 1 :]
     # "Chief Executive of Sport Wales": two capitalised words after a preposition are what the role is
@@ -288,20 +293,22 @@ def _split_commas(text: str) -> list[str]:
     if "(" not in text and "[" not in text:
         return [" ".join(p.split()) for p in text.split(",") if p.strip()]
     parts: list[str] = []
-    depth = 0
-    current: list[str] = []
-    for char in text:
+    depth = start = 0
+    # Only commas and brackets change anything: visit those, not every character.
+    for match in _COMMA_OR_BRACKET.finditer(text):
+        char = match.group()
         if char in "([":
             depth += 1
-        elif char in ")]" and depth:
-            depth -= 1
-        if char == "," and depth == 0:
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-    parts.append("".join(current))
+        elif char in ")]":
+            depth = max(depth - 1, 0)  # a stray closing bracket closes nothing
+        elif depth == 0:
+            parts.append(text[start : match.start()])
+            start = match.end()
+    parts.append(text[start:])
     return [" ".join(p.split()) for p in parts if p.strip()]
+
+
+_COMMA_OR_BRACKET = re.compile(r"[,()[\]]")
 
 
 def parse_attribution(subject: str) -> Speaker | None:
@@ -391,7 +398,8 @@ def _role_before(segments: list[str], own_role: str | None) -> list[str]:
         if (
             len(words) > 12
             or _is_verb_phrase(segment)
-            or any(w.lower() in _AUXILIARIES or any(c.isdigit() for c in w) for w in words)
+            or not _AUXILIARIES.isdisjoint(segment.lower().split())
+            or any(map(str.isdigit, segment))  # a figure: no job title holds one
             or any(c in segment for c in "()[]")
         ):
             break
@@ -412,22 +420,35 @@ def _is_participle_clause(segment: str) -> bool:
 
 
 def _role_text(segments: list[str], printed: dict[str, str]) -> str | None:
-    kept = [printed.get(s, s) for s in segments if s and not _is_verb_phrase(s)]
+    # an age ("Margaret Dawson, 67, said") is not a role
+    kept = [printed.get(s, s) for s in segments if s and not s.isdigit() and not _is_verb_phrase(s)]
     return ", ".join(kept) or None
 
 
 def _clean_segment(segment: str) -> str:
     """Drop "Rt Hon" and post-nominals inside one comma piece."""
     tokens = segment.split()
-    lowered = segment.lower()
     # Usually nothing for _without_rt_hon to drop: it needs a token "rt" or "right".
-    out = _without_rt_hon(tokens) if "rt" in lowered or "right" in lowered else tokens
+    out = tokens if _RT_WORDS.isdisjoint(segment.lower().split()) else _without_rt_hon(tokens)
     while len(out) > 1 and _is_post_nominal(out[-1]):
         out.pop()
-    # Post-nominals can also sit before a role clause: "Jane Marriott CMG OBE said".
+    # Post-nominals can also sit before a role clause: "Jane Marriott CMG OBE said". One followed by a
+    # name is a title and stays: "Local MP James Ford".
     return " ".join(
-        [t for t in out if t.strip(".,;") not in POST_NOMINALS or t.isalpha() and not t.isupper()]
+        [
+            t
+            for t, after in zip(out, [*out[1:], ""], strict=True)
+            if t.strip(".,;") not in POST_NOMINALS
+            or t.isalpha()
+            and not t.isupper()
+            or t in MEMBER_TITLES
+            and is_name_token(after)
+            and after.strip(".,;") not in POST_NOMINALS
+        ]
     )
+
+
+_RT_WORDS = frozenset(("rt", "right"))
 
 
 def _without_rt_hon(tokens: list[str]) -> list[str]:
@@ -514,7 +535,8 @@ def name_runs(text: str) -> list[tuple[int, str, str | None]]:
                 or _apposed_after(text, match.end())
             )
             chain_start = -1
-            found.append((match.start(), _POSSESSIVE.sub("", " ".join(name)), role))
+            printed = " ".join(name)
+            found.append((match.start(), printed[:-2] if printed.endswith(_POSSESSIVE) else printed, role))
     return found
 
 
@@ -548,7 +570,27 @@ def _title_before_comma(text: str, start: int) -> str | None:
     for at, word in enumerate(span):
         if word.lower() in TITLE_WORDS:
             return " ".join(span[at:]) if span[-1][:1].isupper() else None
+    return _owned_title(words)
+
+
+def _owned_title(words: list[str]) -> str | None:
+    """ "The alliance's chief executive, Dr Hugo Laurent, said", "Its director, Jo Bell,": a job title in
+    lower case is a title only after whose it is."""
+    i = len(words)
+    while i and words[i - 1].lower() in TITLE_WORDS:
+        i -= 1
+    if i == len(words) or not i:
+        return None
+    owner = words[i - 1]
+    if owner.lower() in _OWNERS:
+        return " ".join(words[i - 1 :])
+    if owner.endswith(_POSSESSIVE):
+        start = i - 2 if i >= 2 and words[i - 2].lower() == "the" else i - 1
+        return " ".join(words[start:])
     return None
+
+
+_OWNERS = frozenset(("its", "their", "our"))
 
 
 def _apposed_after(text: str, end: int) -> str | None:

@@ -28,6 +28,7 @@ from typing import NamedTuple
 
 from bot.extract.names import (
     HONORIFICS,
+    ORG_WORDS,
     ROLE_WORDS,
     Speaker,
     name_runs,
@@ -138,7 +139,10 @@ _LINKING = frozenset(
     ]
 )
 _RUN_ON = re.compile(r"[ ]+([a-z]+)")
-_MARK = re.compile(r"''|[“”\"‘’']")
+# A quotation mark, a doubled single mark ('') taken as one. The pattern opens with the character class and
+# takes a second straight single mark only after a first, the same matches as "''|[“”\"‘’']": the engine
+# then skips ahead to the next mark instead of trying an alternation at every character (half the time).
+_MARK = re.compile(r"[“”\"‘’'](?:(?<=')')?")
 _SENTENCE_END = re.compile(r"[.!?][”’\"']*(?:\s+|$)")
 _ALNUM = re.compile(r"[^\W_]")
 _WORD = re.compile(r"[\w’'-]+")
@@ -205,7 +209,7 @@ _STOP_START = re.compile(
     r"information|more information|find out more|read (?:more|the)|see also|contact\b|https?:|www\.)",
     re.IGNORECASE,
 )
-_TERMINAL = re.compile(r"[.!?…:;”’\"')]\s*$")
+_TERMINAL = frozenset(".!?…:;”’\"')")  # what a paragraph's last visible character is when it ends a sentence
 _PLAIN_HONORIFICS = frozenset(("Mr", "Mrs", "Ms", "Miss", "Mx"))  # dropped once the full name is known
 _MIN_QUOTE_WORDS = 4  # a quoted phrase shorter than this needs an attribution in its own sentence
 _MIN_UNNAMED_WORDS = 8  # a spokesperson's partial quote is too weak to tell from a scare quote
@@ -214,6 +218,13 @@ _MAX_CHAIN = 40  # paragraphs in one quote: a runaway guard for texts that never
 # Prose paragraphs are a few thousand characters with a handful of marks; past these limits a block is
 # not prose, and scanning on would only let crafted input cost time.
 _MAX_SCAN = 20_000
+_MIN_ECHO_WORDS = 4
+_WORD_CHARS = re.compile(r"\w+")
+_SPOKESPEOPLE = frozenset(("spokesperson", "spokesman", "spokeswoman"))
+# A run of capitalised words, with "of"/"for"/"and"/"the" inside it: "National Residential Landlords Association".
+_TITLE_CASE_RUN = re.compile(r"[A-Z][\w’'&-]*(?:\s+(?:(?:of|for|and|the|on)\s+)?[A-Z][\w’'&-]*)*")
+_NOT_BODIES = frozenset(("UK", "HM", "The UK"))  # a country is not a body with a spokesperson
+_SPOKE = re.compile(r"\s+(?:has\s+|have\s+)?(?:said|says|added|warned|told|welcomed|responded|argued)\b")
 _MAX_MARKS = 400
 _MAX_QUOTES = 200
 _INTRO_VERB_SPAN = 120  # characters between an introduction's last speech verb and its colon, at most
@@ -257,9 +268,15 @@ class _Extractor:
     def __init__(self, story: Story) -> None:
         self.story = story
         self.blocks = story.blocks[:_MAX_BLOCKS]
-        self.spans = [_spans(b.text) for b in self.blocks]
+        # Only paragraphs outside a blockquote are read for their marks: headings, list items and
+        # blockquotes are judged whole, so their marks are not looked for.
+        self.spans = [
+            _spans(b.text) if b.kind is BlockKind.PARAGRAPH and not b.blockquote else [] for b in self.blocks
+        ]
         self.found: list[tuple[_Found, tuple[str, str | None]]] = []
         self.resolver = _Resolver(story)
+        self._intros: dict[int, Speaker | None] = {}  # _intro_speaker of the blocks read so far
+        self._unattributed: list[tuple[int, str]] = []  # headline quotes the headline names no speaker for
 
     # --- the walk over the blocks ------------------------------------------------------------
 
@@ -310,6 +327,7 @@ class _Extractor:
                     i = last_unmarked_end + 1
                     continue
             i = next_i + 1
+        self._echoed_headlines()
         self._reresolve_headlines()
         return tuple(
             Quote(
@@ -351,7 +369,7 @@ class _Extractor:
             texts, last, span = self._marked_chain(i, first)
             self._emit(_Found(pending, texts, i))
             return last, (span.close_end if span is not None else -1), False
-        if _intro_speaker(block.text) is not None:
+        if self._intro(i) is not None:
             return None  # two introductions in a row: the first one quoted nothing
         intro = self.blocks[i - 1].text.rstrip()
         if intro.endswith(":") and not _verb_at_end(intro):
@@ -451,7 +469,8 @@ class _Extractor:
                         return i, None, i, None
                     return i, None, self._unmarked_chain(i, [first], speaker, i), None
         if rest.strip():
-            speaker = _intro_speaker(rest)
+            # A chain of unmarked paragraphs that stopped here has read this paragraph's introduction already.
+            speaker = self._intros[i] if consumed == 0 and i in self._intros else _intro_speaker(rest)
             if speaker is not None:
                 return i, speaker, None, None
         return i, None, None, None
@@ -484,6 +503,21 @@ class _Extractor:
                     speaker = parse_attribution(before[:-2])
                 if speaker is not None and speaker.kind != "unnamed":
                     self._emit(_Found(speaker, [text[span.start : span.end]], index))
+                elif speaker is None:
+                    self._unattributed.append((index, text[span.start : span.end]))
+
+    def _echoed_headlines(self) -> None:
+        """ "‘A landmark day for patients’: new cancer centre opens" names no speaker, but the body quotes
+        someone saying those words: the headline quote is theirs. A phrase of fewer than
+        _MIN_ECHO_WORDS words is more likely a title or slogan ("“Brilliantly British” celebrations")."""
+        for index, words in self._unattributed:
+            key = _comparable(words)
+            if len(key.split()) < _MIN_ECHO_WORDS:
+                continue
+            for found, resolved in self.found:
+                if found.block_index >= 0 and key in _comparable(" ".join(found.texts)):
+                    self.found.insert(0, (_Found(found.speaker, [words], index), resolved))
+                    break
 
     def _reresolve_headlines(self) -> None:
         """ "PM: ‘…’" in a headline is read before the body says who the Prime Minister is: once the
@@ -497,6 +531,14 @@ class _Extractor:
             held = (_tidy_role(role) or "").lower()
             if name != resolved[0] and all(word in held for word in title.split()):
                 self.found[k] = (found, (name, role))
+
+    def _intro(self, i: int) -> Speaker | None:
+        """_intro_speaker of block i, remembered: a "said:" paragraph that ends a quote is read by the
+        chain that stops there and again when the walk reaches it."""
+        if i in self._intros:
+            return self._intros[i]
+        speaker = self._intros[i] = _intro_speaker(self.blocks[i].text)
+        return speaker
 
     # --- chains of paragraphs -------------------------------------------------------------------
 
@@ -552,11 +594,18 @@ class _Extractor:
                 break
             text = block.text
             spans = self.spans[j]
-            if (spans and spans[0].opened and spans[0].open_at == 0) or _intro_speaker(text) is not None:
-                texts.extend(tentative)  # the next quote starts: what came before it was still this one
+            if (spans and spans[0].opened and spans[0].open_at == 0) or self._intro(j) is not None:
+                # The next quote starts: what came before it was still this one, unless that quote names its
+                # speaker after it ("“We will pursue every penny,” Ms Pryce added"), as a quote that
+                # follows narrative does.
+                if not (
+                    spans and spans[0].closed and _attribution_after(_clause_after(text, spans[0].close_end))
+                ):
+                    texts.extend(tentative)
                 tentative = []
                 break
-            if _STOP_START.match(text) or not _TERMINAL.search(text) or text.rstrip().endswith(":"):
+            last = text.rstrip()[-1:]
+            if _STOP_START.match(text) or last not in _TERMINAL or last == ":":
                 tentative = []
                 break
             if _quotes_someone(text, spans):
@@ -637,6 +686,10 @@ class _Extractor:
         return Speaker(name, role, "name")
 
 
+_Mention = tuple[int, str, str | None]  # (block index, name, role) of a person named in the story
+_MOST_WORDS_SCANNED = 32  # words the resolver looks for text by text before it reads every name instead
+
+
 class _Resolver:
     """Turns "Mrs Kelly", "the Minister", "She" into the full name printed elsewhere in the story."""
 
@@ -644,13 +697,16 @@ class _Resolver:
         self.story = story
         self.people = [(strip_name(p.name), p.role) for p in story.people if p.name.strip()]
         self.spoken: list[tuple[str, str | None]] = []
-        # Mentions are found text by text, only as far as a reader needs: _found holds those found so
-        # far, _unread the (block, text) pairs still to read.
-        self._found: list[tuple[int, str, str | None]] = []
-        self._unread: Iterator[tuple[int, str]] = self._texts()
-        self._all_read = False
+        # Mentions are found text by text, only in the texts a reader needs (name_runs is the costliest scan
+        # here): _texts are the (block, text) pairs in reading order, _runs[k] the mentions in _texts[k] once
+        # read, _all every mention once a reader has needed them all. Most stories need none.
+        self._text_list: list[tuple[int, str]] | None = None
+        self._runs: dict[int, list[_Mention]] = {}
+        self._all: list[_Mention] | None = None
+        self._looked_for: set[str] = set()  # words _mentions_naming has been asked for
         self._title_names: list[str] | None = None
         self._titles: dict[str, tuple[int, str]] | None = None
+        self._roles: dict[str, str | None] = {}  # name -> _printed_role(name)
         self._judged: set[str] = set()  # names _reported_title has looked at
         self._reported_titles: dict[str, str] = {}  # "minister" -> first "the X Minister"
 
@@ -668,42 +724,59 @@ class _Resolver:
         return self.title_names if speaking else []
 
     @property
-    def mentions(self) -> list[tuple[int, str, str | None]]:
+    def mentions(self) -> list[_Mention]:
         """(block, name, role) of every person named in the story; found only when a reference needs it."""
-        if not self._all_read:
-            while self._read_more():
-                pass
-        return self._found
+        if self._all is None:
+            self._all = [mention for k in range(len(self._texts)) for mention in self._mentions_in(k)]
+        return self._all
 
-    def _mentions_in_order(self) -> Iterator[tuple[int, str, str | None]]:
-        """The mentions one by one, reading on only while the caller asks: a speaker's title is usually in
-        the paragraph that introduced them, near the top, and the rest of the story need not be read."""
-        return iter(self._found) if self._all_read else self._reading_on()
+    def _mentions_naming(self, word: str) -> Iterator[_Mention]:
+        """In story order, mentions that include every mention with `word` among the words of its name
+        (callers pick theirs out of them).
 
-    def _reading_on(self) -> Iterator[tuple[int, str, str | None]]:
-        at = 0
-        while True:
-            while at < len(self._found):
-                yield self._found[at]
-                at += 1
-            if not self._read_more():
-                return
+        Those are in the texts that print `word` (a name is made of words printed in its text), and a
+        text without it need not be read; reading stops where the caller stops (a speaker's title is
+        usually in the paragraph that introduced them, near the top). Once every name has been read, or
+        when many speakers are looked for (a long story quoting dozens of people would have its texts
+        scanned again for each), all the mentions are given instead.
+        """
+        self._looked_for.add(word)
+        if self._all is not None or len(self._looked_for) > _MOST_WORDS_SCANNED:
+            yield from self.mentions
+            return
+        for k, (_, text) in enumerate(self._texts):
+            if word in text:
+                yield from self._mentions_in(k)
 
-    def _read_more(self) -> bool:
-        """Add the names of the next unread text to _found; False once every text has been read."""
-        for index, text in self._unread:
-            self._found.extend((index, name, role) for _, name, role in name_runs(text))
-            return True
-        self._all_read = True
-        return False
+    def _mentions_through(self, index: int) -> list[_Mention]:
+        """The mentions in the standfirst and in blocks up to `index`, reading no later block."""
+        return [
+            mention
+            for k, (block_index, _) in enumerate(self._texts)
+            if block_index <= index
+            for mention in self._mentions_in(k)
+        ]
 
-    def _texts(self) -> Iterator[tuple[int, str]]:
+    def _mentions_in(self, k: int) -> list[_Mention]:
+        mentions = self._runs.get(k)
+        if mentions is None:
+            index, text = self._texts[k]
+            mentions = self._runs[k] = [(index, name, role) for _, name, role in name_runs(text)]
+        return mentions
+
+    @property
+    def _texts(self) -> list[tuple[int, str]]:
+        if self._text_list is None:
+            self._text_list = self._story_texts()
+        return self._text_list
+
+    def _story_texts(self) -> list[tuple[int, str]]:
         story = self.story
+        texts = [(index, block.text[:_MAX_SCAN]) for index, block in enumerate(story.blocks[:_MAX_BLOCKS])]
         if story.description and (not story.blocks or story.blocks[0].text != story.description):
             # The standfirst often introduces the speaker ("Education Secretary Ruth Kelly has ...").
-            yield -1, story.description
-        for index, block in enumerate(story.blocks[:_MAX_BLOCKS]):
-            yield index, block.text[:_MAX_SCAN]
+            texts.insert(0, (-1, story.description))
+        return texts
 
     def spoke(self, resolved: tuple[str, str | None]) -> None:
         if resolved[0]:
@@ -721,15 +794,36 @@ class _Resolver:
             subject = self._named_before_quote(index, speaker.name)
             if subject is not None:
                 return self._complete(*subject, index)
+            if (reference := self._reference_before_quote(index)) is not None:
+                return self._reference(reference, index)
             if self.spoken:
                 return self.spoken[-1]
-            before = [(n, r) for b, n, r in self.mentions if b <= index]
+            before = [(n, r) for _, n, r in self._mentions_through(index)]
             if before:
                 return before[-1]
             return ("", None)
         if speaker.kind == "reference":
             return self._reference(speaker.name, index)
+        if speaker.name.lower() in _SPOKESPEOPLE and (body := self._body_speaking(index)) is not None:
+            return f"{body} {speaker.name.lower()}", speaker.role
         return speaker.name, speaker.role
+
+    def _body_speaking(self, index: int) -> str | None:
+        """ "The Residential Landlords Association said most landlords … A spokesperson said: “…”": the body
+        last reported speaking before the quote in its paragraph is whose spokesperson it is."""
+        blocks = self.story.blocks
+        if not 0 <= index < len(blocks):
+            return None
+        text = blocks[index].text[:_MAX_SCAN]
+        text = text[: min((at for at in (text.find("“"), text.find('"')) if at >= 0), default=len(text))]
+        bodies = [
+            match.group().removeprefix("The ")
+            for match in _TITLE_CASE_RUN.finditer(text)
+            if not ORG_WORDS.isdisjoint(match.group().lower().split())
+            and match.group() not in _NOT_BODIES
+            and _SPOKE.match(text, match.end())
+        ]
+        return bodies[-1] if bodies else None
 
     def _named_before_quote(self, index: int, pronoun: str) -> tuple[str, str | None] | None:
         """The person a "he"/"she" just before or after a quote points to, rather than the previous speaker:
@@ -760,6 +854,18 @@ class _Resolver:
                 found = _people_named(before, other_sex)
         return found
 
+    def _reference_before_quote(self, index: int) -> str | None:
+        """ "The Minister said that policing …" / "“…,” she said.": the title that reports speech at the start
+        of the paragraph before a quote, which quotes no one, is who the pronoun means."""
+        blocks = self.story.blocks
+        if not 0 < index < len(blocks) or blocks[index - 1].kind is not BlockKind.PARAGRAPH:
+            return None
+        before = blocks[index - 1].text[:_MAX_SCAN]
+        if "“" in before or '"' in before or not (verb := _VERB.search(before, 0, _ATTRIBUTION_SPAN)):
+            return None
+        speaker = parse_attribution(before[: verb.start()])
+        return speaker.name if speaker is not None and speaker.kind == "reference" else None
+
     def _complete(self, name: str, role: str | None, index: int) -> tuple[str, str | None]:
         name = strip_name(name)
         tokens = name.split()
@@ -773,13 +879,13 @@ class _Resolver:
                         name = " ".join(kept + full.split())
                     return name, role or full_role
             if role is None:  # "Mary O’Hara said:" after "Health Minister Mary O’Hara has ..."
-                role = next((r for _, n, r in self._mentions_in_order() if r and n == name), None)
+                role = self._printed_role(name)
             return name, role or self._reported_title(name)
         # "Mrs Kelly", "Sir Martin", "Minister Murphy": the full name printed or listed elsewhere.
         title = _role_word(name)
         role = role or title
         same_name_role: str | None = None  # "Justice Minister Lord Carrow ..." earlier, "Lord Carrow said:"
-        for full, full_role in self._candidates(index):
+        for full, full_role in self._candidates(index, real[0]):
             full_tokens = full.split()
             if full == name:
                 same_name_role = same_name_role or full_role
@@ -794,10 +900,21 @@ class _Resolver:
         role = role or same_name_role
         return (real[0], role) if title else (name, role)
 
-    def _candidates(self, index: int) -> Iterator[tuple[str, str | None]]:
+    def _printed_role(self, name: str) -> str | None:
+        """The job title printed with the first mention of `name` that has one. Remembered per name: a
+        speaker quoted many times would otherwise have every text that prints their surname looked at again."""
+        if name not in self._roles:
+            named = self._mentions_naming(name.rsplit(" ", 1)[-1])
+            self._roles[name] = next((r for _, n, r in named if r and n == name), None)
+        return self._roles[name]
+
+    def _candidates(self, index: int, word: str) -> Iterator[tuple[str, str | None]]:
+        """Whom a bare name could be: the people listed, those who spoke (latest first), those named in the
+        story (nearest first, only those in texts that print `word`, the name's one word) and in the title."""
         yield from self.people
         yield from reversed(self.spoken)
-        yield from ((n, r) for _, n, r in sorted(self.mentions, key=lambda m: abs(m[0] - index)))
+        nearest = sorted(self._mentions_naming(word), key=lambda m: abs(m[0] - index))
+        yield from ((n, r) for _, n, r in nearest)
         yield from ((n, None) for n in self.title_names)
 
     @staticmethod
@@ -885,7 +1002,8 @@ class _Resolver:
         if name in self._judged:  # each name is judged once, then remembered
             return self._reported_titles.get(name)
         self._judged.add(name)
-        block_index = next((b for b, mentioned, _ in self._mentions_in_order() if mentioned == name), -1)
+        named = self._mentions_naming(name.rsplit(" ", 1)[-1])
+        block_index = next((b for b, mentioned, _ in named if mentioned == name), -1)
         if block_index < 0:
             return None
         blocks = self.story.blocks
@@ -1088,6 +1206,11 @@ _TITLE_EDGES = "“”‘’\"'()[],:;"
 _SO_CALLED = re.compile(r"\bso-called\s*$", re.IGNORECASE)
 
 
+def _comparable(text: str) -> str:
+    """Lower-case words only, one space apart: "A landmark day" matches "…a landmark day, …"."""
+    return " ".join(_WORD_CHARS.findall(text.lower()))
+
+
 def _strip_marks(texts: list[str]) -> list[str]:
     """Blockquote text that also carries marks: drop the outer ones."""
     out = [t.strip() for t in texts]
@@ -1104,8 +1227,11 @@ def _tidy_role(role: str | None) -> str | None:
     Minister"; a relative clause after it (", who met the delegation") is not part of it."""
     if not role:
         return role
-    role = _ROLE_CLAUSE.split(role, maxsplit=1)[0] or role
-    role = _ROLE_DETERMINER.sub("", role, count=1) or role
+    # Each pattern is tried only where it could match: a clause after a comma, a determiner first.
+    if "," in role:
+        role = _ROLE_CLAUSE.split(role, maxsplit=1)[0] or role
+    if role[:1] in ("T", "t", "I", "i"):
+        role = _ROLE_DETERMINER.sub("", role, count=1) or role
     return _ABBREVIATED_ROLES.get(role, role).strip(" ,") or None
 
 
@@ -1246,11 +1372,16 @@ def _attribution_after(after: str, dash: bool = False) -> Speaker | None:
 
 
 def _quotes_someone(text: str, spans: list[_Span]) -> bool:
-    """The paragraph quotes someone it names: a quotation mark opening after an attribution."""
+    """The paragraph quotes someone it names: a quotation mark opening after an attribution ("Its chief
+    executive said: ‘…’"), or a quote it opens and closes and then attributes ("‘…,’ a spokesperson added")."""
     return any(
         span.opened
         and span.open_at > 0
-        and _attribution_before(text[_sentence_start(text, span.open_at, 0) : span.open_at]) is not None
+        and (
+            _attribution_before(text[_sentence_start(text, span.open_at, 0) : span.open_at]) is not None
+            or span.closed
+            and _attribution_after(_clause_after(text, span.close_end)) is not None
+        )
         for span in spans
     )
 

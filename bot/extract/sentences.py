@@ -134,7 +134,7 @@ def _is_abbreviation(text: str, start: int, stop: int, following: int) -> bool:
     # because it often does end a sentence).
     if len(word) == 1 and word.isupper():
         return True
-    if _ACRONYM.fullmatch(word):
+    if "." in word and _ACRONYM.fullmatch(word):  # an acronym holds a stop: most words need no match
         # "the U.S. President" runs on; "in the U.K. The minister" ends at the acronym.
         return not _SENTENCE_OPENER.match(text, following)
     # A paragraph that opens with a list number: "1. FRANK is ...".

@@ -30,7 +30,7 @@ from bot.presenting import (
     units,
 )
 from bot.updates.filters import Mode, SubscriptionFilter
-from bot.updates.models import DeliveryProblem, FeedState, Subscription
+from bot.updates.models import MAX_REFUSALS, DeliveryProblem, FeedState, Subscription
 from bot.updates_store import UpdatesStore
 
 log = logging.getLogger(__name__)
@@ -351,10 +351,15 @@ def _subscription_field(subscription: Subscription, problem: DeliveryProblem | N
             for count, noun in ((problem.posts, "post"), (problem.digests, "digest"))
             if count
         )
-        error = (
-            f" Last error: {escape_markdown(truncate(problem.last_error, 200))}" if problem.last_error else ""
-        )
-        lines.append(f"Waiting: {waiting} after a failed send, tried again each round.{error}")
+        if waiting:
+            lines.append(f"Waiting: {waiting} after a failed send, tried again each round.")
+        if problem.refused:
+            lines.append(
+                f"Not sent: {_plural(problem.refused, 'message')} Discord refused {MAX_REFUSALS} times"
+                " this week, set aside so the rest can go."
+            )
+        if problem.last_error:
+            lines.append(f"Last error: {escape_markdown(truncate(problem.last_error, 200))}")
     return CardField(f"Subscription {subscription.id}", "\n".join(lines))
 
 

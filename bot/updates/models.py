@@ -37,14 +37,21 @@ class Subscription:
         return "paused"
 
 
+# A send Discord refuses as a bad request (a 4xx other than 403, 404 or 429) is tried this many times
+# in all, in case the refusal was a blip; then the post or digest is set aside.
+MAX_REFUSALS = 3
+
+
 @dataclass(frozen=True, slots=True)
 class DeliveryProblem:
     """One channel's posts and digests still waiting after a send Discord refused or failed (each
-    is tried again every round), and the error of the latest failed one (a post's first)."""
+    is tried again every round), those set aside after MAX_REFUSALS refusals in the last week, and the
+    error of the latest failed one (a post's first)."""
 
     posts: int
     digests: int
     last_error: str | None
+    refused: int = 0
 
 
 @dataclass(frozen=True, slots=True)

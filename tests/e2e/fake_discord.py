@@ -854,9 +854,10 @@ class FakeDiscord:
         return json_response(message)
 
     def _refusal(self, cid: str) -> web.Response:
-        """What Discord answers a channel the bot lost (`refuse_posts`): 403 or 404 with its code."""
+        """What Discord answers a channel the bot lost (`refuse_posts`): 403 or 404 with its code; any
+        other status is a request it refuses as such (400 Invalid Form Body)."""
         status, code = self.refuse_posts[cid]
-        reason = "Missing Access" if status == 403 else "Unknown Channel"
+        reason = {403: "Missing Access", 404: "Unknown Channel"}.get(status, "Invalid Form Body")
         return json_response({"message": reason, "code": code}, status=status)
 
     async def _list_channel_messages(self, request: web.Request) -> web.Response:

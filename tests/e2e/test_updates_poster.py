@@ -25,7 +25,7 @@ from bot.models import Extraction, Money, Quote, Sentence, Story
 from bot.presenting import OGL_ATTRIBUTION
 from bot.storage import Store
 from bot.updates.filters import Mode, SubscriptionFilter
-from bot.updates.models import PAUSED_FORBIDDEN, PAUSED_NOT_FOUND
+from bot.updates.models import MAX_REFUSALS, PAUSED_FORBIDDEN, PAUSED_NOT_FOUND
 from bot.updates.poller import FeedPoller
 from cogs.poster import Poster
 from tests.e2e.conftest import StartBot
@@ -435,15 +435,43 @@ async def test_a_refused_digest_is_recorded_and_sent_once_next_round(updates: Up
     [digest] = await updates.bot.updates.pending_digests()
     assert digest.attempts == 1 and "400" in (digest.last_error or "")
     listed = await fake.reply(await fake.slash("updates list", **MOD))
-    waiting = listed["embeds"][0]["fields"][0]["value"].splitlines()[-1]
-    assert waiting.startswith(
-        "Waiting: 1 digest after a failed send, tried again each round. Last error: 400"
-    )
+    *_, waiting, error = listed["embeds"][0]["fields"][0]["value"].splitlines()
+    assert waiting == "Waiting: 1 digest after a failed send, tried again each round."
+    assert error.startswith("Last error: 400")
     assert await updates.round(timedelta(0)) == 1  # the same nonce: Discord keeps the first message
     assert len(updates.posts(fake.channel_id)) == 1
     assert await updates.bot.updates.pending_digests() == []
     listed = await fake.reply(await fake.slash("updates list", **MOD))
     assert "Waiting:" not in listed["embeds"][0]["fields"][0]["value"]
+
+
+async def test_a_post_discord_keeps_refusing_is_set_aside_and_the_channel_goes_on(updates: Updates) -> None:
+    fake = updates.fake
+    await updates.subscribe(fake.channel_id)
+    await updates.round()
+    fake.refuse_posts[fake.channel_id] = (400, 50035)
+    updates.feed.entries.append(NEW_STORY)
+    for _ in range(MAX_REFUSALS):  # each round tries the first post, and the channel waits behind it
+        assert await updates.round() == 0
+    [refused] = await updates.bot.updates.posts_for_story(NEW_STORY.slug)
+    assert refused.state == "pending" and refused.attempts == MAX_REFUSALS
+
+    del fake.refuse_posts[fake.channel_id]
+    updates.feed.entries.append(Entry("more-trains", "More trains", "More trains run on the line."))
+    assert await updates.round() == 1  # the next story goes; the refused one is not tried again
+    [post] = updates.posts(fake.channel_id)
+    assert post["embeds"][0]["title"] == "More trains"
+    sends = [
+        r for r in fake.requests if r.method == "POST" and r.path.endswith(f"{fake.channel_id}/messages")
+    ]
+    assert len(sends) == MAX_REFUSALS + 1
+    listed = await fake.reply(await fake.slash("updates list", **MOD))
+    lines = listed["embeds"][0]["fields"][0]["value"].splitlines()
+    assert (
+        f"Not sent: 1 message Discord refused {MAX_REFUSALS} times this week, set aside so the rest can go."
+        in lines
+    )
+    assert lines[-1].startswith("Last error: 400 Bad Request (error code: 50035): Invalid Form Body")
 
 
 async def test_many_missed_stories_become_one_catch_up(updates: Updates) -> None:

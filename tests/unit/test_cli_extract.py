@@ -119,7 +119,7 @@ def test_readable_report_lists_everything() -> None:
     )
     report = format_extraction("a.txt", story, extraction)
     assert "The summary sentence." in report and "Ann Smith, Minister" in report
-    assert "£5m = 5,000,000 GBP [funding] for ferries; part of £12m" in report
+    assert "£5m = 5,000,000 GBP [funding] purpose: ferries; part of: £12m" in report
     record = extraction_record("a.txt", story, extraction)
     assert record["money"][0]["amount"] == 5000000 and record["published"] is None
 

@@ -832,3 +832,214 @@ def test_pay_awards_and_pay_scales_are_wages_not_funding() -> None:
     )
     assert not found["£1,400"].is_funding and not found["£38,890"].is_funding
     assert found["£3 million"].is_funding
+
+
+def test_revenue_support_is_funding_though_revenue_alone_is_takings() -> None:
+    found = by_surface(
+        money(
+            "The package includes £12m for new flood walls and £9m in revenue support for councils.",
+            "Ticket revenue reached £4m last year.",
+        )
+    )
+    assert found["£9m"].is_funding and found["£12m"].is_funding
+    assert not found["£4m"].is_funding
+
+
+def test_more_spending_on_a_purpose_is_funding_but_more_visitor_spending_is_not() -> None:
+    found = by_surface(
+        money(
+            "Donors agreed to increase spending on malaria control by $2 billion over four years.",
+            "The festival could increase visitor spending by £4 million a year.",
+        )
+    )
+    assert found["$2 billion"].is_funding
+    assert not found["£4 million"].is_funding
+
+
+def test_what_a_sector_adds_to_the_economy_is_a_statistic() -> None:
+    found = by_surface(
+        money(
+            "Libraries contribute an estimated £1.1bn a year to the UK economy.",
+            "The council will invest £5m to boost the local economy.",
+        )
+    )
+    assert not found["£1.1bn"].is_funding
+    assert found["£5m"].is_funding
+
+
+def test_the_cost_of_something_and_a_facility_named_by_its_value_are_not_funding() -> None:
+    found = by_surface(
+        money(
+            "The total cost of the settlement to employers in 2010-11 is around £300m.",
+            "Work began last month on the £2.1bn Eastfield solar farm.",
+            "A £6m fund will help community groups.",
+        )
+    )
+    assert not found["£300m"].is_funding and not found["£2.1bn"].is_funding
+    assert found["£6m"].is_funding
+
+
+def test_what_a_passenger_can_claim_is_compensation_not_funding() -> None:
+    found = by_surface(
+        money(
+            "Under the new rules a season ticket holder could receive up to £120 a year more in compensation."
+        )
+    )
+    assert not found["£120"].is_funding
+
+
+def test_a_purpose_is_never_who_pays_or_when() -> None:
+    found = by_surface(
+        money(
+            "The council opened a £4 million library, paid for by the Levelling Up Fund.",
+            "The trust will add £300,000 of its own money.",
+            "The scheme cost £2.5 billion in 2019-20.",
+        )
+    )
+    assert found["£4 million"].purpose is None
+    assert found["£300,000"].purpose is None
+    assert found["£2.5 billion"].purpose != "2019-20"
+
+
+def test_a_named_grant_or_initiative_is_what_its_money_is_for() -> None:
+    found = by_surface(
+        money(
+            "The funding is part of the £200 million Safer Streets Initiative.",
+            "Ministers confirmed that the Household Support Grant will be worth £80 million next year.",
+            "Fees will rise again, an increase of £12.",
+        )
+    )
+    assert found["£200 million"].is_funding and found["£200 million"].purpose == "Safer Streets Initiative"
+    assert found["£80 million"].is_funding and found["£80 million"].purpose == "Household Support Grant"
+    assert found["£12"].purpose is None
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "amount", "currency"),
+    [
+        ("a further 870 million Kenyan shillings", "870 million Kenyan shillings", "870000000", "KES"),
+        ("cash transfers of 5,400 shillings a month", "5,400 shillings", "5400", "KES"),
+        ("a bag of maize costs 2,100 kwacha", "2,100 kwacha", "2100", "MWK"),
+        ("1 million Zambian kwacha", "1 million Zambian kwacha", "1000000", "ZMW"),
+        ("50 million Pakistani rupees", "50 million Pakistani rupees", "50000000", "PKR"),
+        ("3 million Swiss francs", "3 million Swiss francs", "3000000", "CHF"),
+        ("5 million yuan", "5 million yuan", "5000000", "CNY"),
+    ],
+)
+def test_currencies_named_by_words(text: str, surface: str, amount: str, currency: str) -> None:
+    assert [(f.surface, f.amount, f.currency) for f in find_amounts(text)] == [
+        (surface, Decimal(amount), currency)
+    ]
+
+
+def test_a_currency_word_several_countries_share_needs_the_country() -> None:
+    assert find_amounts("The ticket cost 20 francs.") == []
+
+
+def test_parts_that_say_nothing_take_their_totals_side() -> None:
+    found = by_surface(
+        money(
+            "Spending controls have saved the taxpayer £2.5 billion this year.",
+            "The savings include:",
+            "• £900 million from cutting back on consultancy",
+            "• £600 million from a freeze on new IT projects",
+        )
+    )
+    assert not any(m.is_funding for m in found.values())
+    assert found["£900 million"].part_of == "£2.5 billion"
+
+
+def test_what_people_spend_need_or_seek_and_benefit_rates_are_not_funding() -> None:
+    found = by_surface(
+        money(
+            "Visitors to Cornwall spent £2.1bn last year.",
+            "Day visitors made 3 million trips, spending £400m.",
+            "We would need to spend around £900 million to bring every road up to standard.",
+            "The UN appeal for the region, which seeks US$300 million, is a third funded.",
+            "Trainees with a first will receive a tax-free bursary of £20,000.",
+            "Winter Fuel Payments will be paid at between £100 and £300.",
+            "Spending on advertising has fallen from £200 million a year to around £80 million.",
+        )
+    )
+    for surface in ("£2.1bn", "£400m", "£900 million", "US$300 million", "£20,000", "£100", "£300"):
+        assert not found[surface].is_funding, surface
+    assert not found["£200 million"].is_funding and not found["£80 million"].is_funding
+
+
+def test_the_same_figure_restated_as_the_fund_or_the_contribution_is_listed_once() -> None:
+    found = money(
+        "Firms that missed out can apply to a new £300 million fund for small businesses.",
+        "Councils will run the £300 million discretionary fund.",
+        "The project has been awarded €2.9 million from the EU's LIFE programme.",
+        "The EU contribution of €2.9 million will be matched by the council.",
+    )
+    assert [m.surface for m in found] == ["£300 million", "€2.9 million"]
+
+
+def test_list_items_read_on_from_their_lead_in() -> None:
+    story = parse_text(
+        "News story: Bursaries for new teachers\n\n"
+        "Graduates will be paid to train as teachers from September.\n\n"
+        "Trainees will receive:\n\n"
+        "• £15,000 for those with a first\n"
+        "• £9,000 for those with a 2:1\n\n"
+        "Councils will share the following:\n\n"
+        "• £2m for Midshire\n"
+        "• £1m for Eastshire\n",
+        "lead-in.txt",
+    )
+    found = by_surface(list(extract_money(story)))
+    assert not found["£15,000"].is_funding and not found["£9,000"].is_funding
+    assert found["£2m"].is_funding and found["£1m"].is_funding
+
+
+def test_money_set_aside_for_a_purpose_and_ranges_that_are_no_equal_share() -> None:
+    found = by_surface(
+        money(
+            "The fund will share £12 million, with at least £3 million set aside for projects in rural areas.",
+            "The scheme cost £1.8 million. Its 140 members each invested between £100 and £20,000.",
+            "Bills rose by an average of £1,200.",
+        )
+    )
+    assert found["£3 million"].purpose == "projects in rural areas"
+    assert found["£100"].part_of is None and not found["£1.8 million"].is_funding
+    assert found["£1,200"].purpose is None
+
+
+def test_whom_money_is_given_to_and_a_target_it_counts_towards() -> None:
+    found = by_surface(
+        money(
+            "The UK will give $100 million to the Global Vaccine Alliance over the next five years.",
+            "The pledge is part of a $9 billion replenishment target.",
+            "Kenya exports KSh 40 billion of coffee a year to the UK.",
+            "The UK is providing £2 million to UN Resident Coordinator’s Office to support disaster recovery.",
+        )
+    )
+    assert found["$100 million"].is_funding and found["$100 million"].purpose == "Global Vaccine Alliance"
+    assert found["$100 million"].part_of == "$9 billion" and not found["$9 billion"].is_funding
+    assert found["KSh 40 billion"].purpose != "UK"
+    assert found["£2 million"].purpose == "UN Resident Coordinator’s Office to support disaster recovery"
+
+
+def test_a_purpose_stops_before_when() -> None:
+    found = by_surface(
+        money(
+            "Over £500 million has been spent on flood defences in Yorkshire since 2015.",
+            "Ministers have allocated £15 million for the scheme in 2024-25.",
+            "An annual licence costs just £30.",
+        )
+    )
+    assert found["£500 million"].purpose == "flood defences in Yorkshire"
+    assert found["£15 million"].purpose == "scheme"
+    assert found["£30"].purpose == "annual licence"
+
+
+def test_a_period_after_another_number_is_that_numbers() -> None:
+    found = by_surface(
+        money(
+            "A £45 million cancer centre that will see 20,000 patients a year has opened.",
+            "The council will spend £5 million over 2 years on the new road.",
+        )
+    )
+    assert found["£45 million"].period is None
+    assert found["£5 million"].period == "over 2 years"

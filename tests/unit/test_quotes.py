@@ -87,6 +87,74 @@ def test_unmarked_quote_ends_where_narrative_resumes() -> None:
     assert found[0].block_index == 1
 
 
+def test_unmarked_quote_ends_at_a_paragraph_that_quotes_someone_else_and_names_them_after() -> None:
+    found = quotes(
+        "Lowfield Borough Council said:",
+        "We welcome the money and will start work in the spring.",
+        "Network Rail said the work would not affect trains. “We are pleased to support the council,” "
+        "a Network Rail spokesperson added.",
+    )
+    assert said(found) == [
+        ("Lowfield Borough Council", "We welcome the money and will start work in the spring."),
+        ("Network Rail spokesperson", "We are pleased to support the council"),
+    ]
+
+
+def test_narrative_before_a_quote_named_after_it_is_not_the_unmarked_quote() -> None:
+    found = quotes(
+        "Ann Vale, Assistant Director at HMRC, said:",
+        "He set up what looked like a real business. It was nothing of the kind.",
+        "Investigators traced the money to a house bought in 2010, which was seized at his arrest.",
+        "“We will pursue every penny,” Ms Vale added.",
+    )
+    assert said(found) == [
+        ("Ann Vale", "He set up what looked like a real business. It was nothing of the kind."),
+        ("Ann Vale", "We will pursue every penny"),
+    ]
+
+
+def test_a_pronoun_after_the_minister_reported_speaking_is_the_minister() -> None:
+    found = quotes(
+        "Policing Minister Jane Orr visited the estate with Chief Superintendent Tom Hale.",
+        "Chief Superintendent Hale said:",
+        "What we have found is that people start to tell our officers things.",
+        "The Minister said that local policing was not a soft option.",
+        "“The two go hand in hand,” she said.",
+    )
+    assert [q.speaker for q in found] == ["Tom Hale", "Jane Orr"]
+
+
+def test_a_lower_case_title_after_whose_it_is_is_the_role() -> None:
+    found = quotes(
+        "The alliance's chief executive, Dr Hugo Laurent, welcomed the pledge.",
+        "“It will help us reach 300 million more children,” he said.",
+    )
+    assert [(q.speaker, q.role) for q in found] == [("Dr Hugo Laurent", "The alliance's chief executive")]
+
+
+def test_a_bare_spokesperson_speaks_for_the_body_just_reported_speaking() -> None:
+    found = quotes(
+        "The Residential Landlords Association said most landlords already provide good homes. "
+        "A spokesperson said: “We support action against the criminal minority.”",
+        "The Prime Minister's official spokesman said the whole Government backed the bid. "
+        "“It has real momentum,” the spokesman added.",
+    )
+    assert [q.speaker for q in found] == ["Residential Landlords Association spokesperson", "Spokesman"]
+
+
+def test_a_headline_quote_is_whoever_the_body_quotes_saying_it() -> None:
+    found = quotes(
+        "Health Minister Dr Aisha Khan said it was “a landmark day for patients across Yorkshire”.",
+        "The centre has a “one-stop” clinic.",
+        title="‘A landmark day for patients’: new cancer centre opens",
+    )
+    assert [(q.speaker, q.text) for q in found][:2] == [
+        ("Dr Aisha Khan", "A landmark day for patients"),
+        ("Dr Aisha Khan", "a landmark day for patients across Yorkshire"),
+    ]
+    assert len(quotes("Officials called it “Brilliantly British”.", title="‘Brilliantly British’ week")) == 0
+
+
 def test_unmarked_quote_stops_at_next_speaker_heading_and_list() -> None:
     found = quotes(
         "Cllr Jo Bloggs, leader of Anytown Council, said:",
@@ -423,6 +491,11 @@ def test_no_speaker_at_all() -> None:
             ("Cllr Allan Rainey", "Chair of the Joint Council Committee"),
         ),
         ("Rt Hon James Brokenshire MP", ("James Brokenshire", None)),
+        ("Patient Margaret Dawson, 67, who was treated in 2022,", ("Margaret Dawson", "Patient")),
+        # before a name a membership post-nominal is part of the role
+        ("Local MP James Ford", ("James Ford", "Local MP")),
+        ("Glasgow South MSP Ann Reid", ("Ann Reid", "Glasgow South MSP")),
+        ("Communities Minister Clare Kearney MLA", ("Clare Kearney", "Communities Minister")),
         ("Arts Minister Lord Parkinson", ("Lord Parkinson", "Arts Minister")),
         ("Professor Sir Muir Gray, Clinical Adviser", ("Professor Sir Muir Gray", "Clinical Adviser")),
         ("Chief Minister Sindh, Murad Ali Shah", ("Murad Ali Shah", "Chief Minister Sindh")),

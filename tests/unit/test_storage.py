@@ -623,7 +623,7 @@ async def test_migration_0006_keeps_every_block_of_stories_stored_as_json(tmp_pa
             " SELECT id, title, description, body_text FROM stories"
         )
         await conn.execute("INSERT INTO titles_fts (rowid, title) SELECT id, title FROM stories")
-        assert await old.migrate() == ["0006_body_stored_once.sql"]
+        assert (await old.migrate())[0] == "0006_body_stored_once.sql"
         assert (await old.get("old-body")).story.blocks == blocks
         assert (await old.save(story, Extraction())).status == "unchanged"
         changed = replace(story, blocks=(*blocks[:3], Block(BlockKind.LIST_ITEM, "£41 million")))

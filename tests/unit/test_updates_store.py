@@ -11,7 +11,7 @@ from bot.models import Block, BlockKind, DocType, Extraction, Money, Organisatio
 from bot.storage import Store, open_store
 from bot.updates.delivery import NONCE_LENGTH, post_nonce
 from bot.updates.filters import Mode, SubscriptionFilter
-from bot.updates.models import PAUSED_NOT_FOUND, DeliveryProblem, FeedState
+from bot.updates.models import MAX_REFUSALS, PAUSED_NOT_FOUND, DeliveryProblem, FeedState
 from bot.updates_store import MAX_SUBSCRIPTIONS_PER_GUILD, UpdatesStore
 
 GUILD_A, GUILD_B = 1001, 2002
@@ -201,6 +201,24 @@ async def test_delivery_problems_count_what_waits_after_a_failed_send(
     assert await updates.delivery_problems(GUILD_A) == {
         CHANNEL_A1: DeliveryProblem(posts=1, digests=0, last_error="503 Service Unavailable")
     }
+
+
+async def test_only_a_post_discord_keeps_refusing_is_set_aside(store: Store, updates: UpdatesStore) -> None:
+    await subscribe(updates, GUILD_A, CHANNEL_A1)
+    for slug in ("one", "two"):
+        await updates.enqueue(await store.get(await save(store, slug, f"Story {slug}")))
+    outage, refused = await updates.pending_posts()
+    for _ in range(MAX_REFUSALS + 2):  # an outage: never set aside, however long
+        assert not await updates.record_attempt_failed(outage.id, "503 Service Unavailable")
+    for attempt in range(1, MAX_REFUSALS + 1):
+        set_aside = await updates.record_attempt_failed(refused.id, "400 Bad Request", refused=True)
+        assert set_aside is (attempt == MAX_REFUSALS)
+    assert [p.id for p in await updates.pending_posts()] == [outage.id]
+    assert await updates.delivery_problems(GUILD_A) == {
+        CHANNEL_A1: DeliveryProblem(posts=1, digests=0, last_error="400 Bad Request", refused=1)
+    }
+    [catch_up] = await updates.create_catch_ups(threshold=0)  # the waiting post, not the refused one
+    assert catch_up.story_ids == (outage.story_id,)
 
 
 async def test_updated_story_marks_sent_posts_for_edit(store: Store, updates: UpdatesStore) -> None:

@@ -1,0 +1,105 @@
+"""The shortcuts the quote extractor and the summariser take for speed give what the plain way gives.
+
+Each test compares a fast path with a direct, slow statement of the same thing, on generated text full
+of the characters that make the difference (quotation marks, apostrophes, brackets, non-ASCII letters).
+"""
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.extract import names, quotes, summary
+from bot.extract.quotes import extract_quotes
+from bot.models import Block, BlockKind, Story
+
+
+def _text(pieces: list[str], max_size: int = 16) -> st.SearchStrategy[str]:
+    return st.lists(st.sampled_from(pieces), max_size=max_size).map("".join)
+
+
+@given(_text(["a", "Z", "0", "9", " ", "é", "İ", "K", "’", "_", "-", "\n", "\ud800", "ß", "Σ"]))
+def test_summary_tokens_are_the_lowercase_alphanumeric_runs(text: str) -> None:
+    lowered = text.lower()
+    assert summary._tokens(lowered) == re.findall(r"[a-z0-9]+", lowered)
+
+
+@given(_text(["'", "''", "“", "”", '"', "‘", "’", "a", " "]))
+def test_quotation_marks_are_found_as_by_the_alternation(text: str) -> None:
+    plain = re.compile(r"''|[“”\"‘’']")
+    assert [m.span() for m in quotes._MARK.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+@given(_text(["'", "“", '"', "‘", "”", "’", "a", " ", "said"]))
+def test_summary_quoted_spans_need_an_opening_mark(text: str) -> None:
+    if not any(mark in text for mark in "“\"‘'"):
+        assert summary._quoted_spans(text) == []
+
+
+@given(_text(["(", ")", "[", "]", ",", " ", "a", "Bc", "\t"]))
+def test_commas_outside_brackets_split_as_by_a_walk_over_every_character(text: str) -> None:
+    parts, depth, current = [], 0, []
+    for char in text:
+        if char in "([":
+            depth += 1
+        elif char in ")]" and depth:
+            depth -= 1
+        if char == "," and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    assert names._split_commas(text) == [" ".join(p.split()) for p in parts if p.strip()]
+
+
+@given(
+    _text(
+        [
+            "the ",
+            "The ",
+            "Its ",
+            "UK’s ",
+            "council's ",
+            "Health ",
+            "Secretary",
+            ", who ",
+            ",  which ",
+            "PM",
+            ",",
+        ]
+    )
+)
+@settings(max_examples=300)
+def test_role_tidying_tries_its_patterns_only_where_they_can_match(role: str) -> None:
+    clause = quotes._ROLE_CLAUSE.split(role, maxsplit=1)[0] or role
+    bare = quotes._ROLE_DETERMINER.sub("", clause, count=1) or clause
+    expected = quotes._ABBREVIATED_ROLES.get(bare, bare).strip(" ,") or None
+    assert quotes._tidy_role(role) == (expected if role else role)
+
+
+def _story(*paragraphs: str) -> Story:
+    return Story(
+        "Ministers respond", tuple(Block(BlockKind.PARAGRAPH, p) for p in paragraphs), "test", "text"
+    )
+
+
+def test_titles_are_found_for_more_speakers_than_are_looked_for_text_by_text() -> None:
+    # Past _MOST_WORDS_SCANNED speakers the resolver reads every name once instead: the titles must not change.
+    people = [f"Jo Bell{chr(65 + k % 26)}{chr(65 + k // 26)}" for k in range(quotes._MOST_WORDS_SCANNED + 8)]
+    introductions = [f"Health Minister {person} visited the new clinic in Leeds." for person in people]
+    statements = [f"{person} said: “We will open three more clinics next year.”" for person in people]
+    found = extract_quotes(_story(*introductions, *statements))
+    assert [(q.speaker, q.role) for q in found] == [(person, "Health Minister") for person in people]
+
+
+def test_a_speaker_quoted_again_keeps_the_title_printed_with_their_first_mention() -> None:
+    found = extract_quotes(
+        _story(
+            "Chief Executive Ann Lee opened the centre.",
+            "Ann Lee said: “This centre will serve the whole county.”",
+            "The building cost £3 million.",
+            "Ann Lee said: “We are proud of the staff who run it every day.”",
+        )
+    )
+    assert [(q.speaker, q.role) for q in found] == [("Ann Lee", "Chief Executive")] * 2
