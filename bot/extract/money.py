@@ -24,9 +24,10 @@ import logging
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import attrgetter, itemgetter
 
 from bot.extract.money_context import Context, names_a_value, read_context, spaced_pairs
-from bot.extract.money_lexer import Found, find_amounts, parse_user_amount
+from bot.extract.money_lexer import Found, find_amounts, parse_user_amount, scan_amounts
 from bot.models import BlockKind, Money, Story
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,9 @@ MAX_MENTIONS = 400
 # Real sentences are far shorter; a longer run (no punctuation) is cut so work per sentence stays bounded.
 MAX_SENTENCE = 1000
 _SEPARATOR = "\n\x00\n"  # between blocks: no amount or sentence can run across it
+# A title shorter than this has fewer than MAX_MENTIONS possible amounts (at most 2 anchors a
+# character, each read as at most 2 amounts): see _find_all.
+_SHORT_TITLE = MAX_MENTIONS // 4
 LEAD_IN = 200  # characters of a list's lead-in read as its items' left context
 # Later mentions compared with at most this many earlier figures of the same amount.
 _MAX_SAME_AMOUNT = 8
@@ -116,6 +120,13 @@ _PAREN_EXCLUDES = re.compile(
 )
 
 
+# (map() with these runs in C: a generator would cost a function call per use in Python 3.11)
+_SENTENCE_OF = attrgetter("sentence")
+_IN_TITLE = attrgetter("in_title")
+_MENTIONS_OF = attrgetter("mentions")
+_TEXT_OF = itemgetter(1)  # of a (block_index, text, list_item) in _texts()
+
+
 @dataclass(slots=True)
 class _Mention:
     found: Found
@@ -182,7 +193,7 @@ def extract_money(story: Story) -> tuple[Money, ...]:
     if not any(found):
         return ()  # no amount anywhere: the sentences need not be built
     sentences = _sentences(texts, found)
-    mentions = [m for s in sentences for m in s.mentions]
+    mentions = list(itertools.chain.from_iterable(map(_MENTIONS_OF, sentences)))
     entries = _merge_repeats(mentions)
     _link_comparisons(sentences, entries)
     if len(entries) > 1:  # a figure can only be part of another one
@@ -190,7 +201,7 @@ def extract_money(story: Story) -> tuple[Money, ...]:
         headings = frozenset([i for i, block in enumerate(story.blocks) if block.kind is BlockKind.HEADING])
         _link_parts(sentences, entries, mentions, headings)
         _fund_containers(entries)
-    return tuple(_money(entry, entries) for entry in entries)
+    return tuple(map(_money, entries, itertools.repeat(entries)))
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -208,6 +219,9 @@ def _texts(story: Story) -> list[tuple[int, str, bool]]:
 def _sentences(texts: list[tuple[int, str, bool]], found: list[list[Found]]) -> list[_Sentence]:
     sentences: list[_Sentence] = []
     order = 0
+    # The replacements the tokeniser may need anywhere in the story, worked out once (a window needs
+    # no more than its own text's, and a replacement for a character it lacks changes nothing).
+    pairs = spaced_pairs("".join(map(_TEXT_OF, texts)))
     lead_in = ""  # "From September, trainees will receive:" before a list: what its items' amounts are
     for (block_index, text, list_item), items in zip(texts, found, strict=True):
         if not list_item:
@@ -223,17 +237,19 @@ def _sentences(texts: list[tuple[int, str, bool]], found: list[list[Found]]) -> 
         ]
         first_number = len(sentences)
         sentences.extend(block_sentences)
-        pairs = spaced_pairs(text)
         for item in items:
             number = bisect.bisect_right(starts, item.start) - 1
             sentence = block_sentences[number]
             left = text[max(sentence.start, item.start - 300) : item.start]
+            window_pairs = pairs
             if list_item and lead_in and not any(c.isalnum() for c in left):
                 left = lead_in + " " + left  # "• £15,000 for those with a 2:1" reads on from its lead-in
+                # with the item's own replacements, as the lead-in has always been read
+                window_pairs = spaced_pairs(text)
             right = text[item.end : min(sentence.end, item.end + 300)]
             mention = _Mention(
-                item, block_index, order, first_number + number, list_item, read_context(left, right, item.amount, pairs),
-                block_index == TITLE_INDEX,
+                item, block_index, order, first_number + number, list_item,
+                read_context(left, right, item.amount, window_pairs), block_index == TITLE_INDEX,
             )  # fmt: skip
             order += 1
             sentence.mentions.append(mention)
@@ -241,7 +257,53 @@ def _sentences(texts: list[tuple[int, str, bool]], found: list[list[Found]]) -> 
 
 
 def _find_all(texts: list[tuple[int, str, bool]]) -> list[list[Found]]:
-    """The amounts in each text. The body is searched as one string: one scan instead of one per block."""
+    """The amounts in each text, all texts searched as one string: one scan instead of one per text.
+
+    The limits are the title's own (MAX_MENTIONS) and the body's (twice that): a title shorter than
+    _SHORT_TITLE holds too few anchors to reach its limit, and when the joined scan reaches none of
+    the body's limits, the body alone would not have either. Otherwise the title and the body are
+    searched apart, so the limits cut exactly where they always have; and so they are when "İ" or
+    the Kelvin sign is present, which make the lexer search a lower-cased copy of the text itself
+    (money_lexer._anchors) where one text's characters would move the other's positions.
+    """
+    if len(texts[0][1]) < _SHORT_TITLE:
+        joined = _SEPARATOR.join(map(_TEXT_OF, texts))
+        if "\u0130" not in joined and "\u212a" not in joined:
+            found, complete = scan_amounts(joined, 2 * MAX_MENTIONS)
+            if complete:
+                return _per_text(texts, found)
+    return _find_apart(texts)
+
+
+def _per_text(texts: list[tuple[int, str, bool]], found: list[Found]) -> list[list[Found]]:
+    """Amounts found in the joined texts, each moved to its own text's positions, in MAX_MENTIONS."""
+    bases = [0]
+    for _, text, _ in texts:
+        bases.append(bases[-1] + len(text) + len(_SEPARATOR))
+    per_text: list[list[Found]] = [[] for _ in texts]
+    budget = MAX_MENTIONS  # less the title's amounts, which are all kept
+    for item in found:
+        if item.start >= bases[1]:
+            break
+        budget -= 1
+    for item in found:
+        index = bisect.bisect_right(bases, item.start) - 1
+        base = bases[index]
+        if index:  # in the body, as _find_apart counts
+            if budget <= 0:
+                log.warning("more than %s money mentions in one story: the rest are ignored", MAX_MENTIONS)
+                break
+            if item.end - base > len(texts[index][1]):
+                continue
+            budget -= 1
+        per_text[index].append(
+            Found(item.start - base, item.end - base, item.surface, item.amount, item.currency, item.bound)
+        )
+    return per_text
+
+
+def _find_apart(texts: list[tuple[int, str, bool]]) -> list[list[Found]]:
+    """_find_all() for long titles, too many amounts, "İ" or the Kelvin sign: the title, then the body."""
     title, *rest = texts
     joined = _SEPARATOR.join(text for _, text, _ in rest)
     bases = list(itertools.accumulate((len(text) + len(_SEPARATOR) for _, text, _ in rest), initial=0))
@@ -289,9 +351,11 @@ def _merge_repeats(mentions: list[_Mention]) -> list[_Entry]:
     for mention in mentions:
         key = (mention.found.amount, mention.found.currency)
         earlier = by_amount.setdefault(key, [])
-        same = next(
-            (i for i in reversed(earlier[-_MAX_SAME_AMOUNT:]) if _is_repeat(entries[i], mention)), None
-        )
+        same = None
+        for i in reversed(earlier[-_MAX_SAME_AMOUNT:]):
+            if _is_repeat(entries[i], mention):
+                same = i
+                break
         if same is None:
             entry = _Entry(mention)
             _absorb(entry, mention, first=True)
@@ -306,7 +370,7 @@ def _merge_repeats(mentions: list[_Mention]) -> list[_Entry]:
 
 def _is_repeat(entry: _Entry, mention: _Mention) -> bool:
     new = mention.context
-    if any(m.sentence == mention.sentence for m in entry.mentions):
+    if mention.sentence in map(_SENTENCE_OF, entry.mentions):
         # one sentence names the same figure twice only to point back at it ("on top of the £650 payment");
         # otherwise they are two ("totalled £2.2 million, a decrease of £2.2m")
         return new.definite
@@ -341,7 +405,7 @@ def _absorb(entry: _Entry, mention: _Mention, first: bool) -> None:
     entry.mentions.append(mention)
     context = mention.context
     # The title's wording is terse ("£500 better off"): the first mention outside it decides.
-    first_outside_title = not mention.in_title and all(m.in_title for m in entry.mentions[:-1])
+    first_outside_title = not mention.in_title and all(map(_IN_TITLE, entry.mentions[:-1]))
     if first or first_outside_title:
         entry.is_funding, entry.unsaid = context.is_funding, context.unsaid
     better = context.purpose and (
@@ -370,6 +434,8 @@ def _link_comparisons(sentences: list[_Sentence], entries: list[_Entry]) -> None
         if len(sentence.mentions) < 2:
             continue  # most sentences: no pair to compare
         for before, after in zip(sentence.mentions, sentence.mentions[1:], strict=False):
+            if after.found.start - before.found.end > 60:
+                continue  # (lower() may lengthen the gap, never shorten it)
             gap = sentence.text[before.found.end : after.found.start].lower()
             target = entries[after.entry]
             if len(gap) <= 60 and _COMPARED.search(gap) and target.first is after:
@@ -424,10 +490,10 @@ def _link_parts(
 
 
 def _ends_with_colon(sentence: _Sentence) -> bool:
-    text, end = sentence.text, sentence.end
-    if not text[end - 1 : end].isspace():  # the usual case: no copy of the sentence
-        return end > sentence.start and text.endswith(":", sentence.start, end)
-    return text[sentence.start : end].rstrip().endswith(":")
+    text, start, end = sentence.text, sentence.start, sentence.end
+    while end > start and text[end - 1].isspace():  # as rstrip() would, without a copy of the sentence
+        end -= 1
+    return end > start and text[end - 1] == ":"
 
 
 def _headline(entries: list[_Entry]) -> int | None:
@@ -536,7 +602,10 @@ def _inclusions(
     """
     sentence = sentences[number]
     lowered = text.lower()
-    if not any(key in lowered for key in _INCLUDE_KEYS):
+    for key in _INCLUDE_KEYS:  # (a loop rather than any() over a generator, which costs a function call)
+        if key in lowered:
+            break
+    else:
         return
     for trigger in _INCLUDES.finditer(text):
         at = sentence.start + trigger.start()

@@ -166,6 +166,7 @@ _FOR_WORDS = _words("for towards toward")
 _BENEFIT = _words("benefit benefits benefited benefitted benefiting benefitting")
 _GIVEN_VERBS = _words("allocated committed awarded given provided invested spent used distributed paid")
 _BLAND = _words("government new additional extra multi-million cash uk national public funding boost")
+_GENERIC_OR_BLAND = _GENERIC | _BLAND
 _TO_WORDS = _words("to will helping supporting help")
 _CLAUSE_WORDS = _words("which who while whilst but after following said")
 _TO_VERBS = _words(
@@ -191,6 +192,9 @@ _AUXILIARIES = _words("will would is are was were has have had be been being now
 _DETERMINERS = _words("the this that these those our its their his her your")
 _ARTICLES = _words("a an the")
 _DETERMINERS_OR_ARTICLES = _DETERMINERS | _ARTICLES
+# Words a phrase from _trim neither starts nor ends with.
+_TRIM_FIRST = _words("a an and of to which") | _DETERMINERS
+_TRIM_LAST = _words("the a an and of to for in on with by")
 _QUALIFIERS = {
     tuple(q.split())
     for q in (
@@ -222,6 +226,7 @@ _PER_WORDS = _words("for per")
 _ONE_YEAR = re.compile(
     r"\b(?:first|second|third|fourth|fifth|final|opening)[ ]year\b|\b(?:for|in)[ ](?:19|20)\d\d[/–-](?:19|20)?\d\d\b"
 )
+_YEAR_CUES = _words("year for in")
 _PART_WORDS = _words("part parts share portion")
 _CONTAINER_NOUNS = _words("fund pot package budget programme allocation settlement envelope")
 _PERIOD_HINTS = _words(
@@ -286,7 +291,7 @@ class Context:
 
 def spaced_pairs(text: str) -> tuple[tuple[str, str], ...]:
     """The replacements _tokens makes that can matter in `text` or in any part of it: worked out once
-    per paragraph, they spare each amount's windows a dozen scans for characters the paragraph lacks."""
+    per story, they spare each amount's windows a dozen scans for characters the story lacks."""
     # A comma is kept whenever the text has one: spacing out a sign or bracket after it, or joining the
     # text around an aside, can put a space after it.
     return tuple(pair for pair in _SPACED_PAIRS if pair[0][0] in text)
@@ -309,11 +314,13 @@ def read_context(
     right_tokens, right_low = _tokens(right[:RIGHT_WINDOW], pairs, drop_last=len(right) > RIGHT_WINDOW)
     # The amount's own clause on the left: after the last ";"/":" (the sentence is already cut).
     if ";" in left_low or ":" in left_low:
-        cut = max(i for i, t in enumerate(left_low) if t in (";", ":")) + 1
+        cut = max(_last_index(left_low, ";"), _last_index(left_low, ":")) + 1
         left_tokens, left_low = left_tokens[cut:], left_low[cut:]
     since_money = 0
     if "£" in left_low or "$" in left_low or "€" in left_low:
-        since_money = max(i for i, t in enumerate(left_low) if t in _SIGNS) + 1
+        since_money = (
+            max(_last_index(left_low, "£"), _last_index(left_low, "$"), _last_index(left_low, "€")) + 1
+        )
     clause_end = _clause_end(right_tokens, right_low)
     head, phrase = _noun_after(right, right_tokens, right_low)
     funding = _is_funding(left_tokens, left_low, right_tokens, right_low, head, amount)
@@ -343,6 +350,13 @@ def read_context(
         share=_share(left_low[-4:]) or right_low[:1] == ["each"],
         sub_period=_sub_period(since_low, since_money > 0, clause_low),
     )
+
+
+def _last_index(tokens: list[str], token: str) -> int:
+    """Where `token` last occurs in `tokens`, or -1 (list methods: no Python loop over the tokens)."""
+    if token not in tokens:
+        return -1
+    return len(tokens) - 1 - tokens[::-1].index(token)
 
 
 def _named_before(left: list[str]) -> bool:
@@ -380,16 +394,24 @@ def _sub_period(left: list[str], after_money: bool, right: list[str]) -> bool:
     if after_money and "," in left:
         left = left[len(left) - left[::-1].index(",") :]  # only this amount's clause
     for words in (left, right):
-        if "year" in words or "for" in words or "in" in words:
+        if not _YEAR_CUES.isdisjoint(words):  # (one pass, where three "in" tests took three)
             joined = " ".join(words)
-            # Every match holds one of these: most clauses are spared the pattern.
-            if (" year" in joined or " 19" in joined or " 20" in joined) and _ONE_YEAR.search(joined):
+            # Every match holds " year" or "for"/"in" before a year: most clauses are spared the pattern.
+            if (
+                " year" in joined
+                or "for 19" in joined
+                or "for 20" in joined
+                or "in 19" in joined
+                or "in 20" in joined
+            ) and _ONE_YEAR.search(joined):
                 return True
     return False
 
 
 def _without_asides(left: str) -> str:
     """Drop a finished aside before the amount: "the Fund – which helps with energy bills – with £421m"."""
+    if "–" not in left and "—" not in left and ")" not in left:
+        return left  # the usual case: no closing dash or bracket, so no aside
     for opener, closer in ((" – ", " – "), (" — ", " — "), ("(", ")")):
         end = left.rfind(closer)
         start = left.rfind(opener, 0, end) if end > 0 else -1
@@ -429,6 +451,8 @@ def _has(tokens: list[str], words: frozenset[str], pairs: dict[str, frozenset[st
     """A word of `words` among `tokens`, or a pair of `pairs` (first word -> second words) in a row."""
     if not words.isdisjoint(tokens):
         return True
+    if pairs.keys().isdisjoint(tokens):
+        return False  # the usual case, without building the set of first words present
     # Only the few first words present are looked at (set and list methods, no loop over every token).
     for first in pairs.keys() & tokens:
         seconds = pairs[first]
@@ -452,7 +476,10 @@ def _clause_end(tokens: list[str], low: list[str]) -> int:
     """The first break, sign or ", which ..." in `low`; set and list look-ups rather than a loop over every token."""
     end = len(low)
     if not _CLAUSE_STOPS.isdisjoint(low):
-        end = next(i for i, token in enumerate(low) if token in _CLAUSE_STOPS)
+        for i, token in enumerate(low):  # (a loop, not next() over a generator: see _outside_names)
+            if token in _CLAUSE_STOPS:
+                end = i
+                break
     comma = low.index(",") if "," in low else end
     while comma < end:
         if comma + 1 < len(low) and low[comma + 1] in _CLAUSE_WORDS:
@@ -493,10 +520,14 @@ def _noun_after(right: str, tokens: list[str], low: list[str]) -> tuple[str | No
 
 def _outside_names(tokens: list[str], low: list[str]) -> list[str]:
     """Lower-cased tokens with words of Title Case names blanked: "Special Educational Need support"."""
-    # Loops over the few capitalised words only (tokens are never empty).
-    caps = [i for i, token in enumerate(tokens) if token[0].isupper()]
-    if not caps:
-        return low
+    # Loops over the few capitalised words only (tokens are never empty). (A loop, not a comprehension:
+    # Python 3.11 runs each comprehension as a function call, which costs more than these few tokens.)
+    caps = []
+    for i, token in enumerate(tokens):
+        if token[0].isupper():
+            caps.append(i)
+    if len(caps) < 2:
+        return low  # a name takes two capitalised words at least
     capital = set(caps)
     # "Cost of Living", "Department for Transport": a joining word between capitals is in the name.
     for before, after in zip(caps, caps[1:], strict=False):
@@ -903,7 +934,7 @@ _FOR_OR_TO = frozenset(("for", "to"))
 def _informative(phrase: str) -> bool:
     """A noun phrase that says more than "funding boost": "direct grant pot", "Youth Endowment Fund"."""
     words = phrase.lower().split()
-    return len(words) >= 2 and not all(w in _GENERIC or w in _BLAND for w in words)
+    return len(words) >= 2 and not _GENERIC_OR_BLAND.issuperset(words)
 
 
 # Words before "of £Y" that name no purpose: a share, a change, or a verb ("the package consists of").
@@ -986,25 +1017,12 @@ def _trim(tokens: list[str]) -> str | None:
         if words and token.lower() in _PERIOD_OPENERS and _PERIOD.match(" ".join(tokens[i : i + 6])):
             break
         words.append(token)
-    while words and (
-        words[0].lower() in ("a", "an", "and", "of", "to", "which") or words[0].lower() in _DETERMINERS
-    ):
-        words = words[1:]
-    while words and words[-1].lower() in (
-        "the",
-        "a",
-        "an",
-        "and",
-        "of",
-        "to",
-        "for",
-        "in",
-        "on",
-        "with",
-        "by",
-    ):
-        words = words[:-1]
-    return " ".join(words) or None
+    start, end = 0, len(words)
+    while start < end and words[start].lower() in _TRIM_FIRST:
+        start += 1
+    while start < end and words[end - 1].lower() in _TRIM_LAST:
+        end -= 1
+    return " ".join(words[start:end]) or None
 
 
 def _qualifier(low: list[str]) -> str | None:
@@ -1068,7 +1086,7 @@ def _hint(tokens: list[str], last: bool = False) -> int | None:
 def _part_of_left(left: list[str], right: list[str]) -> bool:
     """ "... is part of a £5 million package", "£2m from the £10m fund"."""
     tail = left[-6:]
-    for i, word in enumerate(tail[:-2]):
+    for i, word in enumerate(tail[:-2] if not _PART_WORDS.isdisjoint(tail) else ()):
         if word in _PART_WORDS and tail[i + 1] == "of" and tail[i + 2] in _DETERMINERS_OR_ARTICLES:
             return True
     if (
@@ -1133,6 +1151,7 @@ def _org(words: list[str]) -> str | None:
     """An organisation's name, or None: it must say what it is ("... Office", "... Fund") or be an acronym."""
     while words and words[0] in _NOT_ORG:
         words = words[1:]
-    if not any(w.lower() in _ORG_WORDS or w.isupper() and 2 <= len(w) <= 6 for w in words):
-        return None
-    return " ".join(words) or None
+    for w in words:  # (a loop rather than any() over a generator, which costs a function call)
+        if w.lower() in _ORG_WORDS or w.isupper() and 2 <= len(w) <= 6:
+            return " ".join(words) or None
+    return None
