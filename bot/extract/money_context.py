@@ -710,15 +710,15 @@ def _paid_to_someone(left: list[str]) -> bool:
     return end >= 2 and left[end - 1] == "paid" and left[end - 2] in _PAID_SUBJECT_VERBS
 
 
+_NEED_WORDS = _words("need needs needed")
+_SPEND_WORDS = _words("spend spends spent spending")
+
+
 def _needed(left: list[str]) -> bool:
     """ "We would need to spend around £1.2 billion": what something would cost, not money given."""
     if _NEED_WORDS.isdisjoint(left):
         return False
     return any(word in _NEED_WORDS and after == "to" for word, after in zip(left, left[1:], strict=False))
-
-
-_NEED_WORDS = _words("need needs needed")
-_SPEND_WORDS = _words("spend spends spent spending")
 
 
 def _spent_by_people(left: list[str]) -> bool:
@@ -755,7 +755,7 @@ def _to_the_economy(right: list[str]) -> bool:
     before = right[: right.index("economy")]
     for i in range(len(before) - 1, max(len(before) - 5, -1), -1):
         if before[i] in ("to", "into"):
-            return before[i + 1 : i + 2] != [] and before[i + 1] in _ECONOMY_DETERMINERS
+            return i + 1 < len(before) and before[i + 1] in _ECONOMY_DETERMINERS
     return False
 
 
