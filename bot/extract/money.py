@@ -376,6 +376,10 @@ def _is_repeat(entry: _Entry, mention: _Mention) -> bool:
         return new.definite
     if new.definite or mention.in_title:
         return True
+    # A breakdown listed after the sentence that gave it ("£80 million for resurfacing and £40 million for
+    # a new repair fund" … "How the money is shared: • £40 million in a competitive fund for …") restates.
+    if mention.list_item and not any(old.list_item or old.in_title for old in entry.mentions):
+        return True
     # Two mentions that each say what they are for, and say different things, are two figures. The
     # title's wording is too terse to compare ("£300M FUNDING BOOST FOR NORTHERN IRELAND").
     for old in entry.mentions:

@@ -1043,3 +1043,15 @@ def test_a_period_after_another_number_is_that_numbers() -> None:
     )
     assert found["£45 million"].period is None
     assert found["£5 million"].period == "over 2 years"
+
+
+def test_a_breakdown_listed_after_the_sentence_that_gave_it_restates_it() -> None:
+    story = parse_text(
+        "News story: Roads money\n\n"
+        "The funding includes £80 million for resurfacing and £40 million for a new rapid repair fund.\n\n"
+        "How the money is shared:\n\n"
+        "• £80 million shared by formula between 72 highway authorities\n"
+        "• £40 million in a competitive fund for the worst-affected rural roads\n",
+        "breakdown.txt",
+    )
+    assert [m.surface for m in extract_money(story)] == ["£80 million", "£40 million"]
