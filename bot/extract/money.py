@@ -59,6 +59,7 @@ _ANAPHOR = re.compile(
     r"|contributions?|pledges?|commitment|subscriptions?|budget|fund|programme|settlement)\b)",
     re.IGNORECASE,
 )
+_REMAINING = re.compile(r"\b(?:[Tt]he\s+remaining|[Tt]he\s+rest\s+of\s+the|[Tt]he\s+balance\s+of\s+the)\s+$")
 _OF_THE = re.compile(r"\s*(?:Out\s+of|Of)\s+(?:the|this|these|that|its|our|their)\s+", re.IGNORECASE)
 _OF_THIS = re.compile(r"\s*(?:Out\s+of|Of)\s+(?:this|that|these|those|it|which)\s*,", re.IGNORECASE)
 # Rough pounds per unit, only to tell which of two figures in different currencies is the larger.
@@ -491,6 +492,8 @@ def _link_parts(
             _sums(sentence, entries)
         _shares_and_years(sentences, number, entries, headline)
     _introduced_lists(sentences, entries, headline, headings)
+    for sentence in sentences:  # after every other link: "the remaining £X" needs its siblings' total
+        _remaining(sentence, entries)
 
 
 def _ends_with_colon(sentence: _Sentence) -> bool:
@@ -741,6 +744,22 @@ def _list_parts(sentences: list[_Sentence], number: int, entries: list[_Entry], 
         )
     for m in items:
         _set_part(entries, m.entry, whole)
+
+
+def _remaining(sentence: _Sentence, entries: list[_Entry]) -> None:
+    """ "• £4.1 million for Bristol … The remaining £28.4 million will be shared between 15 smaller
+    schemes": the rest of the total the figures before it were parts of (the latest such total it
+    fits inside)."""
+    for m in sentence.mentions:
+        entry = entries[m.entry]
+        if entry.first is not m or entry.part_of is not None:
+            continue
+        if not _REMAINING.search(sentence.text, max(sentence.start, m.found.start - 20), m.found.start):
+            continue
+        wholes = [e.part_of for e in reversed(entries[: m.entry]) if e.part_of is not None]
+        for whole in dict.fromkeys(wholes):  # nearest first, each once
+            if _set_part(entries, m.entry, whole):
+                break
 
 
 def _earlier_siblings(sentences: list[_Sentence], number: int, entries: list[_Entry], whole: int) -> None:

@@ -1055,3 +1055,17 @@ def test_a_breakdown_listed_after_the_sentence_that_gave_it_restates_it() -> Non
         "breakdown.txt",
     )
     assert [m.surface for m in extract_money(story)] == ["£80 million", "£40 million"]
+
+
+def test_the_remaining_money_is_the_rest_of_the_total_its_siblings_came_from() -> None:
+    story = parse_text(
+        "News story: Bus money\n\n"
+        "Nineteen schemes will share £48 million. The largest awards are:\n\n"
+        "• £6.2 million for Teesside\n"
+        "• £5.5 million for West Yorkshire\n\n"
+        "The remaining £36.3 million will be shared between 17 smaller schemes.\n",
+        "remaining.txt",
+    )
+    found = by_surface(list(extract_money(story)))
+    assert found["£6.2 million"].part_of == "£48 million"
+    assert found["£36.3 million"].part_of == "£48 million"
