@@ -21,7 +21,7 @@ __all__ = ["EXTRACTOR_VERSION", "ExtractionStore", "ReextractReport", "extract",
 
 log = logging.getLogger(__name__)
 
-EXTRACTOR_VERSION: int = 31
+EXTRACTOR_VERSION: int = 32
 REEXTRACT_BATCH = 500
 
 
