@@ -265,7 +265,7 @@ def tighten(sentence: str) -> str:
     Every word left is the story's own, in its order: the summary stays extractive. Measured on every
     labelled set before it was adopted (docs/quality.md).
     """
-    stop = sentence[-1] if sentence[-1] in ".!?" else ""
+    stop = sentence[-1] if sentence and sentence[-1] in ".!?" else ""
     body = sentence[: len(sentence) - len(stop)]
     for match in reversed(list(_BRACKET.finditer(body))):  # from the right, so earlier offsets hold
         if _is_bracketed_aside(body, match):

@@ -457,3 +457,26 @@ def test_the_summary_is_the_tightened_sentence() -> None:
         "Libraries can bid from June.",
     )
     assert _texts(story, 1) == ["Forty libraries will share £6 million to open on Sundays."]
+
+
+_ASIDE_PIECES = [
+    *_PIECES,
+    "(",
+    ")",
+    " – ",
+    " - ",
+    ", ",
+    "announced today",
+    "Following",
+    "As ",
+    "2024",
+    "£3m",
+    "Jo",
+]
+
+
+@given(st.lists(st.sampled_from(_ASIDE_PIECES), max_size=60).map("".join))
+def test_tighten_only_drops_words(sentence: str) -> None:
+    tightened = tighten(sentence)
+    assert _words_in_order(tightened, sentence)
+    assert tightened == sentence or len(tightened.split()) >= 8
