@@ -253,8 +253,13 @@ def _drop_lead_in(segments: list[str]) -> list[str]:
         tokens = segments[0].split()
         first = tokens[0].lower()
         if first not in _LEAD_IN_WORDS and not (
-            # "Farming and Fisheries Minister": a title that starts with an -ing noun
-            first.endswith("ing") and len(tokens) > 1 and tokens[1][0].islower() and tokens[1] != "and"
+            # "Farming and Fisheries Minister": a title that starts with an -ing noun; "managing director of
+            # the plant" is a title too
+            first.endswith("ing")
+            and len(tokens) > 1
+            and tokens[1][0].islower()
+            and tokens[1] != "and"
+            and tokens[1] not in TITLE_WORDS
         ):
             break
         i = 1
@@ -570,7 +575,7 @@ def _title_before_comma(text: str, start: int) -> str | None:
     for at, word in enumerate(span):
         if word.lower() in TITLE_WORDS:
             return " ".join(span[at:]) if span[-1][:1].isupper() else None
-    return _owned_title(words)
+    return _owned_title(words) or _described_title(words)
 
 
 def _owned_title(words: list[str]) -> str | None:
@@ -591,6 +596,33 @@ def _owned_title(words: list[str]) -> str | None:
 
 
 _OWNERS = frozenset(("its", "their", "our"))
+
+
+def _described_title(words: list[str]) -> str | None:
+    """ "The managing director of the Telford plant, Sarah Bright, said": a job title in lower case after
+    "the" is a title when it says of what, in a few words ("of the Telford plant", "at the hospital")."""
+    for k in range(len(words) - 1, 0, -1):
+        if words[k].lower() in TITLE_WORDS and words[k][:1].islower():
+            break
+    else:
+        return None
+    start = k
+    while start > 0 and words[start - 1][:1].islower() and words[start - 1].lower() not in _ARTICLE_WORDS:
+        start -= 1  # "managing", "deputy chief"
+    rest = words[k + 1 :]
+    if (
+        start == 0
+        or words[start - 1] not in ("The", "the")
+        or not rest
+        or rest[0] not in _ROLE_PREPOSITIONS
+        or len(rest) > 6
+        or any(w[-1] in ".,;:!?" for w in words[start - 1 :])
+    ):
+        return None
+    return " ".join(words[start - 1 :])
+
+
+_ARTICLE_WORDS = frozenset(("the", "a", "an"))
 
 
 def _apposed_after(text: str, end: int) -> str | None:

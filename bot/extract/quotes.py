@@ -1222,9 +1222,11 @@ def _strip_marks(texts: list[str]) -> list[str]:
 
 
 def _tidy_role(role: str | None) -> str | None:
-    """The role as a title: "the Health Secretary" -> "Health Secretary", "Its chair" -> "chair", "The
-    UK’s Deputy Permanent Representative" -> "Deputy Permanent Representative", "PM" -> "Prime
-    Minister"; a relative clause after it (", who met the delegation") is not part of it."""
+    """The role as a title: "the Health Secretary" -> "Health Secretary", "Its chair" -> "chair", "The council’s
+    leader" -> "the council’s leader" (it is printed after the name and a comma), "the Met
+    Office’s Chief Executive" -> "Met Office’s Chief Executive" (whose title it is stays: "Chief Executive"
+    alone says of what no more than "Its" does), "PM" -> "Prime Minister"; a relative clause after it
+    (", who met the delegation") is not part of it."""
     if not role:
         return role
     # Each pattern is tried only where it could match: a clause after a comma, a determiner first.
@@ -1232,15 +1234,15 @@ def _tidy_role(role: str | None) -> str | None:
         role = _ROLE_CLAUSE.split(role, maxsplit=1)[0] or role
     if role[:1] in ("T", "t", "I", "i"):
         role = _ROLE_DETERMINER.sub("", role, count=1) or role
+        if role.startswith("The "):  # "the council’s leader": it follows the name after a comma
+            role = "t" + role[1:]
     return _ABBREVIATED_ROLES.get(role, role).strip(" ,") or None
 
 
 _ROLE_CLAUSE = re.compile(r",\s+(?:who|which|whose)\s")
 # "the Health Secretary", "The UK’s Deputy Permanent Representative", "Its chair"; not "The council’s
-# leader" or "The Environment Agency’s chairman" (a possessive before a common noun stays as printed).
-_ROLE_DETERMINER = re.compile(
-    r"^(?:[Tt]he\s+(?:[A-Z][\w.-]*\s+)*?[A-Z][\w.-]*[’']s\s+(?=[A-Z])|[Tt]he\s+(?=[A-Z])(?![^’']*[’']s\b)|[Ii]ts\s+)"
-)
+# leader" (before a lowercase word the article is part of the phrase as printed).
+_ROLE_DETERMINER = re.compile(r"^(?:[Tt]he\s+(?=[A-Z])|[Ii]ts\s+)")
 _ABBREVIATED_ROLES = {"PM": "Prime Minister"}
 
 

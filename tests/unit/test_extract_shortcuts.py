@@ -74,6 +74,7 @@ def test_commas_outside_brackets_split_as_by_a_walk_over_every_character(text: s
 def test_role_tidying_tries_its_patterns_only_where_they_can_match(role: str) -> None:
     clause = quotes._ROLE_CLAUSE.split(role, maxsplit=1)[0] or role
     bare = quotes._ROLE_DETERMINER.sub("", clause, count=1) or clause
+    bare = "t" + bare[1:] if bare.startswith("The ") else bare
     expected = quotes._ABBREVIATED_ROLES.get(bare, bare).strip(" ,") or None
     assert quotes._tidy_role(role) == (expected if role else role)
 

@@ -129,7 +129,20 @@ def test_a_lower_case_title_after_whose_it_is_is_the_role() -> None:
         "The alliance's chief executive, Dr Hugo Laurent, welcomed the pledge.",
         "“It will help us reach 300 million more children,” he said.",
     )
-    assert [(q.speaker, q.role) for q in found] == [("Dr Hugo Laurent", "The alliance's chief executive")]
+    assert [(q.speaker, q.role) for q in found] == [("Dr Hugo Laurent", "the alliance's chief executive")]
+
+
+def test_a_lower_case_title_that_says_of_what_is_the_role() -> None:
+    found = quotes(
+        "The works manager of the Rosyth yard, Ewan Baird, said the order would keep 400 jobs.",
+        "“We have built ships here for a century and now we will build the next ones,” he said.",
+        "The managing director of the bus company, Carla Dent, welcomed the decision.",
+        "“Passengers will see new buses on every route by the summer,” she said.",
+    )
+    assert [(q.speaker, q.role) for q in found] == [
+        ("Ewan Baird", "the works manager of the Rosyth yard"),
+        ("Carla Dent", "the managing director of the bus company"),
+    ]
 
 
 def test_a_bare_spokesperson_speaks_for_the_body_just_reported_speaking() -> None:
@@ -1111,9 +1124,9 @@ def test_roles_read_as_titles() -> None:
     assert [(q.speaker, q.role) for q in found] == [
         ("Prime Minister", None),
         ("Lord Ames", "Minister for Trade"),
-        ("Rosa Hill", "Deputy Ambassador to Japan"),
+        ("Rosa Hill", "UK’s Deputy Ambassador to Japan"),
         ("Tom Ford", "chair"),
-        ("Cllr Ian Moss", "The council’s leader"),
+        ("Cllr Ian Moss", "the council’s leader"),
     ]
 
 
