@@ -687,6 +687,7 @@ class _Extractor:
 
 
 _Mention = tuple[int, str, str | None]  # (block index, name, role) of a person named in the story
+_SEXED_PRONOUNS = {"he": "she", "she": "he"}  # each with the other
 _MOST_WORDS_SCANNED = 32  # words the resolver looks for text by text before it reads every name instead
 
 
@@ -709,6 +710,7 @@ class _Resolver:
         self._roles: dict[str, str | None] = {}  # name -> _printed_role(name)
         self._judged: set[str] = set()  # names _reported_title has looked at
         self._reported_titles: dict[str, str] = {}  # "minister" -> first "the X Minister"
+        self._pronouns: dict[str, str] = {}  # name -> "he" or "she", as the story first called them
 
     @property
     def title_names(self) -> list[str]:
@@ -791,22 +793,31 @@ class _Resolver:
         if speaker.kind == "name":
             return self._complete(speaker.name, speaker.role, index)
         if speaker.kind == "pronoun":
-            subject = self._named_before_quote(index, speaker.name)
-            if subject is not None:
-                return self._complete(*subject, index)
-            if (reference := self._reference_before_quote(index)) is not None:
-                return self._reference(reference, index)
-            if self.spoken:
-                return self.spoken[-1]
-            before = [(n, r) for _, n, r in self._mentions_through(index)]
-            if before:
-                return before[-1]
-            return ("", None)
+            resolved = self._pronoun(speaker.name, index)
+            if resolved[0] and speaker.name in _SEXED_PRONOUNS:
+                self._pronouns.setdefault(resolved[0], speaker.name)
+            return resolved
         if speaker.kind == "reference":
             return self._reference(speaker.name, index)
         if speaker.name.lower() in _SPOKESPEOPLE and (body := self._body_speaking(index)) is not None:
             return f"{body} {speaker.name.lower()}", speaker.role
         return speaker.name, speaker.role
+
+    def _pronoun(self, pronoun: str, index: int) -> tuple[str, str | None]:
+        subject = self._named_before_quote(index, pronoun)
+        if subject is not None:
+            return self._complete(*subject, index)
+        if (reference := self._reference_before_quote(index)) is not None:
+            return self._reference(reference, index)
+        # The last speaker, unless the story has called them by the other pronoun ("He said: …" then "“…,”
+        # she said."): then the last person named who may be meant.
+        other = _SEXED_PRONOUNS.get(pronoun)
+        if self.spoken and (other is None or self._pronouns.get(self.spoken[-1][0]) != other):
+            return self.spoken[-1]
+        before = [(n, r) for _, n, r in self._mentions_through(index) if self._pronouns.get(n) != other]
+        if before:
+            return before[-1]
+        return self.spoken[-1] if self.spoken else ("", None)
 
     def _body_speaking(self, index: int) -> str | None:
         """ "The Residential Landlords Association said most landlords … A spokesperson said: “…”": the body

@@ -1211,3 +1211,14 @@ def test_a_title_of_single_words_before_the_name_gives_the_role_and_resolves_it_
     ]
     assert name_runs("the Department for Education, Jo Bell said") == [(30, "Jo Bell", None)]
     assert name_runs("the Minister for Transport, Ali Rahman, said")[0][2] == "Minister for Transport"
+
+
+def test_a_pronoun_of_the_other_sex_than_the_last_speaker_is_the_last_person_named() -> None:
+    found = quotes(
+        "The council’s chief executive, Tom Reid, opened the new pool.",
+        "He said: “This pool will teach every child in the borough to swim.”",
+        "Visitors were shown round by Ann Doyle, who coaches the swimming club.",
+        "“We have waited twenty years for a pool like this,” she said.",
+        "“The club will double in size,” he added.",
+    )
+    assert [q.speaker for q in found] == ["Tom Reid", "Ann Doyle", "Tom Reid"]
