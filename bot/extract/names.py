@@ -88,7 +88,9 @@ _NOISE_WORDS = _words(
 _PLURAL_TITLES = frozenset(("ministers", "officials", "spokespeople", "leaders"))
 _TERRITORIAL = frozenset(("Lord", "Baroness", "Baron", "Lady", "Viscount", "Earl"))
 _CLAUSE_OPENERS = _words("who whose which where when and but or said says")
-_ROLE_JOINS = frozenset((" for ", " of ", " and ", " of the ", " for the "))
+_ROLE_JOINS = frozenset(
+    (" for ", " of ", " and ", " of the ", " for the ", " to ", " to the ")
+)  # "Ambassador to Nepal"
 _TITLE_JOINERS = frozenset(("of", "for", "the", "and"))
 _WHO_IS = re.compile(r"^who (?:is|was|are) (?:the |a |an )?")
 _EDGE_PUNCTUATION = " ,:;-\u2013\u2014"

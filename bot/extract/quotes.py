@@ -852,7 +852,7 @@ class _Resolver:
         if not 0 <= index < len(blocks):
             return None
         text = blocks[index].text[:_MAX_SCAN]
-        marks = [at for at in (text.find("“"), text.find('"')) if at >= 0]
+        marks = [at for at in (text.find("“"), text.find('"'), text.find("‘")) if at >= 0]
         if not marks:
             return None
         other_sex = (

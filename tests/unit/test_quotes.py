@@ -1222,3 +1222,22 @@ def test_a_pronoun_of_the_other_sex_than_the_last_speaker_is_the_last_person_nam
         "“The club will double in size,” he added.",
     )
     assert [q.speaker for q in found] == ["Tom Reid", "Ann Doyle", "Tom Reid"]
+
+
+def test_a_pronoun_after_a_single_quoted_paragraph_is_the_person_named_just_before() -> None:
+    found = quotes(
+        "Dr Ann Hale, the agency’s chief scientist, said:",
+        "‘The water is cleaner than it has been for fifty years.’",
+        "Tom Reid, chair of the anglers’ association, said members had seen the change.",
+        "‘There are salmon in the river again,’ he said. ‘Nobody here thought they would come back.’",
+    )
+    assert [q.speaker for q in found] == ["Dr Ann Hale", "Tom Reid", "Tom Reid"]
+
+
+def test_an_ambassador_to_a_country_is_one_title_and_the_ambassador_is_them() -> None:
+    found = quotes(
+        "The UK will give £2 million to rebuild clinics, British Ambassador to Peru Jo Bell announced today.",
+        "Speaking in Lima, the Ambassador said:",
+        "“These clinics will serve families who now walk for a day to see a nurse.”",
+    )
+    assert [(q.speaker, q.role) for q in found] == [("Jo Bell", "British Ambassador to Peru")]
