@@ -367,8 +367,12 @@ class _Extractor:
         )
         if first is not None and marked:
             texts, last, span = self._marked_chain(i, first)
+            if span is None:
+                # Opened and never closed: the later paragraphs were printed without their marks (“I am
+                # delighted … / The evidence is clear …), so they join while they sound like the speaker.
+                return self._unmarked_chain(last, texts, pending, i), -1, True
             self._emit(_Found(pending, texts, i))
-            return last, (span.close_end if span is not None else -1), False
+            return last, span.close_end, False
         if self._intro(i) is not None:
             return None  # two introductions in a row: the first one quoted nothing
         intro = self.blocks[i - 1].text.rstrip()
@@ -578,13 +582,15 @@ class _Extractor:
         return texts, j - 1, None
 
     def _unmarked_chain(self, i: int, texts: list[str], speaker: Speaker, index: int) -> int:
-        """Take paragraphs after block i while they sound like the speaker; emit; return the last block.
+        """Take paragraphs after block i (which ends `texts`) while they sound like the speaker; emit; return
+        the last block.
 
         A paragraph in the speaker's voice (first person, opinion) joins the quote; narrative ends it. A
         neutral one joins only if the speaker's voice comes back after it, or the next paragraph
         introduces another speaker (press releases rarely put narrative between two quotes).
         """
         name, _ = self.resolver.resolve(speaker, index)
+        given = len(texts)  # the paragraphs up to block i already in the quote
         tentative: list[str] = []
         j = i + 1
         while j < len(self.blocks) and j - i < _MAX_CHAIN:
@@ -624,7 +630,7 @@ class _Extractor:
                 texts.extend(tentative)  # a closing mark with no opening one ends the quote here
                 break
         self._emit(_Found(speaker, [_strip_unmatched_close(t) for t in texts], index, unmarked=True))
-        return i + len(texts) - 1
+        return i + len(texts) - given
 
     # --- speakers -------------------------------------------------------------------------------
 

@@ -1241,3 +1241,15 @@ def test_an_ambassador_to_a_country_is_one_title_and_the_ambassador_is_them() ->
         "“These clinics will serve families who now walk for a day to see a nurse.”",
     )
     assert [(q.speaker, q.role) for q in found] == [("Jo Bell", "British Ambassador to Peru")]
+
+
+def test_a_quote_that_opens_and_never_closes_goes_on_while_it_sounds_like_the_speaker() -> None:
+    found = quotes(
+        "Speaking after the vote, Transport Minister Ann Lee said:",
+        "“I am delighted that the new limit has support from every party.",
+        "We know this will not be easy, but over time it will become the norm on our streets.",
+        "The limit will come into force in September, and councils will decide which roads keep 30mph.",
+        "Council leader Tom Reid said:",
+        "“We will start with the roads around our schools.”",
+    )
+    assert [(q.speaker, q.text.count("\n\n") + 1) for q in found] == [("Ann Lee", 2), ("Tom Reid", 1)]
