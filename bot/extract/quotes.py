@@ -438,7 +438,7 @@ class _Extractor:
                     sole = None if self.found else self.resolver.sole_person()
                     speaker = Speaker(sole, None, "name") if sole else Speaker("", None, "unnamed")
             if speaker is None or _names_a_thing(text[span.start : span.end]) or _SO_CALLED.search(before):
-                continue  # not speech: a code, a title, or a so-called ‘term’
+                continue  # not speech: a code, a title, a so-called ‘term’ or the word ‘flushable’
             words = _words(text[span.start : span.end])
             if words < _MIN_QUOTE_WORDS and not attributed:
                 continue
@@ -1191,10 +1191,24 @@ def _opens(prev: str, nxt: str) -> bool:
 
 
 def _closes_single(text: str, start: int, pos: int, prev: str, nxt: str) -> bool:
-    """’ closes a single-quoted stretch unless it is a plural possessive ("parents’ worries")."""
+    """’ closes a single-quoted stretch unless it is a plural possessive ("parents’ worries"). A term of a
+    few words that reads like one closes when no later mark could ("the UK’s ‘world-class’ exporters")."""
     if prev in ".!?,;:":
         return True
-    return prev != "s" or not nxt.isspace() or pos + 2 >= len(text) or not text[pos + 2].islower()
+    if prev != "s" or not nxt.isspace() or pos + 2 >= len(text) or not text[pos + 2].islower():
+        return True
+    return (
+        pos - start <= _LONGEST_TERM_CHARS
+        and _words(text[start:pos]) <= _LONGEST_TERM
+        and _SINGLE_CLOSE.search(text, pos + 1) is None
+    )
+
+
+_LONGEST_TERM = 3  # words
+_LONGEST_TERM_CHARS = 60  # checked first: counting words in a long stretch at every mark would cost
+
+
+_SINGLE_CLOSE = re.compile(r"[’'](?!\w)")  # a mark that could close a single-quoted stretch
 
 
 def _quoted_term(text: str, span: _Span) -> bool:
@@ -1220,7 +1234,12 @@ def _names_a_thing(quoted: str) -> bool:
 
 
 _TITLE_EDGES = "“”‘’\"'()[],:;"
-_SO_CALLED = re.compile(r"\bso-called\s*$", re.IGNORECASE)
+# A term named, not speech: "so-called ‘…’", "the word ‘flushable’", "labels saying ‘fine to flush’".
+_SO_CALLED = re.compile(
+    r"\b(?:so-called|(?:word|words|term|phrase|label|labels|slogan|motto|hashtag)(?:\s+saying)?|labelled|"
+    r"branded|dubbed|entitled|titled)\s*$",
+    re.IGNORECASE,
+)
 
 
 def _comparable(text: str) -> str:

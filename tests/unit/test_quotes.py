@@ -1253,3 +1253,18 @@ def test_a_quote_that_opens_and_never_closes_goes_on_while_it_sounds_like_the_sp
         "“We will start with the roads around our schools.”",
     )
     assert [(q.speaker, q.text.count("\n\n") + 1) for q in found] == [("Ann Lee", 2), ("Tom Reid", 1)]
+
+
+def test_a_term_named_in_quotation_marks_is_not_speech() -> None:
+    found = quotes(
+        "Environment Secretary Ann Lee has asked makers to stop using the word ‘biodegradable’ on packs.",
+        "Health Minister Tom Reid said labels saying ‘low sugar’ had misled parents for years.",
+    )
+    assert found == []
+
+
+def test_a_single_quote_closing_after_an_s_closes_when_nothing_later_could() -> None:
+    found = quotes(
+        "Exports Minister Jo Bell has praised the UK’s ‘world-class’ exporters as new figures show record sales.",
+    )
+    assert [q.text for q in found] == ["world-class"]
