@@ -433,10 +433,13 @@ class _Extractor:
                     or not span.closed
                     and self._marked_chain(i, span, first_at=span.start)[1] > i
                 ):
-                    # Before any other quote, a story that names one person quotes them; after one, a
+                    # "Before the meeting the PM said they would …" just before: the one reported speaking.
+                    # Else, before any other quote, a story that names one person quotes them; after one, a
                     # speaker other than the last (who was ruled out above) may have taken over.
-                    sole = None if self.found else self.resolver.sole_person()
-                    speaker = Speaker(sole, None, "name") if sole else Speaker("", None, "unnamed")
+                    speaker = self._reported_before(i)
+                    if speaker is None:
+                        sole = None if self.found else self.resolver.sole_person()
+                        speaker = Speaker(sole, None, "name") if sole else Speaker("", None, "unnamed")
             if speaker is None or _names_a_thing(text[span.start : span.end]) or _SO_CALLED.search(before):
                 continue  # not speech: a code, a title, a so-called ‘term’ or the word ‘flushable’
             words = _words(text[span.start : span.end])
@@ -670,6 +673,16 @@ class _Extractor:
         name, role = self.found[-1][1]
         return Speaker(name, role, "name") if name else None
 
+    def _reported_before(self, i: int) -> Speaker | None:
+        """Who the paragraph before block i, quoting no one, opens by reporting speaking ("Before the meeting
+        the PM said they would also discuss …")."""
+        if i == 0 or self.blocks[i - 1].kind is not BlockKind.PARAGRAPH or self.spans[i - 1]:
+            return None
+        before = self.blocks[i - 1].text
+        verb = _VERB.search(before, 0, _ATTRIBUTION_SPAN)
+        speaker = parse_attribution(before[: verb.start()]) if verb else None
+        return speaker if speaker is not None and speaker.kind in ("name", "reference") else None
+
     def _adjacent_speaker(self, i: int) -> Speaker | None:
         """The speaker of a quote that ended just before block i, or before a narrative paragraph or
         two that name no other speaker (the quote resumes with no new "said")."""
@@ -692,6 +705,7 @@ class _Extractor:
         return Speaker(name, role, "name")
 
 
+_PASSIVE_AFTER = re.compile(r"\s+(?:to|by|at|in|into|on)\b")
 _Mention = tuple[int, str, str | None]  # (block index, name, role) of a person named in the story
 _SEXED_PRONOUNS = {"he": "she", "she": "he"}  # each with the other
 _MOST_WORDS_SCANNED = 32  # words the resolver looks for text by text before it reads every name instead
@@ -728,7 +742,13 @@ class _Resolver:
     def title_speakers(self) -> list[str]:
         """People a headline presents as speaking: "..., says Gordon Brown", "“…” – Gordon Brown"."""
         title = self.story.title
-        speaking = bool(_VERB.search(title)) or "–" in title or "—" in title or ": " in title
+        # "X welcomed to Downing Street" says nobody spoke: a verb followed by "to", "by"… is passive.
+        speaking = (
+            any(not _PASSIVE_AFTER.match(title, verb.end()) for verb in _VERB.finditer(title))
+            or "–" in title
+            or "—" in title
+            or ": " in title
+        )
         return self.title_names if speaking else []
 
     @property

@@ -1268,3 +1268,22 @@ def test_a_single_quote_closing_after_an_s_closes_when_nothing_later_could() -> 
         "Exports Minister Jo Bell has praised the UK’s ‘world-class’ exporters as new figures show record sales.",
     )
     assert [q.text for q in found] == ["world-class"]
+
+
+def test_an_unattributed_quote_after_a_paragraph_reporting_someone_speaking_is_theirs() -> None:
+    found = quotes(
+        "Health Secretary Ann Lee and council leader Tom Reid opened the new clinic in Leeds.",
+        "Before the visit the Health Secretary said she would also discuss staffing with the trust.",
+        "“I want every nurse here to know that the extra posts we promised are funded and on their way.”",
+    )
+    assert [q.speaker for q in found] == ["Ann Lee"]
+
+
+def test_a_passive_verb_in_the_title_does_not_make_the_person_named_there_a_speaker() -> None:
+    found = quotes(
+        "The Prime Minister met Dr Jo Bell, president of the federation, at Downing Street.",
+        "Before the meeting the Prime Minister said they would discuss next year’s summit.",
+        "“I look forward to working with Dr Bell on a summit that brings the world to our country.”",
+        title="Dr Jo Bell welcomed to Downing Street",
+    )
+    assert [q.speaker for q in found] == ["Prime Minister"]
