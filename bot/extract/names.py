@@ -267,13 +267,25 @@ def _drop_lead_in(segments: list[str]) -> list[str]:
         i = 1
         while i < len(tokens) and not tokens[i][0].isupper():
             i += 1
-        tail = tokens[i:]
+        tail = _from_title(tokens[i:])
         if any(t.lower() in TITLE_WORDS for t in tail) or (len(segments) == 1 and tail):
             return [" ".join(tail)] + segments[1:]
         if len(segments) == 1:
             break
         segments = segments[1:]
     return segments
+
+
+def _from_title(words: list[str]) -> list[str]:
+    """ "LMS publication the Secretary of State for Scotland" -> "the Secretary of State for Scotland": the
+    rest of a lead-in ("Responding to the latest LMS publication") ends where the job title starts."""
+    first = next((k for k, word in enumerate(words) if word.lower() in TITLE_WORDS), None)
+    if first is None:
+        return words
+    start = first
+    while start > 0 and (words[start - 1][:1].isupper() or words[start - 1] in _TITLE_JOINERS):
+        start -= 1
+    return words[start:]
 
 
 def _is_verb_phrase(segment: str) -> bool:

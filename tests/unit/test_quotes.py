@@ -1287,3 +1287,11 @@ def test_a_passive_verb_in_the_title_does_not_make_the_person_named_there_a_spea
         title="Dr Jo Bell welcomed to Downing Street",
     )
     assert [q.speaker for q in found] == ["Prime Minister"]
+
+
+def test_a_lead_in_before_the_speaker_ends_where_the_job_title_starts() -> None:
+    found = quotes(
+        "Responding to the latest ONS release the Secretary of State for Wales, Jo Bell, said:",
+        "“More people are in work in Wales than at any time since records began.”",
+    )
+    assert [(q.speaker, q.role) for q in found] == [("Jo Bell", "Secretary of State for Wales")]
