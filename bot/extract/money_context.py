@@ -324,8 +324,15 @@ def read_context(
     clause_end = _clause_end(right_tokens, right_low)
     head, phrase = _noun_after(right, right_tokens, right_low)
     funding = _is_funding(left_tokens, left_low, right_tokens, right_low, head, amount)
+    funded_thing = None
+    if "," in left_low and "," in right_low[:_ASIDE_SPAN]:  # (the usual case tests two list look-ups)
+        aside = _aside(left_tokens, left_low, right_low)
+        if aside is not None:
+            clause_end, funded_thing = min(clause_end, aside[0]), aside[1]
     clause_tokens, clause_low = right_tokens[:clause_end], right_low[:clause_end]
     purpose, strong = _purpose(left_tokens, left_low, clause_tokens, clause_low, head, phrase)
+    if funded_thing and not strong:  # what the aside pays for, not a name the amount has ("£4m grant")
+        purpose, strong = funded_thing, True
     since_low = left_low[since_money:] if since_money else left_low
     last_three = left_low[-3:]
     return Context(
@@ -470,6 +477,63 @@ def _has(tokens: list[str], words: frozenset[str], pairs: dict[str, frozenset[st
 def _prior_right(right: list[str]) -> bool:
     head = right[:3]
     return "previously" in head or "already" in head or right[:1] == ["previously-announced"]
+
+
+# An aside between commas holding the amount: "The ships, costing £115 million, are due ...". Its
+# opening words say what the amount is to the noun before it: its cost or value, or the money that pays
+# for it; an amount alone is in apposition ("The largest award, £750,000, will ...").
+_ASIDE_SPAN = 7
+_VALUE_OPENERS = _words("costing worth valued priced totalling totaling")
+_PAYING_OPENERS = _words("funded financed backed paid")
+_APPOSITION_WORDS = frozenset(word for q in _QUALIFIERS for word in q) | _HEDGES
+# The main clause's verb after the closing comma: what follows is said of the noun before the aside.
+_MAIN_VERBS = _words("will would is are was were has have had can could should may might must shall also")
+# Nouns that are money themselves: what the main clause says of them, it says of the amount ("The
+# contract, worth £854 million, covers ... from 2022 until 2032").
+_MONEY_SUBJECTS = _FUNDING_NOUNS | _words("award awards deal deals")
+
+
+def _aside(left: list[str], left_low: list[str], right_low: list[str]) -> tuple[int, str | None] | None:
+    """The amount sits in an aside about a noun that is not money, and the main clause resumes after it.
+
+    Returns where the amount's clause ends (the aside's closing comma) and, when the aside says the
+    amount pays for the noun ("A new depot, funded by a £4m grant, will open in May"), that noun, which
+    is what the money is for. What comes after the aside ("will open in May") is said of the noun, not
+    of the amount. An amount followed by ", to support ..." or ", helping ..." is no aside: its purpose
+    follows, and it is no main verb.
+    """
+    close = right_low.index(",")
+    if close + 1 >= len(right_low) or right_low[close + 1] not in _MAIN_VERBS:
+        return None
+    if not _CLAUSE_STOPS.isdisjoint(right_low[:close]):
+        return None
+    comma = _last_index(left_low, ",")
+    opening = left_low[comma + 1 :]
+    if len(opening) > 4:
+        return None
+    if opening and opening[0] in _PAYING_OPENERS:
+        kind = "pays"
+    elif opening and opening[0] in _VALUE_OPENERS or all(word in _APPOSITION_WORDS for word in opening):
+        kind = "value"
+    else:
+        return None
+    start = comma
+    while start and left_low[start - 1] != "," and comma - start < 8:
+        start -= 1
+    noun = left_low[start:comma]
+    if not noun or not _PREDICATE.isdisjoint(noun) or not _MONEY_SUBJECTS.isdisjoint(noun[-3:]):
+        return None  # no noun before the aside, a clause rather than a noun, or a noun that is money
+    if not _SIGNS.isdisjoint(noun):
+        return None  # "£5m for schools, £3m, will ...": a list of amounts, not an aside
+    if kind == "value":
+        return close, None
+    # The noun phrase just before the aside: back to its article ("A new depot"), not the clause's verb.
+    first = comma
+    while first > start and left_low[first - 1] not in _NP_STOP:
+        first -= 1
+    if first > start and left_low[first - 1] in _DETERMINERS_OR_ARTICLES:
+        first -= 1
+    return close, _trim(left[first:comma])
 
 
 def _clause_end(tokens: list[str], low: list[str]) -> int:

@@ -1069,3 +1069,31 @@ def test_the_remaining_money_is_the_rest_of_the_total_its_siblings_came_from() -
     found = by_surface(list(extract_money(story)))
     assert found["£6.2 million"].part_of == "£48 million"
     assert found["£36.3 million"].part_of == "£48 million"
+
+
+def test_what_follows_an_aside_is_said_of_the_noun_before_it_not_the_amount() -> None:
+    found = by_surface(
+        money(
+            "The two new lifeboats, costing £6.4 million, will be launched in 2028.",
+            "The visitor centre, worth around £3 million, is expected to open by 2029.",
+            "A new bus depot, funded by a £4.5 million council grant, will open in 2027.",
+        )
+    )
+    assert found["£6.4 million"].period is None
+    assert found["£3 million"].period is None
+    assert found["£4.5 million"].period is None
+    assert found["£4.5 million"].purpose == "new bus depot"
+
+
+def test_an_amount_followed_by_its_purpose_or_naming_money_keeps_what_follows() -> None:
+    found = by_surface(
+        money(
+            "The wetland trust will be given a further grant, £650,000, to restore 12 ponds.",
+            "The largest award, £820,000, will help a village hall install solar panels by 2027.",
+            "The contract, worth £95 million, covers maintenance of the fleet from 2025 until 2035.",
+        )
+    )
+    assert found["£650,000"].purpose == "restore 12 ponds"
+    assert found["£820,000"].purpose == "help a village hall install solar panels"
+    assert found["£820,000"].period == "by 2027"
+    assert found["£95 million"].period == "from 2025"
