@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import attrgetter, itemgetter
 
-from bot.extract.money_context import Context, names_a_value, read_context, spaced_pairs
+from bot.extract.money_context import Context, read_context, spaced_pairs
 from bot.extract.money_lexer import Found, find_amounts, parse_user_amount, scan_amounts
 from bot.models import BlockKind, Money, Story
 
@@ -85,6 +85,12 @@ _BARE_NEXT = re.compile(r"\s*(?:[,.;:)]|$)|\s+(?:will|is|was|are|were|has|had|ha
 _SUBJECT_IS_PART = re.compile(
     r"\s*(?:The|This|That|It|Its|These)\b[^,.;:£$€]{0,60}?\b(?:is|are|was|were|forms?|will\s+be)\s+(?:a\s+)?part\s+of\b",
     re.IGNORECASE,
+)
+# "£450,000 towards the cost", "£1.44 million of support towards the project": no figure follows
+# (a figure after "towards the" is the whole itself, read by money_context's part_of_left).
+_TOWARDS_THE = re.compile(
+    r"\s+(?:(?:of|in)\s+[\w-]+\s+)?towards?\s+(?:the|its|their)\s+(?:total\s+|overall\s+)?"
+    r"(?:cost|costs|project|scheme|work|works|programme)\b"
 )
 _OF_WHICH = re.compile(r"\bof\s+which\b", re.IGNORECASE)
 _FROM_THE = re.compile(
@@ -483,6 +489,7 @@ def _link_parts(
         _of_the_whole(sentences, number, entries, headline, opening)
         _inclusions(sentences, number, entries, headline, opening)
         _part_of_phrases(sentences, number, entries)
+        _towards_named_whole(sentences, number, entries, headline)
         _totals(sentence, entries)
         if several:
             _share_of_next(sentence, entries)
@@ -801,6 +808,25 @@ def _part_of_phrases(sentences: list[_Sentence], number: int, entries: list[_Ent
                 _set_part(entries, part, whole.entry)
 
 
+def _towards_named_whole(
+    sentences: list[_Sentence], number: int, entries: list[_Entry], headline: int | None
+) -> None:
+    """ "The trust has raised £450,000 towards the cost", "contribute £100m towards the cost of the
+    scheme": a contribution to a total named before without its figure. The total is the latest figure
+    named as a cost ("the £1.9 million cost of the project"), else the story's headline figure."""
+    sentence = sentences[number]
+    if not sentence.mentions or sentence.text.find("toward", sentence.start, sentence.end) == -1:
+        return  # the usual case, one C-speed scan
+    for m in sentence.mentions:
+        if entries[m.entry].part_of is not None or entries[m.entry].first is not m:
+            continue
+        if not _TOWARDS_THE.match(sentence.text, m.found.end, sentence.end):
+            continue
+        earlier = [e for back in sentences[: number + 1] for e in back.mentions if e.order < m.order]
+        cost = next((e.entry for e in reversed(earlier) if e.context.cost), None)
+        _set_part(entries, m.entry, cost if cost is not None else headline)
+
+
 def _totals(sentence: _Sentence, entries: list[_Entry]) -> None:
     """ "... £22 million increase – taking the total budget to £227 million": earlier figures are parts."""
     for index, whole in enumerate(sentence.mentions):
@@ -995,10 +1021,12 @@ def _fund_containers(entries: list[_Entry]) -> None:
     for entry in entries:
         if entry.part_of is not None and entry.is_funding and not entry.unsaid:
             whole = entries[entry.part_of]
-            # A target or a project's cost stays what it is: "The pledge is part of a $9 billion target".
-            whole.is_funding = whole.is_funding or not names_a_value(whole.first.context.head)
+            # A target or a project's cost stays what it is: "The pledge is part of a $9 billion target",
+            # "£300,000 towards the cost" of a restoration that "will cost £2 million".
+            whole.is_funding = whole.is_funding or not whole.first.context.cost
     for entry in entries:
-        if entry.part_of is not None and entry.unsaid:
+        # (what pays part of a cost is a contribution to it, whatever the cost itself is)
+        if entry.part_of is not None and entry.unsaid and not entries[entry.part_of].first.context.cost:
             entry.is_funding = entries[entry.part_of].is_funding
 
 

@@ -139,13 +139,8 @@ _VALUE_NOUNS = _words(
     "building buildings complex plant deal property site stadium bridge house home "
     "homes estate hotel bill deficit debt overspend loss losses fine fines pay farm farms station stations "
     "target targets "
-    "terminal terminals factory factories refinery tunnel reservoir"
+    "terminal terminals factory factories refinery tunnel reservoir cost costs"
 )
-
-
-def names_a_value(head: str | None) -> bool:
-    """Whether an amount stands before a thing it is the value or cost of ("the £4.2bn wind farm")."""
-    return head in _VALUE_NOUNS
 
 
 _FUNDING_NOUNS = _words(
@@ -287,6 +282,7 @@ class Context:
     head: str | None  # noun the amount stands in front of ("fund", "development")
     share: bool  # one of several equal shares: "will each receive £15m", "£2m each"
     sub_period: bool  # for one year of a longer total: "in the first year", "the budget for 2024-25"
+    cost: bool  # what a thing costs or is worth: "the £1.9m cost of", "will cost £2m", "a £5m project"
 
 
 def spaced_pairs(text: str) -> tuple[tuple[str, str], ...]:
@@ -356,7 +352,21 @@ def read_context(
         head=head,
         share=_share(left_low[-4:]) or right_low[:1] == ["each"],
         sub_period=_sub_period(since_low, since_money > 0, clause_low),
+        cost=head in _VALUE_NOUNS or _named_as_cost(left_low),
     )
+
+
+_COSTS = _words("cost costs costing")
+
+
+def _named_as_cost(left: list[str]) -> bool:
+    """ "will cost £2 million", "the total cost of €4.2 million", "costing around £5m"."""
+    end = len(left)
+    while end and left[end - 1] in _HEDGES:
+        end -= 1
+    if end and left[end - 1] == "of":
+        end -= 1
+    return bool(end) and left[end - 1] in _COSTS
 
 
 def _last_index(tokens: list[str], token: str) -> int:
@@ -702,6 +712,9 @@ def _is_funding(
     near_right = _outside_names(right_tokens[:12], near_right)
     if _small(amount) and _for_individuals(left[-15:], right[:8]):
         return False  # what a household, worker or driver gets, pays or saves
+    # "£100m towards the cost of the scheme": a contribution to what something costs, not its cost
+    if first in _TOWARDS and ("cost" in right[1:7] or "costs" in right[1:7]):
+        return True
     # "The fund, worth £75 million", "The package is worth up to £1.5bn": a fund's size, not a value.
     # A funding noun counts here even in a name: "the Homelessness Prevention Grant will be worth £316m".
     if not _VALUE_WORDS.isdisjoint(near_left[-5:]) and not _FUNDING_NOUNS.isdisjoint(left[-7:]):
@@ -1153,14 +1166,20 @@ def _part_of_left(left: list[str], right: list[str]) -> bool:
     for i, word in enumerate(tail[:-2] if not _PART_WORDS.isdisjoint(tail) else ()):
         if word in _PART_WORDS and tail[i + 1] == "of" and tail[i + 2] in _DETERMINERS_OR_ARTICLES:
             return True
-    if (
-        len(left) >= 2
-        and left[-1] in _DETERMINERS_OR_ARTICLES
-        and left[-2] in ("from", "of")
-        and (left[-2] == "from" or left[-3:-2] == ["out"])
-    ):
-        return any(word in _CONTAINER_NOUNS for word in right[:4])
+    if len(left) >= 2 and left[-1] in _DETERMINERS_OR_ARTICLES:
+        if left[-2] in ("from", "of") and (left[-2] == "from" or left[-3:-2] == ["out"]):
+            return any(word in _CONTAINER_NOUNS for word in right[:4])
+        # "£400,000 towards the £1.2 million cost of the hall", "The grant will go towards a £5.4
+        # million restoration project": a contribution to a total (the corpus README's "contributed
+        # towards total investment")
+        if left[-2] in _TOWARDS:
+            return any(word in _TOWARDS_WHOLES for word in right[:4])
     return False
+
+
+_TOWARDS = _words("towards toward")
+# What a contribution goes towards: a cost, a project or scheme, a fund or package.
+_TOWARDS_WHOLES = _CONTAINER_NOUNS | _VALUE_NOUNS | _words("cost costs total investment")
 
 
 def _funder(left: list[str], left_low: list[str], right: list[str], right_low: list[str]) -> str | None:

@@ -1097,3 +1097,30 @@ def test_an_amount_followed_by_its_purpose_or_naming_money_keeps_what_follows() 
     assert found["£820,000"].purpose == "help a village hall install solar panels"
     assert found["£820,000"].period == "by 2027"
     assert found["£95 million"].period == "from 2025"
+
+
+def test_a_contribution_towards_a_cost_or_project_is_part_of_it() -> None:
+    found = by_surface(
+        money(
+            "The parish council will give £400,000 towards the £1.2 million cost of the new village hall.",
+            "A £2.1 million grant will rebuild the lido. The grant will go towards a £3.5 million "
+            "restoration project, with the remaining £1.4 million raised by the lido trust.",
+        )
+    )
+    assert found["£400,000"].part_of == "£1.2 million"
+    assert found["£400,000"].is_funding
+    assert not found["£1.2 million"].is_funding  # a cost stays a cost
+    assert found["£2.1 million"].part_of == "£3.5 million"
+    assert found["£1.4 million"].part_of == "£3.5 million"
+
+
+def test_a_contribution_towards_the_cost_named_before_is_part_of_that_cost() -> None:
+    found = by_surface(
+        money(
+            "Rebuilding the harbour wall will cost £6 million.",
+            "The harbour board has raised £900,000 towards the cost from local firms.",
+        )
+    )
+    assert found["£900,000"].part_of == "£6 million"
+    assert found["£900,000"].is_funding
+    assert not found["£6 million"].is_funding
