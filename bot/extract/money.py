@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import attrgetter, itemgetter
 
-from bot.extract.money_context import Context, read_context, spaced_pairs
+from bot.extract.money_context import SMALL_AMOUNT, Context, read_context, spaced_pairs
 from bot.extract.money_lexer import Found, find_amounts, parse_user_amount, scan_amounts
 from bot.models import BlockKind, Money, Story
 
@@ -635,13 +635,40 @@ def _inclusions(
         stop = _NOT_INCLUDED.search(text, trigger.end())
         limit = sentence.start + stop.start() if stop else sentence.end
         for m in after:
-            if m.found.start < limit and not _inside_parentheses(sentence, m):
+            if (
+                m.found.start < limit
+                and not _inside_parentheses(sentence, m)
+                and not _in_relative_clause(sentence.text, trigger.end() + sentence.start, m.found.start)
+            ):
+                _include_funding(entries, m, whole)
                 _set_part(entries, m.entry, whole)
         if text.rstrip().endswith(":") and number == _last_sentence_of_block(sentences, number):
             _list_parts(sentences, number, entries, whole)
         if whole is not None and _OTHER_LIST.match(text):
             _earlier_siblings(sentences, number, entries, whole)
         break
+
+
+def _in_relative_clause(text: str, start: int, end: int) -> bool:
+    """ "investing £375m, including new IT, which is expected to save £100m a year": a figure in a
+    relative clause after the list says something else about it (", and £250m for ..." after the
+    clause resumes the list)."""
+    which = text.rfind(", which ", start, end)
+    return which != -1 and text.find(",", which + 1, end) == -1
+
+
+def _include_funding(entries: list[_Entry], mention: _Mention, whole: int | None) -> None:
+    """ "£4.2 billion of funding ... This includes £3.3 billion for the pay rise": what a funding figure
+    is said to include is funding too, whatever it pays for; not a sum each person gets ("£150")."""
+    part = entries[mention.entry]
+    if (
+        whole is not None
+        and entries[whole].is_funding
+        and not part.is_funding
+        and part.first is mention
+        and part.amount >= SMALL_AMOUNT  # below it, what each person or household gets
+    ):
+        part.is_funding = True
 
 
 def _of_the_whole(

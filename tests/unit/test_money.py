@@ -1124,3 +1124,19 @@ def test_a_contribution_towards_the_cost_named_before_is_part_of_that_cost() -> 
     assert found["£900,000"].part_of == "£6 million"
     assert found["£900,000"].is_funding
     assert not found["£6 million"].is_funding
+
+
+def test_what_a_funding_figure_includes_is_funding_whatever_it_pays_for() -> None:
+    found = by_surface(
+        money(
+            "Ministers will provide £2.6 billion of extra funding for the settlement. This includes "
+            "£2 billion for the pay rise and £600 million towards one-off payments to staff.",
+            "The council is investing £90 million in its libraries, including new digital services, "
+            "which is expected to save £4 million a year.",
+            "The £5 billion support package includes a £150 payment to every pensioner household.",
+        )
+    )
+    assert found["£2 billion"].is_funding and found["£2 billion"].part_of == "£2.6 billion"
+    assert found["£600 million"].is_funding and found["£600 million"].part_of == "£2.6 billion"
+    assert not found["£4 million"].is_funding and found["£4 million"].part_of is None
+    assert not found["£150"].is_funding
