@@ -92,6 +92,13 @@ _TOWARDS_THE = re.compile(
     r"\s+(?:(?:of|in)\s+[\w-]+\s+)?towards?\s+(?:the|its|their)\s+(?:total\s+|overall\s+)?"
     r"(?:cost|costs|project|scheme|work|works|programme)\b"
 )
+# "The largest single award, £6.8 million", "will receive the largest share, £14.2m"
+_SUPERLATIVE = re.compile(
+    r"\b(?:largest|biggest|smallest)\s+(?:single\s+)?(?:individual\s+)?"
+    r"(?:award|grant|share|allocation|saving|sum|amount|contribution|investment|payment)s?\s*,?\s*$"
+)
+_SUPERLATIVE_KEYS = frozenset(("largest", "biggest", "smallest"))
+_TARGET_BEFORE = re.compile(r"\btargets?\s+of\s+(?:around\s+|about\s+)?$")
 _OF_WHICH = re.compile(r"\bof\s+which\b", re.IGNORECASE)
 _FROM_THE = re.compile(
     r"\s+from\s+(?:the|this|that)\s+(fund|pot|programme|package|budget|scheme)\b", re.IGNORECASE
@@ -490,6 +497,7 @@ def _link_parts(
         _inclusions(sentences, number, entries, headline, opening)
         _part_of_phrases(sentences, number, entries)
         _towards_named_whole(sentences, number, entries, headline)
+        _largest_share(sentences, number, entries, headline)
         _totals(sentence, entries)
         if several:
             _share_of_next(sentence, entries)
@@ -854,6 +862,45 @@ def _towards_named_whole(
         _set_part(entries, m.entry, cost if cost is not None else headline)
 
 
+def _largest_share(
+    sentences: list[_Sentence], number: int, entries: list[_Entry], headline: int | None
+) -> None:
+    """ "52 councils will share £58 million ... The largest single award, £6.8 million, will ...": the
+    largest (or smallest) of several awards is one of the parts of the figure they share, the first
+    figure of the sentence this one follows on from (not a running total or a target), else the
+    story's headline figure."""
+    sentence = sentences[number]
+    if not sentence.mentions or not _SUPERLATIVE_KEYS.intersection(
+        sentence.text[sentence.start : sentence.end].split()
+    ):
+        return  # the usual case
+    for m in sentence.mentions:
+        entry = entries[m.entry]
+        if entry.part_of is not None or entry.first is not m:
+            continue
+        if not _SUPERLATIVE.search(sentence.text, max(sentence.start, m.found.start - 60), m.found.start):
+            continue
+        whole = None
+        for back in range(number, max(number - 4, -1), -1):
+            previous = sentences[back]
+            if previous.block_index < 0:
+                break
+            candidates = [
+                e.entry
+                for e in previous.mentions
+                if e.order < m.order
+                and not e.context.prior
+                and not entries[e.entry].total
+                and not _TARGET_BEFORE.search(previous.text, max(0, e.found.start - 20), e.found.start)
+                and entries[e.entry].currency == entry.currency
+                and entries[e.entry].amount > entry.amount
+            ]
+            if candidates:
+                whole = candidates[0]
+                break
+        _set_part(entries, m.entry, whole if whole is not None else headline)
+
+
 def _totals(sentence: _Sentence, entries: list[_Entry]) -> None:
     """ "... £22 million increase – taking the total budget to £227 million": earlier figures are parts."""
     for index, whole in enumerate(sentence.mentions):
@@ -1028,6 +1075,12 @@ def _introduced_lists(
             if sentence.referent is not None
             else _resolve(sentences, number, entries, headline)
         )
+        # An item already known to be part of a figure ("The largest single award, £6.8 million" of
+        # the £58 million shared) says which figure its siblings are parts of.
+        known = {entries[m.entry].part_of for m in items} - {None}
+        if len(known) == 1:
+            whole = known.pop()
+            items = [m for m in items if entries[m.entry].part_of is None]
         if not items or whole is None or any(entries[m.entry].part_of is not None for m in items):
             continue
         w = entries[whole]

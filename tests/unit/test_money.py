@@ -1140,3 +1140,37 @@ def test_what_a_funding_figure_includes_is_funding_whatever_it_pays_for() -> Non
     assert found["£600 million"].is_funding and found["£600 million"].part_of == "£2.6 billion"
     assert not found["£4 million"].is_funding and found["£4 million"].part_of is None
     assert not found["£150"].is_funding
+
+
+def test_the_largest_award_is_one_of_the_parts_of_the_figure_shared() -> None:
+    found = by_surface(
+        money(
+            "Forty museums will share £12 million to repair their buildings.",
+            "The largest single award, £1.1 million, will fix the roof of a museum in Hull.",
+        )
+    )
+    assert found["£1.1 million"].part_of == "£12 million"
+    found = by_surface(
+        money(
+            "The £3.2 million handed out this spring brings the total given by the fund to £9 million.",
+            "The biggest grant, £400,000, goes to a lifeboat station in Whitby.",
+        )
+    )
+    assert found["£400,000"].part_of == "£3.2 million"  # not the running total
+
+
+def test_list_items_are_parts_of_the_figure_one_of_them_is_known_to_be_part_of() -> None:
+    story = parse_text(
+        "News story: Museum repairs\n\n"
+        "Ministers will spend £1 billion on heritage over a decade. In the first round, 40 museums "
+        "will share £12 million. The largest single award, £1.1 million, will fix a roof in Hull.\n\n"
+        "Awards in the first round include:\n\n"
+        "• £1.1 million for the maritime museum in Hull\n"
+        "• £800,000 for a mill museum in Derby\n"
+        "• £450,000 for a railway museum in Swindon\n",
+        "museums.txt",
+    )
+    found = by_surface(list(extract_money(story)))
+    assert found["£1.1 million"].part_of == "£12 million"
+    assert found["£800,000"].part_of == "£12 million"
+    assert found["£450,000"].part_of == "£12 million"
