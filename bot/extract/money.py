@@ -609,6 +609,8 @@ def _parentheses(sentence: _Sentence, entries: list[_Entry]) -> None:
             gap = sentence.text[whole.found.end : part.found.start]
             if len(gap) > 300 or gap.count("(") <= gap.count(")"):
                 continue
+            if "followed by" in gap:
+                break  # "£14.2m, followed by Cardiff (£9.6m)": the next in a ranking, not a part
             inner = gap[gap.rfind("(") + 1 :]
             if part.found.currency == whole.found.currency and not _PAREN_EXCLUDES.search(inner):
                 _set_part(entries, part.entry, whole.entry)
@@ -898,7 +900,15 @@ def _largest_share(
             if candidates:
                 whole = candidates[0]
                 break
-        _set_part(entries, m.entry, whole if whole is not None else headline)
+        whole = whole if whole is not None else headline
+        _set_part(entries, m.entry, whole)
+        # "the largest share, £14.2m, followed by Cardiff (£9.6m) and Swansea (£7.1m)": the next shares
+        for later in sentence.mentions:
+            if (
+                later.found.start > m.found.end
+                and "followed by" in sentence.text[m.found.end : later.found.start]
+            ):
+                _set_part(entries, later.entry, whole)
 
 
 def _totals(sentence: _Sentence, entries: list[_Entry]) -> None:

@@ -1174,3 +1174,15 @@ def test_list_items_are_parts_of_the_figure_one_of_them_is_known_to_be_part_of()
     assert found["£1.1 million"].part_of == "£12 million"
     assert found["£800,000"].part_of == "£12 million"
     assert found["£450,000"].part_of == "£12 million"
+
+
+def test_shares_named_after_the_largest_are_its_siblings_not_its_parts() -> None:
+    found = by_surface(
+        money(
+            "Hospitals in the region will get an extra £30m this winter.",
+            "Leeds will receive the largest share, £8.5m, followed by Bradford (£6.1m) and Hull (£4.2m).",
+        )
+    )
+    assert found["£8.5m"].part_of == "£30m"
+    assert found["£6.1m"].part_of == "£30m"
+    assert found["£4.2m"].part_of == "£30m"
