@@ -837,12 +837,23 @@ def _part_of_phrases(sentences: list[_Sentence], number: int, entries: list[_Ent
         before = [m for m in sentence.mentions[:index] if not m.context.prior]
         if before:
             _set_part(entries, before[-1].entry, whole.entry)
+            if len(before) >= 2 and _is_range(sentence.text, before[-2], before[-1]):
+                _set_part(entries, before[-2].entry, whole.entry)  # both bounds of "between £X and £Y"
         elif sentence.referent is not None:
             _set_referent_part(sentence, entries, whole.entry)
         elif _SUBJECT_IS_PART.match(sentence.text, sentence.start, whole.found.start):
             part = _resolve(sentences, number, entries, None)
             if part is not None:  # no figure before it for "The programme" to be
                 _set_part(entries, part, whole.entry)
+
+
+def _is_range(text: str, low: _Mention, high: _Mention) -> bool:
+    """ "between £500,000 and £1 million", "from £2m to £3m", "£2-3 million": two bounds of one range."""
+    if low.found.bound == "low" and high.found.bound == "high":
+        return True
+    gap = text[low.found.end : high.found.start]
+    opening = text[max(0, low.found.start - 8) : low.found.start]
+    return gap in (" and ", " to ") and opening.rstrip().endswith(("between", "from"))
 
 
 def _towards_named_whole(

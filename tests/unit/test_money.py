@@ -1186,3 +1186,14 @@ def test_shares_named_after_the_largest_are_its_siblings_not_its_parts() -> None
     assert found["£8.5m"].part_of == "£30m"
     assert found["£6.1m"].part_of == "£30m"
     assert found["£4.2m"].part_of == "£30m"
+
+
+def test_both_bounds_of_a_range_said_to_be_part_of_a_figure_are_its_parts() -> None:
+    found = by_surface(
+        money(
+            "Each of the 40 harbours will receive between £200,000 and £600,000 this year, as part of "
+            "£15 million of coastal funding."
+        )
+    )
+    assert found["£200,000"].part_of == "£15 million"
+    assert found["£600,000"].part_of == "£15 million"
