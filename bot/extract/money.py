@@ -1090,6 +1090,9 @@ def _introduced_lists(
                 break
             if item.block_index != block and item.mentions:
                 items.append(item.mentions[0])
+                # "• six further councils – between £90,000 and £300,000 each": both bounds
+                if len(item.mentions) > 1 and _is_range(item.text, item.mentions[0], item.mentions[1]):
+                    items.append(item.mentions[1])
             block = item.block_index
         whole = (
             sentence.referent
@@ -1102,6 +1105,9 @@ def _introduced_lists(
         if len(known) == 1:
             whole = known.pop()
             items = [m for m in items if entries[m.entry].part_of is None]
+        elif whole is None and items and not _OTHER_LIST.match(sentence.text, sentence.start):
+            # ("Other measures ... include:" with no headline lists other money, not its parts)
+            whole = _main_figure_before(entries, items[0].order)
         if not items or whole is None or any(entries[m.entry].part_of is not None for m in items):
             continue
         w = entries[whole]
@@ -1109,6 +1115,24 @@ def _introduced_lists(
         if same and sum((entries[m.entry].amount for m in items), Decimal(0)) <= w.amount:
             for m in items:
                 _set_part(entries, m.entry, whole)
+
+
+def _main_figure_before(entries: list[_Entry], order: int) -> int | None:
+    """The story's main figure when neither the title nor the opening names one: the first funding
+    figure before `order` that is no part of another, no earlier or separate money, no running total
+    ("Nine councils will share £3.1million" in the second paragraph)."""
+    for i, entry in enumerate(entries):
+        if entry.first.order >= order:
+            break
+        if (
+            entry.is_funding
+            and entry.part_of is None
+            and entry.equivalent_of is None
+            and not entry.total
+            and not entry.first.context.prior
+        ):
+            return i
+    return None
 
 
 def _is_item(sentence: _Sentence) -> bool:

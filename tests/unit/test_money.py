@@ -1197,3 +1197,21 @@ def test_both_bounds_of_a_range_said_to_be_part_of_a_figure_are_its_parts() -> N
     )
     assert found["£200,000"].part_of == "£15 million"
     assert found["£600,000"].part_of == "£15 million"
+
+
+def test_a_list_with_no_headline_is_part_of_the_first_main_funding_figure() -> None:
+    story = parse_text(
+        "News story: Ministers back new cycle paths\n\n"
+        "The transport minister has announced support for new cycle paths this year.\n\n"
+        "Seven councils will share £2.4million to build cycle paths, the department said.\n\n"
+        "Cycling rose by a third last year, officials said.\n\n"
+        "The allocations are:\n\n"
+        "• Mid Ulster District Council – £600,000\n"
+        "• Antrim Borough Council – £500,000\n"
+        "• five further councils – between £80,000 and £250,000 each\n",
+        "cycle.txt",
+    )
+    found = by_surface(list(extract_money(story)))
+    assert found["£600,000"].part_of == "£2.4million"
+    assert found["£80,000"].part_of == "£2.4million"
+    assert found["£250,000"].part_of == "£2.4million"
