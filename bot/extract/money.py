@@ -92,6 +92,20 @@ _TOWARDS_THE = re.compile(
     r"\s+(?:(?:of|in)\s+[\w-]+\s+)?towards?\s+(?:the|its|their)\s+(?:total\s+|overall\s+)?"
     r"(?:cost|costs|project|scheme|work|works|programme)\b"
 )
+# "announced the funding today, which includes": the figure named before, by its noun
+_NAMED_FUNDING = re.compile(
+    r"\b(?:the|this)\s+(?:funding|money|investment|package|allocation|settlement)\b(?:\s+\w+){0,2},?\s*$"
+)
+_FUNDED_BY = re.compile(
+    r"\b(?:is|are|was|were|be|being)\s+(?:partly\s+|largely\s+|mainly\s+|mostly\s+)?"
+    r"(?:funded|financed|paid\s+for)\s+(?:by|with|through)\s+(?:a\s+|an\s+)?$"
+)
+_REMAINDER_OF = re.compile(r"\b(?:remainder|rest|balance)\s+of\s+(?:the|this|its)\s+$", re.IGNORECASE)
+# "£15 million of the total has been", "£2m of this funding will": no figure follows the noun
+_OF_THE_NOUN = re.compile(
+    r"\s+of\s+(?:the|this|that)\s+(?:total|funding|money|investment|package|fund|budget|allocation|grant)"
+    r"\s+(?:has|have|had|is|are|was|were|will|would|goes|went|must|can|could|should|may|,)"
+)
 # "The largest single award, £6.8 million", "will receive the largest share, £14.2m"
 _SUPERLATIVE = re.compile(
     r"\b(?:largest|biggest|smallest)\s+(?:single\s+)?(?:individual\s+)?"
@@ -498,6 +512,10 @@ def _link_parts(
         _part_of_phrases(sentences, number, entries)
         _towards_named_whole(sentences, number, entries, headline)
         _largest_share(sentences, number, entries, headline)
+        _of_the_named_whole(sentences, number, entries, headline)
+        if several:
+            _funded_by(sentence, entries)
+        _remainder_of(sentences, number, entries)
         _totals(sentence, entries)
         if several:
             _share_of_next(sentence, entries)
@@ -639,6 +657,9 @@ def _inclusions(
             whole: int | None = before[-1].entry
         elif _ANAPHOR.match(text):
             whole = sentence.referent
+        elif _NAMED_FUNDING.search(text, 0, trigger.start()):
+            # "The minister announced the funding today, which includes £27 million for ..."
+            whole = _resolve(sentences, number, entries, headline)
         else:
             continue
         after = [m for m in sentence.mentions if m.found.start > at]
@@ -873,6 +894,50 @@ def _towards_named_whole(
         earlier = [e for back in sentences[: number + 1] for e in back.mentions if e.order < m.order]
         cost = next((e.entry for e in reversed(earlier) if e.context.cost), None)
         _set_part(entries, m.entry, cost if cost is not None else headline)
+
+
+def _of_the_named_whole(
+    sentences: list[_Sentence], number: int, entries: list[_Entry], headline: int | None
+) -> None:
+    """ "Around £15 million of the total has been set aside for children": a share of the figure the
+    sentence follows on from (else the headline), named by a noun rather than its figure."""
+    sentence = sentences[number]
+    for m in sentence.mentions:
+        if entries[m.entry].part_of is not None or entries[m.entry].first is not m:
+            continue
+        if _OF_THE_NOUN.match(sentence.text, m.found.end, sentence.end):
+            _set_part(entries, m.entry, _resolve(sentences, number, entries, headline))
+
+
+def _funded_by(sentence: _Sentence, entries: list[_Entry]) -> None:
+    """ "The £7.4 million scheme is funded by £6.1 million of grant-in-aid, with the remainder from ...":
+    money that pays for a figure named before it in the sentence is a part of that figure."""
+    for index, m in enumerate(sentence.mentions):
+        if not index or entries[m.entry].part_of is not None:
+            continue
+        if _FUNDED_BY.search(sentence.text, max(sentence.start, m.found.start - 40), m.found.start):
+            _set_part(entries, m.entry, sentence.mentions[index - 1].entry)
+
+
+def _remainder_of(sentences: list[_Sentence], number: int, entries: list[_Entry]) -> None:
+    """ "The contract, worth £854 million, covers ... The remainder of the £1.2bn investment will fund
+    ...": the figure just before is the rest's complement, a part of the whole named."""
+    sentence = sentences[number]
+    for index, m in enumerate(sentence.mentions):
+        if not _REMAINDER_OF.search(sentence.text, max(sentence.start, m.found.start - 30), m.found.start):
+            continue
+        if index:
+            part = sentence.mentions[index - 1]
+        elif (
+            number
+            and sentences[number - 1].block_index == sentence.block_index
+            and sentences[number - 1].mentions
+        ):
+            part = sentences[number - 1].mentions[-1]
+        else:
+            continue
+        if not part.context.prior:
+            _set_part(entries, part.entry, m.entry)
 
 
 def _largest_share(

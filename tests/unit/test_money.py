@@ -1215,3 +1215,35 @@ def test_a_list_with_no_headline_is_part_of_the_first_main_funding_figure() -> N
     assert found["£600,000"].part_of == "£2.4million"
     assert found["£80,000"].part_of == "£2.4million"
     assert found["£250,000"].part_of == "£2.4million"
+
+
+def test_shares_of_a_whole_named_by_its_noun_or_paying_for_it_are_parts() -> None:
+    found = by_surface(
+        money(
+            "The health service will spend £60m on crisis care this winter.",
+            "About £9 million of the total has been set aside for older people.",
+        )
+    )
+    assert found["£9 million"].part_of == "£60m"
+    found = by_surface(
+        money(
+            "Four coastal towns will get £30 million of government investment.",
+            "The minister confirmed the funding on Monday, which includes £12 million for a sea wall in "
+            "Rhyl and £8 million for a promenade in Prestatyn.",
+        )
+    )
+    assert found["£12 million"].part_of == "£30 million"
+    assert found["£8 million"].part_of == "£30 million"
+    found = by_surface(
+        money(
+            "The £9.5 million bypass is funded by £7 million of council money, with the rest from business."
+        )
+    )
+    assert found["£7 million"].part_of == "£9.5 million"
+    found = by_surface(
+        money(
+            "The contract, worth £600 million, covers the new radar. The remainder of the £900m "
+            "investment will pay for new runways."
+        )
+    )
+    assert found["£600 million"].part_of == "£900m"
