@@ -111,7 +111,6 @@ _SUPERLATIVE = re.compile(
     r"\b(?:largest|biggest|smallest)\s+(?:single\s+)?(?:individual\s+)?"
     r"(?:award|grant|share|allocation|saving|sum|amount|contribution|investment|payment)s?\s*,?\s*$"
 )
-_SUPERLATIVE_KEYS = frozenset(("largest", "biggest", "smallest"))
 _TARGET_BEFORE = re.compile(r"\btargets?\s+of\s+(?:around\s+|about\s+)?$")
 _OF_WHICH = re.compile(r"\bof\s+which\b", re.IGNORECASE)
 _FROM_THE = re.compile(
@@ -902,6 +901,8 @@ def _of_the_named_whole(
     """ "Around £15 million of the total has been set aside for children": a share of the figure the
     sentence follows on from (else the headline), named by a noun rather than its figure."""
     sentence = sentences[number]
+    if not sentence.mentions or sentence.text.find(" of th", sentence.start, sentence.end) == -1:
+        return  # the usual case, one C-speed scan
     for m in sentence.mentions:
         if entries[m.entry].part_of is not None or entries[m.entry].first is not m:
             continue
@@ -912,6 +913,13 @@ def _of_the_named_whole(
 def _funded_by(sentence: _Sentence, entries: list[_Entry]) -> None:
     """ "The £7.4 million scheme is funded by £6.1 million of grant-in-aid, with the remainder from ...":
     money that pays for a figure named before it in the sentence is a part of that figure."""
+    text, start, end = sentence.text, sentence.start, sentence.end
+    if (
+        text.find("funded", start, end) == -1
+        and text.find("financed", start, end) == -1
+        and text.find("paid for", start, end) == -1
+    ):
+        return  # the usual case, a few C-speed scans
     for index, m in enumerate(sentence.mentions):
         if not index or entries[m.entry].part_of is not None:
             continue
@@ -923,6 +931,13 @@ def _remainder_of(sentences: list[_Sentence], number: int, entries: list[_Entry]
     """ "The contract, worth £854 million, covers ... The remainder of the £1.2bn investment will fund
     ...": the figure just before is the rest's complement, a part of the whole named."""
     sentence = sentences[number]
+    text, start, end = sentence.text, sentence.start, sentence.end
+    if not sentence.mentions or (
+        text.find("remainder", start, end) == -1
+        and text.find("rest of", start, end) == -1
+        and text.find("balance", start, end) == -1
+    ):
+        return  # the usual case, a few C-speed scans
     for index, m in enumerate(sentence.mentions):
         if not _REMAINDER_OF.search(sentence.text, max(sentence.start, m.found.start - 30), m.found.start):
             continue
@@ -948,10 +963,13 @@ def _largest_share(
     figure of the sentence this one follows on from (not a running total or a target), else the
     story's headline figure."""
     sentence = sentences[number]
-    if not sentence.mentions or not _SUPERLATIVE_KEYS.intersection(
-        sentence.text[sentence.start : sentence.end].split()
+    text, start, end = sentence.text, sentence.start, sentence.end
+    if not sentence.mentions or (
+        text.find("largest", start, end) == -1
+        and text.find("biggest", start, end) == -1
+        and text.find("smallest", start, end) == -1
     ):
-        return  # the usual case
+        return  # the usual case, a few C-speed scans
     for m in sentence.mentions:
         entry = entries[m.entry]
         if entry.part_of is not None or entry.first is not m:

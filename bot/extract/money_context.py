@@ -361,6 +361,8 @@ _COSTS = _words("cost costs costing")
 
 def _named_as_cost(left: list[str]) -> bool:
     """ "will cost £2 million", "the total cost of €4.2 million", "costing around £5m"."""
+    if _COSTS.isdisjoint(left[-4:]):
+        return False  # the usual case
     end = len(left)
     while end and left[end - 1] in _HEDGES:
         end -= 1
