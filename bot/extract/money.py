@@ -56,7 +56,7 @@ _ANAPHOR = re.compile(
     r"^\s*(?:(?:This|That|It|These|Those)\b(?!\s+(?:is|was)\s+(?:a|an|the)\s+\w+\s+(?:that|which|who)\b)"
     r"|(?:The|This|That|These|Those|Other|Further|Remaining|The\s+other|Its|Our|Their)\s+(?:[\w’'-]+\s+){0,2}?"
     r"(?:funding|money|investment|package|allocations?|grants?|boost|cash|donation|support|awards?|sum"
-    r"|contributions?|pledges?|commitment|subscriptions?|budget|fund|programme|settlement)\b)",
+    r"|contributions?|pledges?|commitment|subscriptions?|budget|fund|programme|settlement|round)\b)",
     re.IGNORECASE,
 )
 _REMAINING = re.compile(r"\b(?:[Tt]he\s+remaining|[Tt]he\s+rest\s+of\s+the|[Tt]he\s+balance\s+of\s+the)\s+$")
@@ -101,6 +101,16 @@ _FUNDED_BY = re.compile(
     r"(?:funded|financed|paid\s+for)\s+(?:by|with|through)\s+(?:a\s+|an\s+)?$"
 )
 _REMAINDER_OF = re.compile(r"\b(?:remainder|rest|balance)\s+of\s+(?:the|this|its)\s+$", re.IGNORECASE)
+_SHARE_OF_NAMED = re.compile(
+    r"\bshare\s+of\s+(?:the|this|that)\s+(?:[\w-]+\s+){1,2}(?:is|was|will\s+be|amounts\s+to|comes\s+to)\s+"
+    r"(?:around\s+|about\s+|almost\s+|nearly\s+|some\s+|more\s+than\s+)?$"
+)
+_FROM_CONTAINER_WORTH = re.compile(
+    r"\s+(?:comes|come|came|will\s+come|is\s+drawn|will\s+be\s+drawn)\s+from\s+[^.;:£$€]{0,100}?"
+    r"\b(?:fund|programme|budget|pot|package|scheme)\b,?\s+(?:which\s+has\s+a\s+(?:total\s+)?budget\s+of"
+    r"|which\s+is\s+worth|worth|totalling|with\s+a\s+(?:total\s+)?budget\s+of)\s+"
+    r"(?:around\s+|about\s+|some\s+|more\s+than\s+)?"
+)
 # "£15 million of the total has been", "£2m of this funding will": no figure follows the noun
 _OF_THE_NOUN = re.compile(
     r"\s+of\s+(?:the|this|that)\s+(?:total|funding|money|investment|package|fund|budget|allocation|grant)"
@@ -515,7 +525,10 @@ def _link_parts(
         if several:
             _funded_by(sentence, entries)
         _remainder_of(sentences, number, entries)
-        _totals(sentence, entries)
+        _share_of_named(sentences, number, entries, headline)
+        if several:
+            _from_a_container_worth(sentence, entries)
+        _totals(sentence, entries, headline)
         if several:
             _share_of_next(sentence, entries)
         _from_the_container(sentences, number, entries)
@@ -955,6 +968,31 @@ def _remainder_of(sentences: list[_Sentence], number: int, entries: list[_Entry]
             _set_part(entries, part.entry, m.entry)
 
 
+def _share_of_named(
+    sentences: list[_Sentence], number: int, entries: list[_Entry], headline: int | None
+) -> None:
+    """ "The UK's share of the commitment is $3.2 billion": a share of the figure named before."""
+    sentence = sentences[number]
+    if not sentence.mentions or sentence.text.find("share of", sentence.start, sentence.end) == -1:
+        return  # the usual case, one C-speed scan
+    for m in sentence.mentions:
+        if entries[m.entry].part_of is None and _SHARE_OF_NAMED.search(
+            sentence.text, max(sentence.start, m.found.start - 80), m.found.start
+        ):
+            _set_part(entries, m.entry, _resolve(sentences, number, entries, headline))
+
+
+def _from_a_container_worth(sentence: _Sentence, entries: list[_Entry]) -> None:
+    """ "The £7m comes from the Skills programme, which has a budget of £84m": a part of the container."""
+    if sentence.text.find(" from ", sentence.start, sentence.end) == -1:
+        return  # the usual case, one C-speed scan
+    for part, whole in zip(sentence.mentions, sentence.mentions[1:], strict=False):
+        if whole.found.start - part.found.end <= 160 and _FROM_CONTAINER_WORTH.fullmatch(
+            sentence.text, part.found.end, whole.found.start
+        ):
+            _set_part(entries, part.entry, whole.entry)
+
+
 def _largest_share(
     sentences: list[_Sentence], number: int, entries: list[_Entry], headline: int | None
 ) -> None:
@@ -1005,14 +1043,25 @@ def _largest_share(
                 _set_part(entries, later.entry, whole)
 
 
-def _totals(sentence: _Sentence, entries: list[_Entry]) -> None:
-    """ "... £22 million increase – taking the total budget to £227 million": earlier figures are parts."""
+def _totals(sentence: _Sentence, entries: list[_Entry], headline: int | None) -> None:
+    """ "... £22 million increase – taking the total budget to £227 million": earlier figures are parts.
+
+    "Councils have also committed £21m, bringing the total value of the programme to £69m": when the
+    figures before it fall short of the total by exactly the story's headline figure, that is a part too.
+    """
     for index, whole in enumerate(sentence.mentions):
         if not whole.context.total:
             continue
         for m in sentence.mentions[:index]:
             _set_part(entries, m.entry, whole.entry, across_currencies=True)
         _set_referent_part(sentence, entries, whole.entry, across_currencies=True)
+        parts = {m.entry for m in sentence.mentions[:index] if entries[m.entry].part_of == whole.entry}
+        w = entries[whole.entry]
+        if headline is not None and parts and headline not in parts and headline != whole.entry:
+            h = entries[headline]
+            same = h.currency == w.currency and all(entries[p].currency == w.currency for p in parts)
+            if same and h.amount + sum((entries[p].amount for p in parts), Decimal(0)) == w.amount:
+                _set_part(entries, headline, whole.entry)
 
 
 def _share_of_next(sentence: _Sentence, entries: list[_Entry]) -> None:

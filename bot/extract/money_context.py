@@ -1168,7 +1168,10 @@ def _part_of_left(left: list[str], right: list[str]) -> bool:
     for i, word in enumerate(tail[:-2] if not _PART_WORDS.isdisjoint(tail) else ()):
         if word in _PART_WORDS and tail[i + 1] == "of" and tail[i + 2] in _DETERMINERS_OR_ARTICLES:
             return True
-    if left[-3:] == ["as", "part", "of"]:  # "..., as part of £80 million of accelerated funding"
+    end = len(left)
+    while end and (left[end - 1] in _HEDGES or left[end - 1] in _BOUND_WORDS):  # "as part of almost £3bn"
+        end -= 1
+    if left[end - 3 : end] == ["as", "part", "of"]:  # "..., as part of £80 million of accelerated funding"
         return True
     if len(left) >= 2 and left[-1] in _DETERMINERS_OR_ARTICLES:
         if left[-2] in ("from", "of") and (left[-2] == "from" or left[-3:-2] == ["out"]):

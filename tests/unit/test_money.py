@@ -1247,3 +1247,36 @@ def test_shares_of_a_whole_named_by_its_noun_or_paying_for_it_are_parts() -> Non
         )
     )
     assert found["£600 million"].part_of == "£900m"
+
+
+def test_more_ways_a_whole_is_named_after_or_around_its_part() -> None:
+    found = by_surface(
+        money(
+            "The council is spending £80 million on its schools this year, as part of almost £1 billion "
+            "for education."
+        )
+    )
+    assert found["£80 million"].part_of == "£1 billion"
+    found = by_surface(
+        money("Donors pledged $12 billion for clean water.", "The UK's share of the pledge is $1.5 billion.")
+    )
+    assert found["$1.5 billion"].part_of == "$12 billion"
+    found = by_surface(
+        money("The £4m comes from the Welsh Government's Skills Wales programme, which has a budget of £50m.")
+    )
+    assert found["£4m"].part_of == "£50m"
+    found = by_surface(
+        money(
+            "Ministers announced £30 million for 12 bus schemes.",
+            "Councils have also committed £10 million of their own, bringing the total value of the "
+            "programme to £40 million.",
+        )
+    )
+    assert found["£30 million"].part_of == "£40 million"
+    found = by_surface(
+        money(
+            "Twelve theatres will share £2 million to tour new plays.",
+            "The latest round brings the total awarded by the fund to £7.5 million.",
+        )
+    )
+    assert found["£2 million"].part_of == "£7.5 million"
