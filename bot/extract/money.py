@@ -56,7 +56,7 @@ _ANAPHOR = re.compile(
     r"^\s*(?:(?:This|That|It|These|Those)\b(?!\s+(?:is|was)\s+(?:a|an|the)\s+\w+\s+(?:that|which|who)\b)"
     r"|(?:The|This|That|These|Those|Other|Further|Remaining|The\s+other|Its|Our|Their)\s+(?:[\w’'-]+\s+){0,2}?"
     r"(?:funding|money|investment|package|allocations?|grants?|boost|cash|donation|support|awards?|sum"
-    r"|contributions?|pledges?|commitment|subscriptions?|budget|fund|programme|settlement|round)\b)",
+    r"|contributions?|pledges?|commitment|subscriptions?|budget|fund|programme|settlement|round|payments?)\b)",
     re.IGNORECASE,
 )
 _REMAINING = re.compile(r"\b(?:[Tt]he\s+remaining|[Tt]he\s+rest\s+of\s+the|[Tt]he\s+balance\s+of\s+the)\s+$")

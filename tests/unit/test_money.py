@@ -1280,3 +1280,15 @@ def test_more_ways_a_whole_is_named_after_or_around_its_part() -> None:
         )
     )
     assert found["£2 million"].part_of == "£7.5 million"
+
+
+def test_the_payment_made_up_of_figures_is_their_whole() -> None:
+    found = by_surface(
+        money(
+            "A water company will pay £6 million after overcharging customers, the regulator said.",
+            "The payment is made up of £4.5 million in refunds to customers, including interest, and a "
+            "£1.5 million payment to a hardship fund.",
+        )
+    )
+    assert found["£4.5 million"].part_of == "£6 million"
+    assert found["£1.5 million"].part_of == "£6 million"
