@@ -1125,7 +1125,7 @@ def _set_referent_part(
 
 
 def _sums(sentence: _Sentence, entries: list[_Entry]) -> None:
-    """Two or more figures in one sentence that add up to a figure named elsewhere are its parts.
+    """Two or more funding figures in one sentence that add up to a figure named elsewhere are its parts.
 
     "backed by £3m, with £1m going to schools and £2m to youth services": the figures after one that
     add up to it are its parts.
@@ -1152,12 +1152,15 @@ def _sums(sentence: _Sentence, entries: list[_Entry]) -> None:
     parts = list(dict.fromkeys(parts))
     if len(parts) < 2 or len(parts) > 12:
         return
-    currency, funding = entries[parts[0]].currency, entries[parts[0]].is_funding
-    if any(entries[p].currency != currency or entries[p].is_funding != funding for p in parts):
-        return  # instalments of a payment add up as well as grants of a fund, but not a mix
+    currency = entries[parts[0]].currency
+    # Only grants: prices, fines and levels add up by chance ("an increase of £94 on the current cap of
+    # £1,834" makes the new £1,928 cap; a fine, costs and a surcharge make what was paid), and where
+    # they are parts the text says so ("made up of"), which _inclusions reads.
+    if any(entries[p].currency != currency or not entries[p].is_funding for p in parts):
+        return
     total = sum((entries[p].amount for p in parts), Decimal(0))
     for i, entry in enumerate(entries):
-        same_kind = entry.currency == currency and entry.is_funding == funding
+        same_kind = entry.currency == currency and entry.is_funding
         if i not in parts and same_kind and abs(entry.amount - total) <= total / 200:
             for p in parts:
                 _set_part(entries, p, i)

@@ -1292,3 +1292,14 @@ def test_the_payment_made_up_of_figures_is_their_whole() -> None:
     )
     assert found["£4.5 million"].part_of == "£6 million"
     assert found["£1.5 million"].part_of == "£6 million"
+
+
+def test_prices_or_fines_that_add_up_to_another_figure_are_not_its_parts() -> None:
+    found = by_surface(
+        money(
+            "The energy price cap will be £2,000 a year from April.",
+            "That is an increase of £150 on the current cap of £1,850.",
+        )
+    )
+    assert found["£150"].part_of is None
+    assert found["£1,850"].part_of is None
