@@ -111,6 +111,7 @@ _FROM_CONTAINER_WORTH = re.compile(
     r"|which\s+is\s+worth|worth|totalling|with\s+a\s+(?:total\s+)?budget\s+of)\s+"
     r"(?:around\s+|about\s+|some\s+|more\s+than\s+)?"
 )
+_EACH_UP_TO = re.compile(r"\b[a-z]+s\s+of\s+up\s+to\s+$")
 # "£15 million of the total has been", "£2m of this funding will": no figure follows the noun
 _OF_THE_NOUN = re.compile(
     r"\s+of\s+(?:the|this|that)\s+(?:total|funding|money|investment|package|fund|budget|allocation|grant)"
@@ -1053,7 +1054,9 @@ def _totals(sentence: _Sentence, entries: list[_Entry], headline: int | None) ->
         if not whole.context.total:
             continue
         for m in sentence.mentions[:index]:
-            _set_part(entries, m.entry, whole.entry, across_currencies=True)
+            # ("loans of up to £50,000 ..., worth a total of £18 billion": what each may get, no part)
+            if not _EACH_UP_TO.search(sentence.text, max(sentence.start, m.found.start - 40), m.found.start):
+                _set_part(entries, m.entry, whole.entry, across_currencies=True)
         _set_referent_part(sentence, entries, whole.entry, across_currencies=True)
         parts = {m.entry for m in sentence.mentions[:index] if entries[m.entry].part_of == whole.entry}
         w = entries[whole.entry]
@@ -1158,9 +1161,12 @@ def _sums(sentence: _Sentence, entries: list[_Entry]) -> None:
     # they are parts the text says so ("made up of"), which _inclusions reads.
     if any(entries[p].currency != currency or not entries[p].is_funding for p in parts):
         return
+    firsts = [m for m in sentence.mentions if m.entry in parts]
+    if any(_is_range(sentence.text, a, b) for a, b in zip(firsts, firsts[1:], strict=False)):
+        return  # the bounds of "between £2m and £3m" are alternatives, not amounts that add up
     total = sum((entries[p].amount for p in parts), Decimal(0))
     for i, entry in enumerate(entries):
-        same_kind = entry.currency == currency and entry.is_funding
+        same_kind = entry.currency == currency and entry.is_funding and not entry.first.context.prior
         if i not in parts and same_kind and abs(entry.amount - total) <= total / 200:
             for p in parts:
                 _set_part(entries, p, i)

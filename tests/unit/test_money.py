@@ -1303,3 +1303,20 @@ def test_prices_or_fines_that_add_up_to_another_figure_are_not_its_parts() -> No
     )
     assert found["£150"].part_of is None
     assert found["£1,850"].part_of is None
+
+
+def test_range_bounds_and_per_item_caps_are_not_parts_of_a_sum_or_total() -> None:
+    found = by_surface(
+        money(
+            "Four more ports will share £1-2 million, on top of the £3 million already given to councils "
+            "last year."
+        )
+    )
+    assert found["£1-2 million"].part_of is None
+    found = by_surface(
+        money(
+            "Over 20,000 farms have been approved for loans of up to £40,000 under the scheme, worth a "
+            "total of £600 million."
+        )
+    )
+    assert found["£40,000"].part_of is None
