@@ -154,6 +154,7 @@ _LOAN_NOUNS = _words("loan loans")
 _GENERIC = _words("funding boost package support money investment cash total sum figure amount budget pot")
 # A noun phrase after the amount ends at any of these.
 _NP_STOP = _words(
+    "includes include included including covers comprises "
     "will would is are was were has have had to for of in on from that which who and with by as at into per set "
     "over this it a an the be been being can could should may might also now today so i we they you he she"
 )
@@ -1023,6 +1024,20 @@ _NOT_A_SUBJECT = _words(
 )
 
 
+_LEVEL_PAIRS = frozenset(
+    {
+        ("stands", "at"),
+        ("stood", "at"),
+        ("amounts", "to"),
+        ("amounted", "to"),
+        ("comes", "to"),
+        ("came", "to"),
+    }
+)
+_CONTINUES = _words("continue continues continued")
+_PRONOUNS = _words("it this that they these those he she we which who")
+
+
 def _subject(left: list[str], low: list[str]) -> str | None:
     """ "‘Species on the Edge’ ... will receive £500,000" / "a victim surcharge of £30"."""
     end = len(low)
@@ -1040,12 +1055,19 @@ def _subject(left: list[str], low: list[str]) -> str | None:
         end
         and low[end - 1] in _SUBJECT_VERBS
         or pair == ["valued", "at"]
+        or tuple(pair) in _LEVEL_PAIRS  # "The budget for 2022/23 now stands at £112m"
         or pair[1:] == ["from"]
         and pair[0] in _BENEFIT
     ):
-        end -= 2 if low[end - 1] in ("at", "from") else 1
-        while end and low[end - 1] in _AUXILIARIES:
+        end -= 2 if low[end - 1] in ("at", "from", "to") else 1
+        while end and (low[end - 1] in _AUXILIARIES or low[end - 1] in _CONTINUES):
             end -= 1
+        if end and low[end - 1] == ",":
+            # "the Training for Success programme, which supports ..., will continue to receive £26m":
+            # the noun before the relative clause
+            opening = _last_index(low[: end - 1], ",")
+            if opening > 0 and low[opening + 1 : opening + 2] in (["which"], ["who"]):
+                end = opening
         start = end
         while (
             start
@@ -1057,7 +1079,8 @@ def _subject(left: list[str], low: list[str]) -> str | None:
             and not (low[start - 1] == "that" and (low[start] in _ARTICLES or left[start][:1].isupper()))
         ):
             start -= 1
-        return _trim(left[start:end])
+        subject = _trim(left[start:end])
+        return None if subject is None or subject.lower() in _PRONOUNS else subject  # "it now stands at"
     if end and low[end - 1] in ("of", "worth", "at") and end >= 2:
         start = end - 1
         while start and end - 1 - start < 3 and low[start - 1].isalpha() and low[start - 1] not in _NP_STOP:

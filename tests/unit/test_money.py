@@ -1320,3 +1320,19 @@ def test_range_bounds_and_per_item_caps_are_not_parts_of_a_sum_or_total() -> Non
         )
     )
     assert found["£40,000"].part_of is None
+
+
+def test_a_purpose_is_the_subject_of_stands_at_or_of_a_relative_clause_never_a_verb() -> None:
+    found = by_surface(
+        money(
+            "The coastal repairs budget for 2025/26 now stands at £48m, including today's money.",
+            "The Youth Steps programme, which helps school leavers into work, will continue to receive "
+            "£9 million a year.",
+            "The £210 million package includes £30 million for rural clinics.",
+            "Since 2015 the average water bill has fallen, and it now stands at £420.",
+        )
+    )
+    assert found["£48m"].purpose == "coastal repairs budget"
+    assert found["£9 million"].purpose == "Youth Steps programme"
+    assert found["£210 million"].purpose != "package includes"
+    assert found["£420"].purpose is None
