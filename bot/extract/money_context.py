@@ -236,6 +236,7 @@ _PERIOD = re.compile(
     r"|over\s+the\s+(?:next|past|last|coming)\s+(?:decade|year|month|parliament)"
     r"|(?:in|for)\s+the\s+(?:19|20)\d\d\s?[/–-]\s?(?:19|20)?\d\d\s+(?:financial|funding)\s+year"
     r"|(?:19|20)\d\d\s?[/–-]\s?(?:19|20)?\d\d\s+funding\s+round"
+    r"|between\s+(?:19|20)\d\d\s+and\s+(?:19|20)\d\d"
     r"|(?:by|in|since|until|from|during|for)\s+(?:19|20)\d\d(?:\s?[/–-]\s?(?:19|20)?\d\d)?"
     r"|since\s+the\s+start\s+of\s+the\s+\w+|from\s+(?:January|February|March|April|May|June|July|August"
     r"|September|October|November|December)(?:\s+(?:19|20)\d\d)?"
@@ -961,6 +962,7 @@ def _purpose(
         if (
             given
             and right_low[i + 2 : i + 3] not in (["it"], ["them"], ["date"], ["by"])  # "paid for by"
+            and not _is_time(right_low[i + 2 : i + 4])  # "will be awarded in early 2023"
             and (text := _trim(right[i + 2 :]))
         ):
             return text, False
@@ -1020,7 +1022,7 @@ def _informative(phrase: str) -> bool:
 # Words before "of £Y" that name no purpose: a share, a change, or a verb ("the package consists of").
 _NOT_A_SUBJECT = _words(
     "one total sum part share up value increase rise uplift cut fall drop reduction boost consists consist "
-    "made comprised composed average"
+    "made comprised composed average top addition instead ahead because"
 )
 
 
@@ -1091,6 +1093,19 @@ def _subject(left: list[str], low: list[str]) -> str | None:
     return None
 
 
+_TIME_WORDS = _words(
+    "early late mid spring summer autumn winter january february march april may june july august "
+    "september october november december"
+)
+
+
+def _is_time(words: list[str]) -> bool:
+    """ "early 2023", "spring", "2024": when something happens, not what it is for."""
+    return bool(words) and (
+        words[0] in _TIME_WORDS or words[0][:2] in ("19", "20") and words[0][2:4].isdigit()
+    )
+
+
 def _is_duration(words: list[str]) -> bool:
     if words[:1] == ["the"]:
         words = words[1:]
@@ -1103,7 +1118,9 @@ def _is_duration(words: list[str]) -> bool:
 
 # The first words of the _PERIOD phrases a purpose stops before: only where one stands is the pattern tried.
 # Not "annual" or "yearly", which also qualify a noun ("An annual licence costs £30").
-_PERIOD_OPENERS = _words("a per each every annually over in for by since until from during this next last")
+_PERIOD_OPENERS = _words(
+    "a per each every annually over in for by since until from during this next last between"
+)
 
 
 def _trim(tokens: list[str]) -> str | None:

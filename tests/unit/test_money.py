@@ -1336,3 +1336,17 @@ def test_a_purpose_is_the_subject_of_stands_at_or_of_a_relative_clause_never_a_v
     assert found["£9 million"].purpose == "Youth Steps programme"
     assert found["£210 million"].purpose != "package includes"
     assert found["£420"].purpose is None
+
+
+def test_a_purpose_is_never_a_date_or_on_top_and_between_two_years_is_a_period() -> None:
+    found = by_surface(
+        money(
+            "The new research grants, of up to €90,000 each, will be awarded in early 2027.",
+            "The grant comes on top of an extra £1.1 billion a year that councils already hold.",
+            "Ministers will invest £2.4 billion in rural Wales between 2026 and 2031.",
+        )
+    )
+    assert found["€90,000"].purpose is None
+    assert found["£1.1 billion"].purpose is None
+    assert found["£2.4 billion"].purpose == "rural Wales"
+    assert found["£2.4 billion"].period == "between 2026 and 2031"
