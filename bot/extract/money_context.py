@@ -227,7 +227,8 @@ _PART_WORDS = _words("part parts share portion")
 _CONTAINER_NOUNS = _words("fund pot package budget programme allocation settlement envelope")
 _PERIOD_HINTS = _words(
     "year years annum month months week weeks day days annually annual yearly decade decades parliament "
-    "since january february march april may june july august september october november december round"
+    "since january february march april may june july august september october november december round "
+    "winter summer spring autumn"
 )
 _PERIOD = re.compile(
     r"\b(?:(?:a|per|each|every)\s+(?:year|annum|month|week|day)|annually|annual|yearly"
@@ -240,7 +241,7 @@ _PERIOD = re.compile(
     r"|(?:by|in|since|until|from|during|for)\s+(?:19|20)\d\d(?:\s?[/–-]\s?(?:19|20)?\d\d)?"
     r"|since\s+the\s+start\s+of\s+the\s+\w+|from\s+(?:January|February|March|April|May|June|July|August"
     r"|September|October|November|December)(?:\s+(?:19|20)\d\d)?"
-    r"|(?:this|next|last)\s+(?:financial\s+)?year)\b",
+    r"|(?:this|next|last)\s+(?:financial\s+)?year|this\s+(?:winter|summer|spring|autumn))\b",
     re.IGNORECASE,
 )
 _PAIR_FIRSTS = frozenset(
@@ -339,7 +340,10 @@ def read_context(
         purpose=purpose,
         strong_purpose=strong,
         period=_period(
-            left_tokens[since_money:] if since_money else left_tokens, since_low, clause_tokens, right_low
+            left_tokens[since_money:] if since_money else left_tokens,
+            since_low,
+            clause_tokens[: _total_clause(clause_low)],
+            right_low,
         ),
         qualifier=_qualifier(left_low),
         funder=_funder(left_tokens, left_low, clause_tokens, right_low) if funding else None,
@@ -371,6 +375,17 @@ def _named_as_cost(left: list[str]) -> bool:
     if end and left[end - 1] == "of":
         end -= 1
     return bool(end) and left[end - 1] in _COSTS
+
+
+def _total_clause(low: list[str]) -> int:
+    """Where ", bringing the total ... to £Y" starts: a period after it is the total's ("will cost £1bn,
+    bringing total spending this winter to £2.7bn"), though what the amount is for may still be named there."""
+    if "," not in low:
+        return len(low)  # the usual case
+    for i, token in enumerate(low[:-1]):
+        if token == "," and low[i + 1] in _TAKEN_TO:
+            return i
+    return len(low)
 
 
 def _last_index(tokens: list[str], token: str) -> int:
@@ -1187,6 +1202,9 @@ def _period(left: list[str], left_low: list[str], right: list[str], right_low: l
     return None
 
 
+_SEASONS = _words("winter summer spring autumn")
+
+
 def _hint(tokens: list[str], last: bool = False) -> int | None:
     """Index of the first (or last) token that can end a period: "years", "2030", "April"."""
     indexes = range(len(tokens) - 1, -1, -1) if last else range(len(tokens))
@@ -1197,6 +1215,10 @@ def _hint(tokens: list[str], last: bool = False) -> int | None:
         return None
     for i in indexes:
         token = tokens[i]
+        if token[:6] in _SEASONS:  # (every season has six letters: "winter", "winter’s")
+            if i and tokens[i - 1] == "this":
+                return i
+            continue  # only "this winter" is when: "Winter Fuel Payment, paid from November" reads on
         if token in _PERIOD_HINTS or len(token) >= 4 and token[:2] in ("19", "20") and token[2:4].isdigit():
             return i
     return None

@@ -1350,3 +1350,16 @@ def test_a_purpose_is_never_a_date_or_on_top_and_between_two_years_is_a_period()
     assert found["£1.1 billion"].purpose is None
     assert found["£2.4 billion"].purpose == "rural Wales"
     assert found["£2.4 billion"].period == "between 2026 and 2031"
+
+
+def test_this_winter_is_a_period_a_name_with_winter_is_not_and_a_totals_period_is_its_own() -> None:
+    found = by_surface(
+        money(
+            "Ministers will give £3 million to GP surgeries this winter.",
+            "Pensioners will get a £200 Winter Heating Payment, paid from December.",
+            "Councils get £40 million for ferries, bringing total ferry funding this year to £90 million.",
+        )
+    )
+    assert found["£3 million"].period == "this winter"
+    assert found["£200"].period == "from December"
+    assert found["£40 million"].period is None
