@@ -1172,6 +1172,16 @@ def _qualifier(low: list[str]) -> str | None:
 def _period(left: list[str], left_low: list[str], right: list[str], right_low: list[str]) -> str | None:
     if right_low[:1] and right_low[0].startswith(("-a-", "a-")) and right_low[0].endswith(_TIME_UNITS_TUPLE):
         return right_low[0].lstrip("-").replace("-", " ")  # "£1.5m-a-year"
+    if right_low[1:2] and right_low[1] in _RATE_UNITS and right_low[0] in _RATE_WORDS:
+        # "£6,800 per hectare", "£166 per trip", "£1.95 per pupil per week": what the rate is paid by
+        end = 2
+        while (
+            right_low[end + 1 : end + 2]
+            and right_low[end] in _RATE_WORDS
+            and right_low[end + 1] in _TIME_UNITS
+        ):
+            end += 2
+        return " ".join(right[:end])
     right_low = right_low[: len(right)]
     index = _hint(right_low)
     match = _PERIOD.search(joined := " ".join(right[: index + 4])) if index is not None else None
@@ -1203,6 +1213,10 @@ def _period(left: list[str], left_low: list[str], right: list[str], right_low: l
 
 
 _SEASONS = _words("winter summer spring autumn")
+_RATE_WORDS = _words("per a an")
+# Units a rate is paid by that the labels read as its period ("per hectare"); not people a wage or a
+# price is paid to ("per worker", "a litre" are the rate's own words).
+_RATE_UNITS = _words("hectare acre tonne trip night unit property visit dose pupil household")
 
 
 def _hint(tokens: list[str], last: bool = False) -> int | None:

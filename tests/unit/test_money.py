@@ -1363,3 +1363,17 @@ def test_this_winter_is_a_period_a_name_with_winter_is_not_and_a_totals_period_i
     assert found["£3 million"].period == "this winter"
     assert found["£200"].period == "from December"
     assert found["£40 million"].period is None
+
+
+def test_the_unit_a_rate_is_paid_by_is_its_period() -> None:
+    found = by_surface(
+        money(
+            "Farmers can claim £420 per hectare for new hedges.",
+            "Visitors spent £72 per night on average, or £3.10 per pupil per week at breakfast clubs.",
+            "Skilled welders earn £60,000 per worker.",
+        )
+    )
+    assert found["£420"].period == "per hectare"
+    assert found["£72"].period == "per night"
+    assert found["£3.10"].period == "per pupil per week"
+    assert found["£60,000"].period is None
