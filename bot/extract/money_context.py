@@ -226,19 +226,21 @@ _YEAR_CUES = _words("year for in")
 _PART_WORDS = _words("part parts share portion")
 _CONTAINER_NOUNS = _words("fund pot package budget programme allocation settlement envelope")
 _PERIOD_HINTS = _words(
-    "year years annum month months week weeks day days annually annual yearly decade decades parliament "
+    "year years annum month months week weeks day days hour annually annual yearly weekly daily decade decades "
+    "parliament "
     "since january february march april may june july august september october november december round "
     "winter summer spring autumn"
 )
 _PERIOD = re.compile(
-    r"\b(?:(?:a|per|each|every)\s+(?:year|annum|month|week|day)|annually|annual|yearly"
+    r"\b(?:(?:a|per|each|every)\s+year\s+by\s+(?:19|20)\d\d(?:[/–-](?:19|20)?\d\d)?"
+    r"|(?:a|an|per|each|every)\s+(?:year|annum|month|week|day|hour)|annually|annual|yearly|weekly|daily"
     r"|over\s+(?:the\s+)?(?:next\s+|past\s+|last\s+|coming\s+)?(?:\d{1,2}|two|three|four|five|six|seven|eight"
     r"|nine|ten|a|few)\s+(?:years?|months?|decades?|weeks?)"
     r"|over\s+the\s+(?:next|past|last|coming)\s+(?:decade|year|month|parliament)"
     r"|(?:in|for)\s+the\s+(?:19|20)\d\d\s?[/–-]\s?(?:19|20)?\d\d\s+(?:financial|funding)\s+year"
     r"|(?:19|20)\d\d\s?[/–-]\s?(?:19|20)?\d\d\s+funding\s+round"
     r"|between\s+(?:19|20)\d\d\s+and\s+(?:19|20)\d\d"
-    r"|(?:by|in|since|until|from|during|for)\s+(?:19|20)\d\d(?:\s?[/–-]\s?(?:19|20)?\d\d)?"
+    r"|(?:by|in|since|until|from|during|for)\s+(?:19|20)\d\d(?:\s?[/–-]\s?(?:19|20)?\d\d|\s+to\s+(?:19|20)\d\d)?"
     r"|since\s+the\s+start\s+of\s+the\s+\w+|from\s+(?:January|February|March|April|May|June|July|August"
     r"|September|October|November|December)(?:\s+(?:19|20)\d\d)?"
     r"|(?:this|next|last)\s+(?:financial\s+)?year|this\s+(?:winter|summer|spring|autumn))\b",

@@ -1377,3 +1377,16 @@ def test_the_unit_a_rate_is_paid_by_is_its_period() -> None:
     assert found["£72"].period == "per night"
     assert found["£3.10"].period == "per pupil per week"
     assert found["£60,000"].period is None
+
+
+def test_hourly_rates_year_ranges_and_a_year_by_a_date_are_periods() -> None:
+    found = by_surface(
+        money(
+            "Trainees will be paid £9.40 an hour.",
+            "The council will spend £12 million in 2026 to 2027 on roads.",
+            "The reforms will save £2bn a year by 2030.",
+        )
+    )
+    assert found["£9.40"].period == "an hour"
+    assert found["£12 million"].period == "in 2026 to 2027"
+    assert found["£2bn"].period == "a year by 2030"
