@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import attrgetter, itemgetter
 
-from bot.extract.money_context import SMALL_AMOUNT, Context, read_context, spaced_pairs
+from bot.extract.money_context import SMALL_AMOUNT, Context, duration_in, read_context, spaced_pairs
 from bot.extract.money_lexer import Found, find_amounts, parse_user_amount, scan_amounts
 from bot.models import BlockKind, Money, Story
 
@@ -239,6 +239,7 @@ def extract_money(story: Story) -> tuple[Money, ...]:
         headings = frozenset([i for i, block in enumerate(story.blocks) if block.kind is BlockKind.HEADING])
         _link_parts(sentences, entries, mentions, headings)
         _fund_containers(entries)
+    _periods_said_after(sentences, entries)
     return tuple(map(_money, entries, itertools.repeat(entries)))
 
 
@@ -540,6 +541,24 @@ def _link_parts(
     _introduced_lists(sentences, entries, headline, headings)
     for sentence in sentences:  # after every other link: "the remaining £X" needs its siblings' total
         _remaining(sentence, entries)
+
+
+def _periods_said_after(sentences: list[_Sentence], entries: list[_Entry]) -> None:
+    """ "£350m to resurface rural A-roads. The money will be shared ... over the next 2 years": a
+    sentence that refers back ("The money", "The funding") says over how long the figure is given
+    when it says so before naming any amount of its own."""
+    headline = None
+    for number, sentence in enumerate(sentences):
+        if sentence.block_index < 0 or not _ANAPHOR.match(sentence.text, sentence.start, sentence.end):
+            continue
+        end = sentence.mentions[0].found.start if sentence.mentions else sentence.end
+        period = duration_in(sentence.text, sentence.start, end)
+        if period is None:
+            continue
+        headline = _headline(entries) if headline is None else headline
+        referent = _resolve(sentences, number, entries, headline)
+        if referent is not None and entries[referent].period is None:
+            entries[referent].period = period
 
 
 def _ends_with_colon(sentence: _Sentence) -> bool:

@@ -290,6 +290,26 @@ class Context:
     cost: bool  # what a thing costs or is worth: "the £1.9m cost of", "will cost £2m", "a £5m project"
 
 
+def duration_in(text: str, start: int, end: int) -> str | None:
+    """How long or how often money is given, said in `text[start:end]` without an amount ("The money will
+    be shared ... over the next 2 years"): a span or rate after a verb of giving, not a date or a time past
+    ("since 2014")."""
+    for match in _PERIOD.finditer(text, start, end):
+        # only how the money itself is given ("will be spent over 3 years"), not what it pays for
+        # ("rations for almost half-a-million people for over two weeks")
+        given = text[max(start, match.start() - 60) : match.start()].lower().split()[-8:]
+        if match[0].lower().startswith(_DURATION_STARTS) and not _GIVEN_OVER.isdisjoint(given):
+            return match[0]
+    return None
+
+
+_DURATION_STARTS = ("over ", "a ", "an ", "per ", "each ", "every ", "annual", "yearly")
+_GIVEN_OVER = _words(
+    "shared spent paid provided delivered allocated given invested distributed released used split spread "
+    "phased awarded available"
+)
+
+
 def spaced_pairs(text: str) -> tuple[tuple[str, str], ...]:
     """The replacements _tokens makes that can matter in `text` or in any part of it: worked out once
     per story, they spare each amount's windows a dozen scans for characters the story lacks."""

@@ -1390,3 +1390,20 @@ def test_hourly_rates_year_ranges_and_a_year_by_a_date_are_periods() -> None:
     assert found["£9.40"].period == "an hour"
     assert found["£12 million"].period == "in 2026 to 2027"
     assert found["£2bn"].period == "a year by 2030"
+
+
+def test_a_period_said_in_a_later_sentence_about_the_money_is_its_period() -> None:
+    found = by_surface(
+        money(
+            "Libraries will get £14 million to extend their opening hours.",
+            "The money will be shared between 90 library services over the next 3 years.",
+        )
+    )
+    assert found["£14 million"].period == "over the next 3 years"
+    found = by_surface(
+        money(
+            "The UK will give £3 million of food aid.",
+            "The donation will feed 200,000 families for over two weeks.",
+        )
+    )
+    assert found["£3 million"].period is None  # how long the food lasts, not the money
