@@ -86,6 +86,10 @@ _SUBJECT_IS_PART = re.compile(
     r"\s*(?:The|This|That|It|Its|These)\b[^,.;:£$€]{0,60}?\b(?:is|are|was|were|forms?|will\s+be)\s+(?:a\s+)?part\s+of\b",
     re.IGNORECASE,
 )
+# Every trigger of _named_wholes holds one of these.
+_NAMED_WHOLE_KEYS = re.compile(
+    "toward|largest|biggest|smallest| of th|funded|financed|paid for|remainder|rest of|balance|share of| from "
+)
 # "£450,000 towards the cost", "£1.44 million of support towards the project": no figure follows
 # (a figure after "towards the" is the whole itself, read by money_context's part_of_left).
 _TOWARDS_THE = re.compile(
@@ -521,15 +525,8 @@ def _link_parts(
         _of_the_whole(sentences, number, entries, headline, opening)
         _inclusions(sentences, number, entries, headline, opening)
         _part_of_phrases(sentences, number, entries)
-        _towards_named_whole(sentences, number, entries, headline)
-        _largest_share(sentences, number, entries, headline)
-        _of_the_named_whole(sentences, number, entries, headline)
-        if several:
-            _funded_by(sentence, entries)
-        _remainder_of(sentences, number, entries)
-        _share_of_named(sentences, number, entries, headline)
-        if several:
-            _from_a_container_worth(sentence, entries)
+        if sentence.mentions and _NAMED_WHOLE_KEYS.search(opening):  # (one scan spares most sentences)
+            _named_wholes(sentences, number, entries, headline, several)
         _totals(sentence, entries, headline)
         if several:
             _share_of_next(sentence, entries)
@@ -547,6 +544,8 @@ def _periods_said_after(sentences: list[_Sentence], entries: list[_Entry]) -> No
     """ "£350m to resurface rural A-roads. The money will be shared ... over the next 2 years": a
     sentence that refers back ("The money", "The funding") says over how long the figure is given
     when it says so before naming any amount of its own."""
+    if all(entry.period is not None for entry in entries):
+        return  # nothing to fill in
     headline = None
     for number, sentence in enumerate(sentences):
         if sentence.block_index < 0 or not _ANAPHOR.match(sentence.text, sentence.start, sentence.end):
@@ -907,6 +906,23 @@ def _is_range(text: str, low: _Mention, high: _Mention) -> bool:
     gap = text[low.found.end : high.found.start]
     opening = text[max(0, low.found.start - 8) : low.found.start]
     return gap in (" and ", " to ") and opening.rstrip().endswith(("between", "from"))
+
+
+def _named_wholes(
+    sentences: list[_Sentence], number: int, entries: list[_Entry], headline: int | None, several: bool
+) -> None:
+    """Wholes named by words around a figure: "towards the cost", "the largest award", "of the total",
+    "is funded by", "the remainder of", "share of the", "comes from the X programme, which has a budget of"."""
+    sentence = sentences[number]
+    _towards_named_whole(sentences, number, entries, headline)
+    _largest_share(sentences, number, entries, headline)
+    _of_the_named_whole(sentences, number, entries, headline)
+    if several:
+        _funded_by(sentence, entries)
+    _remainder_of(sentences, number, entries)
+    _share_of_named(sentences, number, entries, headline)
+    if several:
+        _from_a_container_worth(sentence, entries)
 
 
 def _towards_named_whole(

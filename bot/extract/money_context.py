@@ -229,7 +229,7 @@ _PERIOD_HINTS = _words(
     "year years annum month months week weeks day days hour annually annual yearly weekly daily decade decades "
     "parliament "
     "since january february march april may june july august september october november december round "
-    "winter summer spring autumn"
+    "winter summer spring autumn winter’s summer’s spring’s autumn’s winter's summer's spring's autumn's"
 )
 _PERIOD = re.compile(
     r"\b(?:(?:a|per|each|every)\s+year\s+by\s+(?:19|20)\d\d(?:[/–-](?:19|20)?\d\d)?"
@@ -294,6 +294,8 @@ def duration_in(text: str, start: int, end: int) -> str | None:
     """How long or how often money is given, said in `text[start:end]` without an amount ("The money will
     be shared ... over the next 2 years"): a span or rate after a verb of giving, not a date or a time past
     ("since 2014")."""
+    if _GIVEN_OVER.isdisjoint(text[start:end].lower().split()):
+        return None  # the usual case: no verb of giving, no pattern run
     for match in _PERIOD.finditer(text, start, end):
         # only how the money itself is given ("will be spent over 3 years"), not what it pays for
         # ("rations for almost half-a-million people for over two weeks")
@@ -402,8 +404,8 @@ def _named_as_cost(left: list[str]) -> bool:
 def _total_clause(low: list[str]) -> int:
     """Where ", bringing the total ... to £Y" starts: a period after it is the total's ("will cost £1bn,
     bringing total spending this winter to £2.7bn"), though what the amount is for may still be named there."""
-    if "," not in low:
-        return len(low)  # the usual case
+    if _TAKEN_TO.isdisjoint(low):
+        return len(low)  # the usual case, set look-ups only
     for i, token in enumerate(low[:-1]):
         if token == "," and low[i + 1] in _TAKEN_TO:
             return i
@@ -1234,7 +1236,9 @@ def _period(left: list[str], left_low: list[str], right: list[str], right_low: l
     return None
 
 
-_SEASONS = _words("winter summer spring autumn")
+_SEASONS = frozenset(
+    season + ending for season in ("winter", "summer", "spring", "autumn") for ending in ("", "’s", "'s")
+)
 _RATE_WORDS = _words("per a an")
 # Units a rate is paid by that the labels read as its period ("per hectare"); not people a wage or a
 # price is paid to ("per worker", "a litre" are the rate's own words).
@@ -1251,11 +1255,11 @@ def _hint(tokens: list[str], last: bool = False) -> int | None:
         return None
     for i in indexes:
         token = tokens[i]
-        if token[:6] in _SEASONS:  # (every season has six letters: "winter", "winter’s")
-            if i and tokens[i - 1] == "this":
-                return i
-            continue  # only "this winter" is when: "Winter Fuel Payment, paid from November" reads on
-        if token in _PERIOD_HINTS or len(token) >= 4 and token[:2] in ("19", "20") and token[2:4].isdigit():
+        if token in _PERIOD_HINTS:
+            if token in _SEASONS and (not i or tokens[i - 1] != "this"):
+                continue  # only "this winter" is when: "Winter Fuel Payment, paid from November" reads on
+            return i
+        if len(token) >= 4 and token[:2] in ("19", "20") and token[2:4].isdigit():
             return i
     return None
 
@@ -1266,11 +1270,12 @@ def _part_of_left(left: list[str], right: list[str]) -> bool:
     for i, word in enumerate(tail[:-2] if not _PART_WORDS.isdisjoint(tail) else ()):
         if word in _PART_WORDS and tail[i + 1] == "of" and tail[i + 2] in _DETERMINERS_OR_ARTICLES:
             return True
-    end = len(left)
-    while end and (left[end - 1] in _HEDGES or left[end - 1] in _BOUND_WORDS):  # "as part of almost £3bn"
-        end -= 1
-    if left[end - 3 : end] == ["as", "part", "of"]:  # "..., as part of £80 million of accelerated funding"
-        return True
+    if "part" in tail:
+        end = len(left)
+        while end and (left[end - 1] in _HEDGES or left[end - 1] in _BOUND_WORDS):  # "as part of almost £3bn"
+            end -= 1
+        if left[end - 3 : end] == ["as", "part", "of"]:  # "..., as part of £80m of accelerated funding"
+            return True
     if len(left) >= 2 and left[-1] in _DETERMINERS_OR_ARTICLES:
         if left[-2] in ("from", "of") and (left[-2] == "from" or left[-3:-2] == ["out"]):
             return any(word in _CONTAINER_NOUNS for word in right[:4])
