@@ -402,12 +402,13 @@ def _named_as_cost(left: list[str]) -> bool:
 
 
 def _total_clause(low: list[str]) -> int:
-    """Where ", bringing the total ... to £Y" starts: a period after it is the total's ("will cost £1bn,
-    bringing total spending this winter to £2.7bn"), though what the amount is for may still be named there."""
-    if _TAKEN_TO.isdisjoint(low):
+    """Where ", bringing the total ... to £Y" or ", with ..." starts: a period after it is the total's or
+    another thing's ("will cost £1bn, bringing total spending this winter to £2.7bn", "24.50p per kWh,
+    with a daily standing charge of 60.99p"), though what the amount is for may still be named there."""
+    if _TAKEN_TO.isdisjoint(low) and "with" not in low:
         return len(low)  # the usual case, set look-ups only
     for i, token in enumerate(low[:-1]):
-        if token == "," and low[i + 1] in _TAKEN_TO:
+        if token == "," and (low[i + 1] in _TAKEN_TO or low[i + 1] == "with"):
             return i
     return len(low)
 
