@@ -1412,4 +1412,4 @@ def test_a_period_said_in_a_later_sentence_about_the_money_is_its_period() -> No
 def test_a_period_after_with_belongs_to_what_follows() -> None:
     found = by_surface(money("The unit rate will be 27.10p per kWh, with a daily standing charge of 53.35p."))
     assert found["27.10p"].period is None
-    assert found["53.35p"].period is None
+    assert found["53.35p"].period == "daily"
