@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import attrgetter, itemgetter
 
-from bot.extract.money_context import Context, names_a_value, read_context, spaced_pairs
+from bot.extract.money_context import SMALL_AMOUNT, Context, duration_in, read_context, spaced_pairs
 from bot.extract.money_lexer import Found, find_amounts, parse_user_amount, scan_amounts
 from bot.models import BlockKind, Money, Story
 
@@ -56,7 +56,7 @@ _ANAPHOR = re.compile(
     r"^\s*(?:(?:This|That|It|These|Those)\b(?!\s+(?:is|was)\s+(?:a|an|the)\s+\w+\s+(?:that|which|who)\b)"
     r"|(?:The|This|That|These|Those|Other|Further|Remaining|The\s+other|Its|Our|Their)\s+(?:[\w’'-]+\s+){0,2}?"
     r"(?:funding|money|investment|package|allocations?|grants?|boost|cash|donation|support|awards?|sum"
-    r"|contributions?|pledges?|commitment|subscriptions?|budget|fund|programme|settlement)\b)",
+    r"|contributions?|pledges?|commitment|subscriptions?|budget|fund|programme|settlement|round|payments?)\b)",
     re.IGNORECASE,
 )
 _REMAINING = re.compile(r"\b(?:[Tt]he\s+remaining|[Tt]he\s+rest\s+of\s+the|[Tt]he\s+balance\s+of\s+the)\s+$")
@@ -86,6 +86,47 @@ _SUBJECT_IS_PART = re.compile(
     r"\s*(?:The|This|That|It|Its|These)\b[^,.;:£$€]{0,60}?\b(?:is|are|was|were|forms?|will\s+be)\s+(?:a\s+)?part\s+of\b",
     re.IGNORECASE,
 )
+# Every trigger of _named_wholes holds one of these.
+_NAMED_WHOLE_KEYS = re.compile(
+    "toward|largest|biggest|smallest| of th|funded|financed|paid for|remainder|rest of|balance|share of| from "
+)
+# "£450,000 towards the cost", "£1.44 million of support towards the project": no figure follows
+# (a figure after "towards the" is the whole itself, read by money_context's part_of_left).
+_TOWARDS_THE = re.compile(
+    r"\s+(?:(?:of|in)\s+[\w-]+\s+)?towards?\s+(?:the|its|their)\s+(?:total\s+|overall\s+)?"
+    r"(?:cost|costs|project|scheme|work|works|programme)\b"
+)
+# "announced the funding today, which includes": the figure named before, by its noun
+_NAMED_FUNDING = re.compile(
+    r"\b(?:the|this)\s+(?:funding|money|investment|package|allocation|settlement)\b(?:\s+\w+){0,2},?\s*$"
+)
+_FUNDED_BY = re.compile(
+    r"\b(?:is|are|was|were|be|being)\s+(?:partly\s+|largely\s+|mainly\s+|mostly\s+)?"
+    r"(?:funded|financed|paid\s+for)\s+(?:by|with|through)\s+(?:a\s+|an\s+)?$"
+)
+_REMAINDER_OF = re.compile(r"\b(?:remainder|rest|balance)\s+of\s+(?:the|this|its)\s+$", re.IGNORECASE)
+_SHARE_OF_NAMED = re.compile(
+    r"\bshare\s+of\s+(?:the|this|that)\s+(?:[\w-]+\s+){1,2}(?:is|was|will\s+be|amounts\s+to|comes\s+to)\s+"
+    r"(?:around\s+|about\s+|almost\s+|nearly\s+|some\s+|more\s+than\s+)?$"
+)
+_FROM_CONTAINER_WORTH = re.compile(
+    r"\s+(?:comes|come|came|will\s+come|is\s+drawn|will\s+be\s+drawn)\s+from\s+[^.;:£$€]{0,100}?"
+    r"\b(?:fund|programme|budget|pot|package|scheme)\b,?\s+(?:which\s+has\s+a\s+(?:total\s+)?budget\s+of"
+    r"|which\s+is\s+worth|worth|totalling|with\s+a\s+(?:total\s+)?budget\s+of)\s+"
+    r"(?:around\s+|about\s+|some\s+|more\s+than\s+)?"
+)
+_EACH_UP_TO = re.compile(r"\b[a-z]+s\s+of\s+up\s+to\s+$")
+# "£15 million of the total has been", "£2m of this funding will": no figure follows the noun
+_OF_THE_NOUN = re.compile(
+    r"\s+of\s+(?:the|this|that)\s+(?:total|funding|money|investment|package|fund|budget|allocation|grant)"
+    r"\s+(?:has|have|had|is|are|was|were|will|would|goes|went|must|can|could|should|may|,)"
+)
+# "The largest single award, £6.8 million", "will receive the largest share, £14.2m"
+_SUPERLATIVE = re.compile(
+    r"\b(?:largest|biggest|smallest)\s+(?:single\s+)?(?:individual\s+)?"
+    r"(?:award|grant|share|allocation|saving|sum|amount|contribution|investment|payment)s?\s*,?\s*$"
+)
+_TARGET_BEFORE = re.compile(r"\btargets?\s+of\s+(?:around\s+|about\s+)?$")
 _OF_WHICH = re.compile(r"\bof\s+which\b", re.IGNORECASE)
 _FROM_THE = re.compile(
     r"\s+from\s+(?:the|this|that)\s+(fund|pot|programme|package|budget|scheme)\b", re.IGNORECASE
@@ -202,6 +243,7 @@ def extract_money(story: Story) -> tuple[Money, ...]:
         headings = frozenset([i for i, block in enumerate(story.blocks) if block.kind is BlockKind.HEADING])
         _link_parts(sentences, entries, mentions, headings)
         _fund_containers(entries)
+    _periods_said_after(sentences, entries)
     return tuple(map(_money, entries, itertools.repeat(entries)))
 
 
@@ -483,7 +525,9 @@ def _link_parts(
         _of_the_whole(sentences, number, entries, headline, opening)
         _inclusions(sentences, number, entries, headline, opening)
         _part_of_phrases(sentences, number, entries)
-        _totals(sentence, entries)
+        if sentence.mentions and _NAMED_WHOLE_KEYS.search(opening):  # (one scan spares most sentences)
+            _named_wholes(sentences, number, entries, headline, several)
+        _totals(sentence, entries, headline)
         if several:
             _share_of_next(sentence, entries)
         _from_the_container(sentences, number, entries)
@@ -494,6 +538,26 @@ def _link_parts(
     _introduced_lists(sentences, entries, headline, headings)
     for sentence in sentences:  # after every other link: "the remaining £X" needs its siblings' total
         _remaining(sentence, entries)
+
+
+def _periods_said_after(sentences: list[_Sentence], entries: list[_Entry]) -> None:
+    """ "£350m to resurface rural A-roads. The money will be shared ... over the next 2 years": a
+    sentence that refers back ("The money", "The funding") says over how long the figure is given
+    when it says so before naming any amount of its own."""
+    if all(entry.period is not None for entry in entries):
+        return  # nothing to fill in
+    headline = None
+    for number, sentence in enumerate(sentences):
+        if sentence.block_index < 0 or not _ANAPHOR.match(sentence.text, sentence.start, sentence.end):
+            continue
+        end = sentence.mentions[0].found.start if sentence.mentions else sentence.end
+        period = duration_in(sentence.text, sentence.start, end)
+        if period is None:
+            continue
+        headline = _headline(entries) if headline is None else headline
+        referent = _resolve(sentences, number, entries, headline)
+        if referent is not None and entries[referent].period is None:
+            entries[referent].period = period
 
 
 def _ends_with_colon(sentence: _Sentence) -> bool:
@@ -594,6 +658,8 @@ def _parentheses(sentence: _Sentence, entries: list[_Entry]) -> None:
             gap = sentence.text[whole.found.end : part.found.start]
             if len(gap) > 300 or gap.count("(") <= gap.count(")"):
                 continue
+            if "followed by" in gap:
+                break  # "£14.2m, followed by Cardiff (£9.6m)": the next in a ranking, not a part
             inner = gap[gap.rfind("(") + 1 :]
             if part.found.currency == whole.found.currency and not _PAREN_EXCLUDES.search(inner):
                 _set_part(entries, part.entry, whole.entry)
@@ -622,19 +688,49 @@ def _inclusions(
             whole: int | None = before[-1].entry
         elif _ANAPHOR.match(text):
             whole = sentence.referent
+        elif _NAMED_FUNDING.search(text, 0, trigger.start()):
+            # "The minister announced the funding today, which includes £27 million for ..."
+            whole = _resolve(sentences, number, entries, headline)
         else:
             continue
         after = [m for m in sentence.mentions if m.found.start > at]
         stop = _NOT_INCLUDED.search(text, trigger.end())
         limit = sentence.start + stop.start() if stop else sentence.end
         for m in after:
-            if m.found.start < limit and not _inside_parentheses(sentence, m):
+            if (
+                m.found.start < limit
+                and not _inside_parentheses(sentence, m)
+                and not _in_relative_clause(sentence.text, trigger.end() + sentence.start, m.found.start)
+            ):
+                _include_funding(entries, m, whole)
                 _set_part(entries, m.entry, whole)
         if text.rstrip().endswith(":") and number == _last_sentence_of_block(sentences, number):
             _list_parts(sentences, number, entries, whole)
         if whole is not None and _OTHER_LIST.match(text):
             _earlier_siblings(sentences, number, entries, whole)
         break
+
+
+def _in_relative_clause(text: str, start: int, end: int) -> bool:
+    """ "investing £375m, including new IT, which is expected to save £100m a year": a figure in a
+    relative clause after the list says something else about it (", and £250m for ..." after the
+    clause resumes the list)."""
+    which = text.rfind(", which ", start, end)
+    return which != -1 and text.find(",", which + 1, end) == -1
+
+
+def _include_funding(entries: list[_Entry], mention: _Mention, whole: int | None) -> None:
+    """ "£4.2 billion of funding ... This includes £3.3 billion for the pay rise": what a funding figure
+    is said to include is funding too, whatever it pays for; not a sum each person gets ("£150")."""
+    part = entries[mention.entry]
+    if (
+        whole is not None
+        and entries[whole].is_funding
+        and not part.is_funding
+        and part.first is mention
+        and part.amount >= SMALL_AMOUNT  # below it, what each person or household gets
+    ):
+        part.is_funding = True
 
 
 def _of_the_whole(
@@ -793,6 +889,8 @@ def _part_of_phrases(sentences: list[_Sentence], number: int, entries: list[_Ent
         before = [m for m in sentence.mentions[:index] if not m.context.prior]
         if before:
             _set_part(entries, before[-1].entry, whole.entry)
+            if len(before) >= 2 and _is_range(sentence.text, before[-2], before[-1]):
+                _set_part(entries, before[-2].entry, whole.entry)  # both bounds of "between £X and £Y"
         elif sentence.referent is not None:
             _set_referent_part(sentence, entries, whole.entry)
         elif _SUBJECT_IS_PART.match(sentence.text, sentence.start, whole.found.start):
@@ -801,14 +899,207 @@ def _part_of_phrases(sentences: list[_Sentence], number: int, entries: list[_Ent
                 _set_part(entries, part, whole.entry)
 
 
-def _totals(sentence: _Sentence, entries: list[_Entry]) -> None:
-    """ "... £22 million increase – taking the total budget to £227 million": earlier figures are parts."""
+def _is_range(text: str, low: _Mention, high: _Mention) -> bool:
+    """ "between £500,000 and £1 million", "from £2m to £3m", "£2-3 million": two bounds of one range."""
+    if low.found.bound == "low" and high.found.bound == "high":
+        return True
+    gap = text[low.found.end : high.found.start]
+    opening = text[max(0, low.found.start - 8) : low.found.start]
+    return gap in (" and ", " to ") and opening.rstrip().endswith(("between", "from"))
+
+
+def _named_wholes(
+    sentences: list[_Sentence], number: int, entries: list[_Entry], headline: int | None, several: bool
+) -> None:
+    """Wholes named by words around a figure: "towards the cost", "the largest award", "of the total",
+    "is funded by", "the remainder of", "share of the", "comes from the X programme, which has a budget of"."""
+    sentence = sentences[number]
+    _towards_named_whole(sentences, number, entries, headline)
+    _largest_share(sentences, number, entries, headline)
+    _of_the_named_whole(sentences, number, entries, headline)
+    if several:
+        _funded_by(sentence, entries)
+    _remainder_of(sentences, number, entries)
+    _share_of_named(sentences, number, entries, headline)
+    if several:
+        _from_a_container_worth(sentence, entries)
+
+
+def _towards_named_whole(
+    sentences: list[_Sentence], number: int, entries: list[_Entry], headline: int | None
+) -> None:
+    """ "The trust has raised £450,000 towards the cost", "contribute £100m towards the cost of the
+    scheme": a contribution to a total named before without its figure. The total is the latest figure
+    named as a cost ("the £1.9 million cost of the project"), else the story's headline figure."""
+    sentence = sentences[number]
+    if not sentence.mentions or sentence.text.find("toward", sentence.start, sentence.end) == -1:
+        return  # the usual case, one C-speed scan
+    for m in sentence.mentions:
+        if entries[m.entry].part_of is not None or entries[m.entry].first is not m:
+            continue
+        if not _TOWARDS_THE.match(sentence.text, m.found.end, sentence.end):
+            continue
+        earlier = [e for back in sentences[: number + 1] for e in back.mentions if e.order < m.order]
+        cost = next((e.entry for e in reversed(earlier) if e.context.cost), None)
+        _set_part(entries, m.entry, cost if cost is not None else headline)
+
+
+def _of_the_named_whole(
+    sentences: list[_Sentence], number: int, entries: list[_Entry], headline: int | None
+) -> None:
+    """ "Around £15 million of the total has been set aside for children": a share of the figure the
+    sentence follows on from (else the headline), named by a noun rather than its figure."""
+    sentence = sentences[number]
+    if not sentence.mentions or sentence.text.find(" of th", sentence.start, sentence.end) == -1:
+        return  # the usual case, one C-speed scan
+    for m in sentence.mentions:
+        if entries[m.entry].part_of is not None or entries[m.entry].first is not m:
+            continue
+        if _OF_THE_NOUN.match(sentence.text, m.found.end, sentence.end):
+            _set_part(entries, m.entry, _resolve(sentences, number, entries, headline))
+
+
+def _funded_by(sentence: _Sentence, entries: list[_Entry]) -> None:
+    """ "The £7.4 million scheme is funded by £6.1 million of grant-in-aid, with the remainder from ...":
+    money that pays for a figure named before it in the sentence is a part of that figure."""
+    text, start, end = sentence.text, sentence.start, sentence.end
+    if (
+        text.find("funded", start, end) == -1
+        and text.find("financed", start, end) == -1
+        and text.find("paid for", start, end) == -1
+    ):
+        return  # the usual case, a few C-speed scans
+    for index, m in enumerate(sentence.mentions):
+        if not index or entries[m.entry].part_of is not None:
+            continue
+        if _FUNDED_BY.search(sentence.text, max(sentence.start, m.found.start - 40), m.found.start):
+            _set_part(entries, m.entry, sentence.mentions[index - 1].entry)
+
+
+def _remainder_of(sentences: list[_Sentence], number: int, entries: list[_Entry]) -> None:
+    """ "The contract, worth £854 million, covers ... The remainder of the £1.2bn investment will fund
+    ...": the figure just before is the rest's complement, a part of the whole named."""
+    sentence = sentences[number]
+    text, start, end = sentence.text, sentence.start, sentence.end
+    if not sentence.mentions or (
+        text.find("remainder", start, end) == -1
+        and text.find("rest of", start, end) == -1
+        and text.find("balance", start, end) == -1
+    ):
+        return  # the usual case, a few C-speed scans
+    for index, m in enumerate(sentence.mentions):
+        if not _REMAINDER_OF.search(sentence.text, max(sentence.start, m.found.start - 30), m.found.start):
+            continue
+        if index:
+            part = sentence.mentions[index - 1]
+        elif (
+            number
+            and sentences[number - 1].block_index == sentence.block_index
+            and sentences[number - 1].mentions
+        ):
+            part = sentences[number - 1].mentions[-1]
+        else:
+            continue
+        if not part.context.prior:
+            _set_part(entries, part.entry, m.entry)
+
+
+def _share_of_named(
+    sentences: list[_Sentence], number: int, entries: list[_Entry], headline: int | None
+) -> None:
+    """ "The UK's share of the commitment is $3.2 billion": a share of the figure named before."""
+    sentence = sentences[number]
+    if not sentence.mentions or sentence.text.find("share of", sentence.start, sentence.end) == -1:
+        return  # the usual case, one C-speed scan
+    for m in sentence.mentions:
+        if entries[m.entry].part_of is None and _SHARE_OF_NAMED.search(
+            sentence.text, max(sentence.start, m.found.start - 80), m.found.start
+        ):
+            _set_part(entries, m.entry, _resolve(sentences, number, entries, headline))
+
+
+def _from_a_container_worth(sentence: _Sentence, entries: list[_Entry]) -> None:
+    """ "The £7m comes from the Skills programme, which has a budget of £84m": a part of the container."""
+    if sentence.text.find(" from ", sentence.start, sentence.end) == -1:
+        return  # the usual case, one C-speed scan
+    for part, whole in zip(sentence.mentions, sentence.mentions[1:], strict=False):
+        if whole.found.start - part.found.end <= 160 and _FROM_CONTAINER_WORTH.fullmatch(
+            sentence.text, part.found.end, whole.found.start
+        ):
+            _set_part(entries, part.entry, whole.entry)
+
+
+def _largest_share(
+    sentences: list[_Sentence], number: int, entries: list[_Entry], headline: int | None
+) -> None:
+    """ "52 councils will share £58 million ... The largest single award, £6.8 million, will ...": the
+    largest (or smallest) of several awards is one of the parts of the figure they share, the first
+    figure of the sentence this one follows on from (not a running total or a target), else the
+    story's headline figure."""
+    sentence = sentences[number]
+    text, start, end = sentence.text, sentence.start, sentence.end
+    if not sentence.mentions or (
+        text.find("largest", start, end) == -1
+        and text.find("biggest", start, end) == -1
+        and text.find("smallest", start, end) == -1
+    ):
+        return  # the usual case, a few C-speed scans
+    for m in sentence.mentions:
+        entry = entries[m.entry]
+        if entry.part_of is not None or entry.first is not m:
+            continue
+        if not _SUPERLATIVE.search(sentence.text, max(sentence.start, m.found.start - 60), m.found.start):
+            continue
+        whole = None
+        for back in range(number, max(number - 4, -1), -1):
+            previous = sentences[back]
+            if previous.block_index < 0:
+                break
+            candidates = [
+                e.entry
+                for e in previous.mentions
+                if e.order < m.order
+                and not e.context.prior
+                and not entries[e.entry].total
+                and not _TARGET_BEFORE.search(previous.text, max(0, e.found.start - 20), e.found.start)
+                and entries[e.entry].currency == entry.currency
+                and entries[e.entry].amount > entry.amount
+            ]
+            if candidates:
+                whole = candidates[0]
+                break
+        whole = whole if whole is not None else headline
+        _set_part(entries, m.entry, whole)
+        # "the largest share, £14.2m, followed by Cardiff (£9.6m) and Swansea (£7.1m)": the next shares
+        for later in sentence.mentions:
+            if (
+                later.found.start > m.found.end
+                and "followed by" in sentence.text[m.found.end : later.found.start]
+            ):
+                _set_part(entries, later.entry, whole)
+
+
+def _totals(sentence: _Sentence, entries: list[_Entry], headline: int | None) -> None:
+    """ "... £22 million increase – taking the total budget to £227 million": earlier figures are parts.
+
+    "Councils have also committed £21m, bringing the total value of the programme to £69m": when the
+    figures before it fall short of the total by exactly the story's headline figure, that is a part too.
+    """
     for index, whole in enumerate(sentence.mentions):
         if not whole.context.total:
             continue
         for m in sentence.mentions[:index]:
-            _set_part(entries, m.entry, whole.entry, across_currencies=True)
+            # ("loans of up to £50,000 ..., worth a total of £18 billion": what each may get, no part)
+            if not _EACH_UP_TO.search(sentence.text, max(sentence.start, m.found.start - 40), m.found.start):
+                _set_part(entries, m.entry, whole.entry, across_currencies=True)
         _set_referent_part(sentence, entries, whole.entry, across_currencies=True)
+        parts = {m.entry for m in sentence.mentions[:index] if entries[m.entry].part_of == whole.entry}
+        w = entries[whole.entry]
+        if headline is not None and parts and headline not in parts and headline != whole.entry:
+            h = entries[headline]
+            same = h.currency == w.currency and all(entries[p].currency == w.currency for p in parts)
+            if same and h.amount + sum((entries[p].amount for p in parts), Decimal(0)) == w.amount:
+                _set_part(entries, headline, whole.entry)
 
 
 def _share_of_next(sentence: _Sentence, entries: list[_Entry]) -> None:
@@ -872,7 +1163,7 @@ def _set_referent_part(
 
 
 def _sums(sentence: _Sentence, entries: list[_Entry]) -> None:
-    """Two or more figures in one sentence that add up to a figure named elsewhere are its parts.
+    """Two or more funding figures in one sentence that add up to a figure named elsewhere are its parts.
 
     "backed by £3m, with £1m going to schools and £2m to youth services": the figures after one that
     add up to it are its parts.
@@ -899,12 +1190,18 @@ def _sums(sentence: _Sentence, entries: list[_Entry]) -> None:
     parts = list(dict.fromkeys(parts))
     if len(parts) < 2 or len(parts) > 12:
         return
-    currency, funding = entries[parts[0]].currency, entries[parts[0]].is_funding
-    if any(entries[p].currency != currency or entries[p].is_funding != funding for p in parts):
-        return  # instalments of a payment add up as well as grants of a fund, but not a mix
+    currency = entries[parts[0]].currency
+    # Only grants: prices, fines and levels add up by chance ("an increase of £94 on the current cap of
+    # £1,834" makes the new £1,928 cap; a fine, costs and a surcharge make what was paid), and where
+    # they are parts the text says so ("made up of"), which _inclusions reads.
+    if any(entries[p].currency != currency or not entries[p].is_funding for p in parts):
+        return
+    firsts = [m for m in sentence.mentions if m.entry in parts]
+    if any(_is_range(sentence.text, a, b) for a, b in zip(firsts, firsts[1:], strict=False)):
+        return  # the bounds of "between £2m and £3m" are alternatives, not amounts that add up
     total = sum((entries[p].amount for p in parts), Decimal(0))
     for i, entry in enumerate(entries):
-        same_kind = entry.currency == currency and entry.is_funding == funding
+        same_kind = entry.currency == currency and entry.is_funding and not entry.first.context.prior
         if i not in parts and same_kind and abs(entry.amount - total) <= total / 200:
             for p in parts:
                 _set_part(entries, p, i)
@@ -969,12 +1266,24 @@ def _introduced_lists(
                 break
             if item.block_index != block and item.mentions:
                 items.append(item.mentions[0])
+                # "• six further councils – between £90,000 and £300,000 each": both bounds
+                if len(item.mentions) > 1 and _is_range(item.text, item.mentions[0], item.mentions[1]):
+                    items.append(item.mentions[1])
             block = item.block_index
         whole = (
             sentence.referent
             if sentence.referent is not None
             else _resolve(sentences, number, entries, headline)
         )
+        # An item already known to be part of a figure ("The largest single award, £6.8 million" of
+        # the £58 million shared) says which figure its siblings are parts of.
+        known = {entries[m.entry].part_of for m in items} - {None}
+        if len(known) == 1:
+            whole = known.pop()
+            items = [m for m in items if entries[m.entry].part_of is None]
+        elif whole is None and items and not _OTHER_LIST.match(sentence.text, sentence.start):
+            # ("Other measures ... include:" with no headline lists other money, not its parts)
+            whole = _main_figure_before(entries, items[0].order)
         if not items or whole is None or any(entries[m.entry].part_of is not None for m in items):
             continue
         w = entries[whole]
@@ -982,6 +1291,24 @@ def _introduced_lists(
         if same and sum((entries[m.entry].amount for m in items), Decimal(0)) <= w.amount:
             for m in items:
                 _set_part(entries, m.entry, whole)
+
+
+def _main_figure_before(entries: list[_Entry], order: int) -> int | None:
+    """The story's main figure when neither the title nor the opening names one: the first funding
+    figure before `order` that is no part of another, no earlier or separate money, no running total
+    ("Nine councils will share £3.1million" in the second paragraph)."""
+    for i, entry in enumerate(entries):
+        if entry.first.order >= order:
+            break
+        if (
+            entry.is_funding
+            and entry.part_of is None
+            and entry.equivalent_of is None
+            and not entry.total
+            and not entry.first.context.prior
+        ):
+            return i
+    return None
 
 
 def _is_item(sentence: _Sentence) -> bool:
@@ -995,10 +1322,12 @@ def _fund_containers(entries: list[_Entry]) -> None:
     for entry in entries:
         if entry.part_of is not None and entry.is_funding and not entry.unsaid:
             whole = entries[entry.part_of]
-            # A target or a project's cost stays what it is: "The pledge is part of a $9 billion target".
-            whole.is_funding = whole.is_funding or not names_a_value(whole.first.context.head)
+            # A target or a project's cost stays what it is: "The pledge is part of a $9 billion target",
+            # "£300,000 towards the cost" of a restoration that "will cost £2 million".
+            whole.is_funding = whole.is_funding or not whole.first.context.cost
     for entry in entries:
-        if entry.part_of is not None and entry.unsaid:
+        # (what pays part of a cost is a contribution to it, whatever the cost itself is)
+        if entry.part_of is not None and entry.unsaid and not entries[entry.part_of].first.context.cost:
             entry.is_funding = entries[entry.part_of].is_funding
 
 

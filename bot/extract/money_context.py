@@ -139,13 +139,8 @@ _VALUE_NOUNS = _words(
     "building buildings complex plant deal property site stadium bridge house home "
     "homes estate hotel bill deficit debt overspend loss losses fine fines pay farm farms station stations "
     "target targets "
-    "terminal terminals factory factories refinery tunnel reservoir"
+    "terminal terminals factory factories refinery tunnel reservoir cost costs"
 )
-
-
-def names_a_value(head: str | None) -> bool:
-    """Whether an amount stands before a thing it is the value or cost of ("the £4.2bn wind farm")."""
-    return head in _VALUE_NOUNS
 
 
 _FUNDING_NOUNS = _words(
@@ -159,6 +154,7 @@ _LOAN_NOUNS = _words("loan loans")
 _GENERIC = _words("funding boost package support money investment cash total sum figure amount budget pot")
 # A noun phrase after the amount ends at any of these.
 _NP_STOP = _words(
+    "includes include included including covers comprises "
     "will would is are was were has have had to for of in on from that which who and with by as at into per set "
     "over this it a an the be been being can could should may might also now today so i we they you he she"
 )
@@ -230,20 +226,24 @@ _YEAR_CUES = _words("year for in")
 _PART_WORDS = _words("part parts share portion")
 _CONTAINER_NOUNS = _words("fund pot package budget programme allocation settlement envelope")
 _PERIOD_HINTS = _words(
-    "year years annum month months week weeks day days annually annual yearly decade decades parliament "
-    "since january february march april may june july august september october november december round"
+    "year years annum month months week weeks day days hour annually annual yearly weekly daily decade decades "
+    "parliament "
+    "since january february march april may june july august september october november december round "
+    "winter summer spring autumn winter’s summer’s spring’s autumn’s winter's summer's spring's autumn's"
 )
 _PERIOD = re.compile(
-    r"\b(?:(?:a|per|each|every)\s+(?:year|annum|month|week|day)|annually|annual|yearly"
+    r"\b(?:(?:a|per|each|every)\s+year\s+by\s+(?:19|20)\d\d(?:[/–-](?:19|20)?\d\d)?"
+    r"|(?:a|an|per|each|every)\s+(?:year|annum|month|week|day|hour)|annually|annual|yearly|weekly|daily"
     r"|over\s+(?:the\s+)?(?:next\s+|past\s+|last\s+|coming\s+)?(?:\d{1,2}|two|three|four|five|six|seven|eight"
     r"|nine|ten|a|few)\s+(?:years?|months?|decades?|weeks?)"
     r"|over\s+the\s+(?:next|past|last|coming)\s+(?:decade|year|month|parliament)"
     r"|(?:in|for)\s+the\s+(?:19|20)\d\d\s?[/–-]\s?(?:19|20)?\d\d\s+(?:financial|funding)\s+year"
     r"|(?:19|20)\d\d\s?[/–-]\s?(?:19|20)?\d\d\s+funding\s+round"
-    r"|(?:by|in|since|until|from|during|for)\s+(?:19|20)\d\d(?:\s?[/–-]\s?(?:19|20)?\d\d)?"
+    r"|between\s+(?:19|20)\d\d\s+and\s+(?:19|20)\d\d"
+    r"|(?:by|in|since|until|from|during|for)\s+(?:19|20)\d\d(?:\s?[/–-]\s?(?:19|20)?\d\d|\s+to\s+(?:19|20)\d\d)?"
     r"|since\s+the\s+start\s+of\s+the\s+\w+|from\s+(?:January|February|March|April|May|June|July|August"
     r"|September|October|November|December)(?:\s+(?:19|20)\d\d)?"
-    r"|(?:this|next|last)\s+(?:financial\s+)?year)\b",
+    r"|(?:this|next|last)\s+(?:financial\s+)?year|this\s+(?:winter|summer|spring|autumn))\b",
     re.IGNORECASE,
 )
 _PAIR_FIRSTS = frozenset(
@@ -287,6 +287,29 @@ class Context:
     head: str | None  # noun the amount stands in front of ("fund", "development")
     share: bool  # one of several equal shares: "will each receive £15m", "£2m each"
     sub_period: bool  # for one year of a longer total: "in the first year", "the budget for 2024-25"
+    cost: bool  # what a thing costs or is worth: "the £1.9m cost of", "will cost £2m", "a £5m project"
+
+
+def duration_in(text: str, start: int, end: int) -> str | None:
+    """How long or how often money is given, said in `text[start:end]` without an amount ("The money will
+    be shared ... over the next 2 years"): a span or rate after a verb of giving, not a date or a time past
+    ("since 2014")."""
+    if _GIVEN_OVER.isdisjoint(text[start:end].lower().split()):
+        return None  # the usual case: no verb of giving, no pattern run
+    for match in _PERIOD.finditer(text, start, end):
+        # only how the money itself is given ("will be spent over 3 years"), not what it pays for
+        # ("rations for almost half-a-million people for over two weeks")
+        given = text[max(start, match.start() - 60) : match.start()].lower().split()[-8:]
+        if match[0].lower().startswith(_DURATION_STARTS) and not _GIVEN_OVER.isdisjoint(given):
+            return match[0]
+    return None
+
+
+_DURATION_STARTS = ("over ", "a ", "an ", "per ", "each ", "every ", "annual", "yearly")
+_GIVEN_OVER = _words(
+    "shared spent paid provided delivered allocated given invested distributed released used split spread "
+    "phased awarded available"
+)
 
 
 def spaced_pairs(text: str) -> tuple[tuple[str, str], ...]:
@@ -324,8 +347,15 @@ def read_context(
     clause_end = _clause_end(right_tokens, right_low)
     head, phrase = _noun_after(right, right_tokens, right_low)
     funding = _is_funding(left_tokens, left_low, right_tokens, right_low, head, amount)
+    funded_thing = None
+    if "," in left_low and "," in right_low[:_ASIDE_SPAN]:  # (the usual case tests two list look-ups)
+        aside = _aside(left_tokens, left_low, right_low)
+        if aside is not None:
+            clause_end, funded_thing = min(clause_end, aside[0]), aside[1]
     clause_tokens, clause_low = right_tokens[:clause_end], right_low[:clause_end]
     purpose, strong = _purpose(left_tokens, left_low, clause_tokens, clause_low, head, phrase)
+    if funded_thing and not strong:  # what the aside pays for, not a name the amount has ("£4m grant")
+        purpose, strong = funded_thing, True
     since_low = left_low[since_money:] if since_money else left_low
     last_three = left_low[-3:]
     return Context(
@@ -334,7 +364,10 @@ def read_context(
         purpose=purpose,
         strong_purpose=strong,
         period=_period(
-            left_tokens[since_money:] if since_money else left_tokens, since_low, clause_tokens, right_low
+            left_tokens[since_money:] if since_money else left_tokens,
+            since_low,
+            clause_tokens[: _total_clause(clause_low)],
+            right_low,
         ),
         qualifier=_qualifier(left_low),
         funder=_funder(left_tokens, left_low, clause_tokens, right_low) if funding else None,
@@ -349,7 +382,35 @@ def read_context(
         head=head,
         share=_share(left_low[-4:]) or right_low[:1] == ["each"],
         sub_period=_sub_period(since_low, since_money > 0, clause_low),
+        cost=head in _VALUE_NOUNS or _named_as_cost(left_low),
     )
+
+
+_COSTS = _words("cost costs costing")
+
+
+def _named_as_cost(left: list[str]) -> bool:
+    """ "will cost £2 million", "the total cost of €4.2 million", "costing around £5m"."""
+    if _COSTS.isdisjoint(left[-4:]):
+        return False  # the usual case
+    end = len(left)
+    while end and left[end - 1] in _HEDGES:
+        end -= 1
+    if end and left[end - 1] == "of":
+        end -= 1
+    return bool(end) and left[end - 1] in _COSTS
+
+
+def _total_clause(low: list[str]) -> int:
+    """Where ", bringing the total ... to £Y" or ", with ..." starts: a period after it is the total's or
+    another thing's ("will cost £1bn, bringing total spending this winter to £2.7bn", "24.50p per kWh,
+    with a daily standing charge of 60.99p"), though what the amount is for may still be named there."""
+    if _TAKEN_TO.isdisjoint(low) and "with" not in low:
+        return len(low)  # the usual case, set look-ups only
+    for i, token in enumerate(low[:-1]):
+        if token == "," and (low[i + 1] in _TAKEN_TO or low[i + 1] == "with"):
+            return i
+    return len(low)
 
 
 def _last_index(tokens: list[str], token: str) -> int:
@@ -470,6 +531,63 @@ def _has(tokens: list[str], words: frozenset[str], pairs: dict[str, frozenset[st
 def _prior_right(right: list[str]) -> bool:
     head = right[:3]
     return "previously" in head or "already" in head or right[:1] == ["previously-announced"]
+
+
+# An aside between commas holding the amount: "The ships, costing £115 million, are due ...". Its
+# opening words say what the amount is to the noun before it: its cost or value, or the money that pays
+# for it; an amount alone is in apposition ("The largest award, £750,000, will ...").
+_ASIDE_SPAN = 7
+_VALUE_OPENERS = _words("costing worth valued priced totalling totaling")
+_PAYING_OPENERS = _words("funded financed backed paid")
+_APPOSITION_WORDS = frozenset(word for q in _QUALIFIERS for word in q) | _HEDGES
+# The main clause's verb after the closing comma: what follows is said of the noun before the aside.
+_MAIN_VERBS = _words("will would is are was were has have had can could should may might must shall also")
+# Nouns that are money themselves: what the main clause says of them, it says of the amount ("The
+# contract, worth £854 million, covers ... from 2022 until 2032").
+_MONEY_SUBJECTS = _FUNDING_NOUNS | _words("award awards deal deals")
+
+
+def _aside(left: list[str], left_low: list[str], right_low: list[str]) -> tuple[int, str | None] | None:
+    """The amount sits in an aside about a noun that is not money, and the main clause resumes after it.
+
+    Returns where the amount's clause ends (the aside's closing comma) and, when the aside says the
+    amount pays for the noun ("A new depot, funded by a £4m grant, will open in May"), that noun, which
+    is what the money is for. What comes after the aside ("will open in May") is said of the noun, not
+    of the amount. An amount followed by ", to support ..." or ", helping ..." is no aside: its purpose
+    follows, and it is no main verb.
+    """
+    close = right_low.index(",")
+    if close + 1 >= len(right_low) or right_low[close + 1] not in _MAIN_VERBS:
+        return None
+    if not _CLAUSE_STOPS.isdisjoint(right_low[:close]):
+        return None
+    comma = _last_index(left_low, ",")
+    opening = left_low[comma + 1 :]
+    if len(opening) > 4:
+        return None
+    if opening and opening[0] in _PAYING_OPENERS:
+        kind = "pays"
+    elif opening and opening[0] in _VALUE_OPENERS or all(word in _APPOSITION_WORDS for word in opening):
+        kind = "value"
+    else:
+        return None
+    start = comma
+    while start and left_low[start - 1] != "," and comma - start < 8:
+        start -= 1
+    noun = left_low[start:comma]
+    if not noun or not _PREDICATE.isdisjoint(noun) or not _MONEY_SUBJECTS.isdisjoint(noun[-3:]):
+        return None  # no noun before the aside, a clause rather than a noun, or a noun that is money
+    if not _SIGNS.isdisjoint(noun):
+        return None  # "£5m for schools, £3m, will ...": a list of amounts, not an aside
+    if kind == "value":
+        return close, None
+    # The noun phrase just before the aside: back to its article ("A new depot"), not the clause's verb.
+    first = comma
+    while first > start and left_low[first - 1] not in _NP_STOP:
+        first -= 1
+    if first > start and left_low[first - 1] in _DETERMINERS_OR_ARTICLES:
+        first -= 1
+    return close, _trim(left[first:comma])
 
 
 def _clause_end(tokens: list[str], low: list[str]) -> int:
@@ -638,6 +756,9 @@ def _is_funding(
     near_right = _outside_names(right_tokens[:12], near_right)
     if _small(amount) and _for_individuals(left[-15:], right[:8]):
         return False  # what a household, worker or driver gets, pays or saves
+    # "£100m towards the cost of the scheme": a contribution to what something costs, not its cost
+    if first in _TOWARDS and ("cost" in right[1:7] or "costs" in right[1:7]):
+        return True
     # "The fund, worth £75 million", "The package is worth up to £1.5bn": a fund's size, not a value.
     # A funding noun counts here even in a name: "the Homelessness Prevention Grant will be worth £316m".
     if not _VALUE_WORDS.isdisjoint(near_left[-5:]) and not _FUNDING_NOUNS.isdisjoint(left[-7:]):
@@ -881,6 +1002,7 @@ def _purpose(
         if (
             given
             and right_low[i + 2 : i + 3] not in (["it"], ["them"], ["date"], ["by"])  # "paid for by"
+            and not _is_time(right_low[i + 2 : i + 4])  # "will be awarded in early 2023"
             and (text := _trim(right[i + 2 :]))
         ):
             return text, False
@@ -940,8 +1062,22 @@ def _informative(phrase: str) -> bool:
 # Words before "of £Y" that name no purpose: a share, a change, or a verb ("the package consists of").
 _NOT_A_SUBJECT = _words(
     "one total sum part share up value increase rise uplift cut fall drop reduction boost consists consist "
-    "made comprised composed average"
+    "made comprised composed average top addition instead ahead because"
 )
+
+
+_LEVEL_PAIRS = frozenset(
+    {
+        ("stands", "at"),
+        ("stood", "at"),
+        ("amounts", "to"),
+        ("amounted", "to"),
+        ("comes", "to"),
+        ("came", "to"),
+    }
+)
+_CONTINUES = _words("continue continues continued")
+_PRONOUNS = _words("it this that they these those he she we which who")
 
 
 def _subject(left: list[str], low: list[str]) -> str | None:
@@ -961,12 +1097,19 @@ def _subject(left: list[str], low: list[str]) -> str | None:
         end
         and low[end - 1] in _SUBJECT_VERBS
         or pair == ["valued", "at"]
+        or tuple(pair) in _LEVEL_PAIRS  # "The budget for 2022/23 now stands at £112m"
         or pair[1:] == ["from"]
         and pair[0] in _BENEFIT
     ):
-        end -= 2 if low[end - 1] in ("at", "from") else 1
-        while end and low[end - 1] in _AUXILIARIES:
+        end -= 2 if low[end - 1] in ("at", "from", "to") else 1
+        while end and (low[end - 1] in _AUXILIARIES or low[end - 1] in _CONTINUES):
             end -= 1
+        if end and low[end - 1] == ",":
+            # "the Training for Success programme, which supports ..., will continue to receive £26m":
+            # the noun before the relative clause
+            opening = _last_index(low[: end - 1], ",")
+            if opening > 0 and low[opening + 1 : opening + 2] in (["which"], ["who"]):
+                end = opening
         start = end
         while (
             start
@@ -978,7 +1121,8 @@ def _subject(left: list[str], low: list[str]) -> str | None:
             and not (low[start - 1] == "that" and (low[start] in _ARTICLES or left[start][:1].isupper()))
         ):
             start -= 1
-        return _trim(left[start:end])
+        subject = _trim(left[start:end])
+        return None if subject is None or subject.lower() in _PRONOUNS else subject  # "it now stands at"
     if end and low[end - 1] in ("of", "worth", "at") and end >= 2:
         start = end - 1
         while start and end - 1 - start < 3 and low[start - 1].isalpha() and low[start - 1] not in _NP_STOP:
@@ -987,6 +1131,19 @@ def _subject(left: list[str], low: list[str]) -> str | None:
         if start < end - 1 and low[end - 2] not in _NOT_A_SUBJECT:
             return _trim(left[start : end - 1])
     return None
+
+
+_TIME_WORDS = _words(
+    "early late mid spring summer autumn winter january february march april may june july august "
+    "september october november december"
+)
+
+
+def _is_time(words: list[str]) -> bool:
+    """ "early 2023", "spring", "2024": when something happens, not what it is for."""
+    return bool(words) and (
+        words[0] in _TIME_WORDS or words[0][:2] in ("19", "20") and words[0][2:4].isdigit()
+    )
 
 
 def _is_duration(words: list[str]) -> bool:
@@ -1001,7 +1158,9 @@ def _is_duration(words: list[str]) -> bool:
 
 # The first words of the _PERIOD phrases a purpose stops before: only where one stands is the pattern tried.
 # Not "annual" or "yearly", which also qualify a noun ("An annual licence costs £30").
-_PERIOD_OPENERS = _words("a per each every annually over in for by since until from during this next last")
+_PERIOD_OPENERS = _words(
+    "a per each every annually over in for by since until from during this next last between"
+)
 
 
 def _trim(tokens: list[str]) -> str | None:
@@ -1038,6 +1197,16 @@ def _qualifier(low: list[str]) -> str | None:
 def _period(left: list[str], left_low: list[str], right: list[str], right_low: list[str]) -> str | None:
     if right_low[:1] and right_low[0].startswith(("-a-", "a-")) and right_low[0].endswith(_TIME_UNITS_TUPLE):
         return right_low[0].lstrip("-").replace("-", " ")  # "£1.5m-a-year"
+    if right_low[1:2] and right_low[1] in _RATE_UNITS and right_low[0] in _RATE_WORDS:
+        # "£6,800 per hectare", "£166 per trip", "£1.95 per pupil per week": what the rate is paid by
+        end = 2
+        while (
+            right_low[end + 1 : end + 2]
+            and right_low[end] in _RATE_WORDS
+            and right_low[end + 1] in _TIME_UNITS
+        ):
+            end += 2
+        return " ".join(right[:end])
     right_low = right_low[: len(right)]
     index = _hint(right_low)
     match = _PERIOD.search(joined := " ".join(right[: index + 4])) if index is not None else None
@@ -1068,6 +1237,15 @@ def _period(left: list[str], left_low: list[str], right: list[str], right_low: l
     return None
 
 
+_SEASONS = frozenset(
+    season + ending for season in ("winter", "summer", "spring", "autumn") for ending in ("", "’s", "'s")
+)
+_RATE_WORDS = _words("per a an")
+# Units a rate is paid by that the labels read as its period ("per hectare"); not people a wage or a
+# price is paid to ("per worker", "a litre" are the rate's own words).
+_RATE_UNITS = _words("hectare acre tonne trip night unit property visit dose pupil household")
+
+
 def _hint(tokens: list[str], last: bool = False) -> int | None:
     """Index of the first (or last) token that can end a period: "years", "2030", "April"."""
     indexes = range(len(tokens) - 1, -1, -1) if last else range(len(tokens))
@@ -1078,7 +1256,11 @@ def _hint(tokens: list[str], last: bool = False) -> int | None:
         return None
     for i in indexes:
         token = tokens[i]
-        if token in _PERIOD_HINTS or len(token) >= 4 and token[:2] in ("19", "20") and token[2:4].isdigit():
+        if token in _PERIOD_HINTS:
+            if token in _SEASONS and (not i or tokens[i - 1] != "this"):
+                continue  # only "this winter" is when: "Winter Fuel Payment, paid from November" reads on
+            return i
+        if len(token) >= 4 and token[:2] in ("19", "20") and token[2:4].isdigit():
             return i
     return None
 
@@ -1089,14 +1271,26 @@ def _part_of_left(left: list[str], right: list[str]) -> bool:
     for i, word in enumerate(tail[:-2] if not _PART_WORDS.isdisjoint(tail) else ()):
         if word in _PART_WORDS and tail[i + 1] == "of" and tail[i + 2] in _DETERMINERS_OR_ARTICLES:
             return True
-    if (
-        len(left) >= 2
-        and left[-1] in _DETERMINERS_OR_ARTICLES
-        and left[-2] in ("from", "of")
-        and (left[-2] == "from" or left[-3:-2] == ["out"])
-    ):
-        return any(word in _CONTAINER_NOUNS for word in right[:4])
+    if "part" in tail:
+        end = len(left)
+        while end and (left[end - 1] in _HEDGES or left[end - 1] in _BOUND_WORDS):  # "as part of almost £3bn"
+            end -= 1
+        if left[end - 3 : end] == ["as", "part", "of"]:  # "..., as part of £80m of accelerated funding"
+            return True
+    if len(left) >= 2 and left[-1] in _DETERMINERS_OR_ARTICLES:
+        if left[-2] in ("from", "of") and (left[-2] == "from" or left[-3:-2] == ["out"]):
+            return any(word in _CONTAINER_NOUNS for word in right[:4])
+        # "£400,000 towards the £1.2 million cost of the hall", "The grant will go towards a £5.4
+        # million restoration project": a contribution to a total (the corpus README's "contributed
+        # towards total investment")
+        if left[-2] in _TOWARDS:
+            return any(word in _TOWARDS_WHOLES for word in right[:4])
     return False
+
+
+_TOWARDS = _words("towards toward")
+# What a contribution goes towards: a cost, a project or scheme, a fund or package.
+_TOWARDS_WHOLES = _CONTAINER_NOUNS | _VALUE_NOUNS | _words("cost costs total investment")
 
 
 def _funder(left: list[str], left_low: list[str], right: list[str], right_low: list[str]) -> str | None:

@@ -1069,3 +1069,347 @@ def test_the_remaining_money_is_the_rest_of_the_total_its_siblings_came_from() -
     found = by_surface(list(extract_money(story)))
     assert found["£6.2 million"].part_of == "£48 million"
     assert found["£36.3 million"].part_of == "£48 million"
+
+
+def test_what_follows_an_aside_is_said_of_the_noun_before_it_not_the_amount() -> None:
+    found = by_surface(
+        money(
+            "The two new lifeboats, costing £6.4 million, will be launched in 2028.",
+            "The visitor centre, worth around £3 million, is expected to open by 2029.",
+            "A new bus depot, funded by a £4.5 million council grant, will open in 2027.",
+        )
+    )
+    assert found["£6.4 million"].period is None
+    assert found["£3 million"].period is None
+    assert found["£4.5 million"].period is None
+    assert found["£4.5 million"].purpose == "new bus depot"
+
+
+def test_an_amount_followed_by_its_purpose_or_naming_money_keeps_what_follows() -> None:
+    found = by_surface(
+        money(
+            "The wetland trust will be given a further grant, £650,000, to restore 12 ponds.",
+            "The largest award, £820,000, will help a village hall install solar panels by 2027.",
+            "The contract, worth £95 million, covers maintenance of the fleet from 2025 until 2035.",
+        )
+    )
+    assert found["£650,000"].purpose == "restore 12 ponds"
+    assert found["£820,000"].purpose == "help a village hall install solar panels"
+    assert found["£820,000"].period == "by 2027"
+    assert found["£95 million"].period == "from 2025"
+
+
+def test_a_contribution_towards_a_cost_or_project_is_part_of_it() -> None:
+    found = by_surface(
+        money(
+            "The parish council will give £400,000 towards the £1.2 million cost of the new village hall.",
+            "A £2.1 million grant will rebuild the lido. The grant will go towards a £3.5 million "
+            "restoration project, with the remaining £1.4 million raised by the lido trust.",
+        )
+    )
+    assert found["£400,000"].part_of == "£1.2 million"
+    assert found["£400,000"].is_funding
+    assert not found["£1.2 million"].is_funding  # a cost stays a cost
+    assert found["£2.1 million"].part_of == "£3.5 million"
+    assert found["£1.4 million"].part_of == "£3.5 million"
+
+
+def test_a_contribution_towards_the_cost_named_before_is_part_of_that_cost() -> None:
+    found = by_surface(
+        money(
+            "Rebuilding the harbour wall will cost £6 million.",
+            "The harbour board has raised £900,000 towards the cost from local firms.",
+        )
+    )
+    assert found["£900,000"].part_of == "£6 million"
+    assert found["£900,000"].is_funding
+    assert not found["£6 million"].is_funding
+
+
+def test_what_a_funding_figure_includes_is_funding_whatever_it_pays_for() -> None:
+    found = by_surface(
+        money(
+            "Ministers will provide £2.6 billion of extra funding for the settlement. This includes "
+            "£2 billion for the pay rise and £600 million towards one-off payments to staff.",
+            "The council is investing £90 million in its libraries, including new digital services, "
+            "which is expected to save £4 million a year.",
+            "The £5 billion support package includes a £150 payment to every pensioner household.",
+        )
+    )
+    assert found["£2 billion"].is_funding and found["£2 billion"].part_of == "£2.6 billion"
+    assert found["£600 million"].is_funding and found["£600 million"].part_of == "£2.6 billion"
+    assert not found["£4 million"].is_funding and found["£4 million"].part_of is None
+    assert not found["£150"].is_funding
+
+
+def test_the_largest_award_is_one_of_the_parts_of_the_figure_shared() -> None:
+    found = by_surface(
+        money(
+            "Forty museums will share £12 million to repair their buildings.",
+            "The largest single award, £1.1 million, will fix the roof of a museum in Hull.",
+        )
+    )
+    assert found["£1.1 million"].part_of == "£12 million"
+    found = by_surface(
+        money(
+            "The £3.2 million handed out this spring brings the total given by the fund to £9 million.",
+            "The biggest grant, £400,000, goes to a lifeboat station in Whitby.",
+        )
+    )
+    assert found["£400,000"].part_of == "£3.2 million"  # not the running total
+
+
+def test_list_items_are_parts_of_the_figure_one_of_them_is_known_to_be_part_of() -> None:
+    story = parse_text(
+        "News story: Museum repairs\n\n"
+        "Ministers will spend £1 billion on heritage over a decade. In the first round, 40 museums "
+        "will share £12 million. The largest single award, £1.1 million, will fix a roof in Hull.\n\n"
+        "Awards in the first round include:\n\n"
+        "• £1.1 million for the maritime museum in Hull\n"
+        "• £800,000 for a mill museum in Derby\n"
+        "• £450,000 for a railway museum in Swindon\n",
+        "museums.txt",
+    )
+    found = by_surface(list(extract_money(story)))
+    assert found["£1.1 million"].part_of == "£12 million"
+    assert found["£800,000"].part_of == "£12 million"
+    assert found["£450,000"].part_of == "£12 million"
+
+
+def test_shares_named_after_the_largest_are_its_siblings_not_its_parts() -> None:
+    found = by_surface(
+        money(
+            "Hospitals in the region will get an extra £30m this winter.",
+            "Leeds will receive the largest share, £8.5m, followed by Bradford (£6.1m) and Hull (£4.2m).",
+        )
+    )
+    assert found["£8.5m"].part_of == "£30m"
+    assert found["£6.1m"].part_of == "£30m"
+    assert found["£4.2m"].part_of == "£30m"
+
+
+def test_both_bounds_of_a_range_said_to_be_part_of_a_figure_are_its_parts() -> None:
+    found = by_surface(
+        money(
+            "Each of the 40 harbours will receive between £200,000 and £600,000 this year, as part of "
+            "£15 million of coastal funding."
+        )
+    )
+    assert found["£200,000"].part_of == "£15 million"
+    assert found["£600,000"].part_of == "£15 million"
+
+
+def test_a_list_with_no_headline_is_part_of_the_first_main_funding_figure() -> None:
+    story = parse_text(
+        "News story: Ministers back new cycle paths\n\n"
+        "The transport minister has announced support for new cycle paths this year.\n\n"
+        "Seven councils will share £2.4million to build cycle paths, the department said.\n\n"
+        "Cycling rose by a third last year, officials said.\n\n"
+        "The allocations are:\n\n"
+        "• Mid Ulster District Council – £600,000\n"
+        "• Antrim Borough Council – £500,000\n"
+        "• five further councils – between £80,000 and £250,000 each\n",
+        "cycle.txt",
+    )
+    found = by_surface(list(extract_money(story)))
+    assert found["£600,000"].part_of == "£2.4million"
+    assert found["£80,000"].part_of == "£2.4million"
+    assert found["£250,000"].part_of == "£2.4million"
+
+
+def test_shares_of_a_whole_named_by_its_noun_or_paying_for_it_are_parts() -> None:
+    found = by_surface(
+        money(
+            "The health service will spend £60m on crisis care this winter.",
+            "About £9 million of the total has been set aside for older people.",
+        )
+    )
+    assert found["£9 million"].part_of == "£60m"
+    found = by_surface(
+        money(
+            "Four coastal towns will get £30 million of government investment.",
+            "The minister confirmed the funding on Monday, which includes £12 million for a sea wall in "
+            "Rhyl and £8 million for a promenade in Prestatyn.",
+        )
+    )
+    assert found["£12 million"].part_of == "£30 million"
+    assert found["£8 million"].part_of == "£30 million"
+    found = by_surface(
+        money(
+            "The £9.5 million bypass is funded by £7 million of council money, with the rest from business."
+        )
+    )
+    assert found["£7 million"].part_of == "£9.5 million"
+    found = by_surface(
+        money(
+            "The contract, worth £600 million, covers the new radar. The remainder of the £900m "
+            "investment will pay for new runways."
+        )
+    )
+    assert found["£600 million"].part_of == "£900m"
+
+
+def test_more_ways_a_whole_is_named_after_or_around_its_part() -> None:
+    found = by_surface(
+        money(
+            "The council is spending £80 million on its schools this year, as part of almost £1 billion "
+            "for education."
+        )
+    )
+    assert found["£80 million"].part_of == "£1 billion"
+    found = by_surface(
+        money("Donors pledged $12 billion for clean water.", "The UK's share of the pledge is $1.5 billion.")
+    )
+    assert found["$1.5 billion"].part_of == "$12 billion"
+    found = by_surface(
+        money("The £4m comes from the Welsh Government's Skills Wales programme, which has a budget of £50m.")
+    )
+    assert found["£4m"].part_of == "£50m"
+    found = by_surface(
+        money(
+            "Ministers announced £30 million for 12 bus schemes.",
+            "Councils have also committed £10 million of their own, bringing the total value of the "
+            "programme to £40 million.",
+        )
+    )
+    assert found["£30 million"].part_of == "£40 million"
+    found = by_surface(
+        money(
+            "Twelve theatres will share £2 million to tour new plays.",
+            "The latest round brings the total awarded by the fund to £7.5 million.",
+        )
+    )
+    assert found["£2 million"].part_of == "£7.5 million"
+
+
+def test_the_payment_made_up_of_figures_is_their_whole() -> None:
+    found = by_surface(
+        money(
+            "A water company will pay £6 million after overcharging customers, the regulator said.",
+            "The payment is made up of £4.5 million in refunds to customers, including interest, and a "
+            "£1.5 million payment to a hardship fund.",
+        )
+    )
+    assert found["£4.5 million"].part_of == "£6 million"
+    assert found["£1.5 million"].part_of == "£6 million"
+
+
+def test_prices_or_fines_that_add_up_to_another_figure_are_not_its_parts() -> None:
+    found = by_surface(
+        money(
+            "The energy price cap will be £2,000 a year from April.",
+            "That is an increase of £150 on the current cap of £1,850.",
+        )
+    )
+    assert found["£150"].part_of is None
+    assert found["£1,850"].part_of is None
+
+
+def test_range_bounds_and_per_item_caps_are_not_parts_of_a_sum_or_total() -> None:
+    found = by_surface(
+        money(
+            "Four more ports will share £1-2 million, on top of the £3 million already given to councils "
+            "last year."
+        )
+    )
+    assert found["£1-2 million"].part_of is None
+    found = by_surface(
+        money(
+            "Over 20,000 farms have been approved for loans of up to £40,000 under the scheme, worth a "
+            "total of £600 million."
+        )
+    )
+    assert found["£40,000"].part_of is None
+
+
+def test_a_purpose_is_the_subject_of_stands_at_or_of_a_relative_clause_never_a_verb() -> None:
+    found = by_surface(
+        money(
+            "The coastal repairs budget for 2025/26 now stands at £48m, including today's money.",
+            "The Youth Steps programme, which helps school leavers into work, will continue to receive "
+            "£9 million a year.",
+            "The £210 million package includes £30 million for rural clinics.",
+            "Since 2015 the average water bill has fallen, and it now stands at £420.",
+        )
+    )
+    assert found["£48m"].purpose == "coastal repairs budget"
+    assert found["£9 million"].purpose == "Youth Steps programme"
+    assert found["£210 million"].purpose != "package includes"
+    assert found["£420"].purpose is None
+
+
+def test_a_purpose_is_never_a_date_or_on_top_and_between_two_years_is_a_period() -> None:
+    found = by_surface(
+        money(
+            "The new research grants, of up to €90,000 each, will be awarded in early 2027.",
+            "The grant comes on top of an extra £1.1 billion a year that councils already hold.",
+            "Ministers will invest £2.4 billion in rural Wales between 2026 and 2031.",
+        )
+    )
+    assert found["€90,000"].purpose is None
+    assert found["£1.1 billion"].purpose is None
+    assert found["£2.4 billion"].purpose == "rural Wales"
+    assert found["£2.4 billion"].period == "between 2026 and 2031"
+
+
+def test_this_winter_is_a_period_a_name_with_winter_is_not_and_a_totals_period_is_its_own() -> None:
+    found = by_surface(
+        money(
+            "Ministers will give £3 million to GP surgeries this winter.",
+            "Pensioners will get a £200 Winter Heating Payment, paid from December.",
+            "Councils get £40 million for ferries, bringing total ferry funding this year to £90 million.",
+        )
+    )
+    assert found["£3 million"].period == "this winter"
+    assert found["£200"].period == "from December"
+    assert found["£40 million"].period is None
+
+
+def test_the_unit_a_rate_is_paid_by_is_its_period() -> None:
+    found = by_surface(
+        money(
+            "Farmers can claim £420 per hectare for new hedges.",
+            "Visitors spent £72 per night on average, or £3.10 per pupil per week at breakfast clubs.",
+            "Skilled welders earn £60,000 per worker.",
+        )
+    )
+    assert found["£420"].period == "per hectare"
+    assert found["£72"].period == "per night"
+    assert found["£3.10"].period == "per pupil per week"
+    assert found["£60,000"].period is None
+
+
+def test_hourly_rates_year_ranges_and_a_year_by_a_date_are_periods() -> None:
+    found = by_surface(
+        money(
+            "Trainees will be paid £9.40 an hour.",
+            "The council will spend £12 million in 2026 to 2027 on roads.",
+            "The reforms will save £2bn a year by 2030.",
+        )
+    )
+    assert found["£9.40"].period == "an hour"
+    assert found["£12 million"].period == "in 2026 to 2027"
+    assert found["£2bn"].period == "a year by 2030"
+
+
+def test_a_period_said_in_a_later_sentence_about_the_money_is_its_period() -> None:
+    found = by_surface(
+        money(
+            "Libraries will get £14 million to extend their opening hours.",
+            "The money will be shared between 90 library services over the next 3 years.",
+        )
+    )
+    assert found["£14 million"].period == "over the next 3 years"
+    found = by_surface(
+        money(
+            "The UK will give £3 million of food aid.",
+            "The donation will feed 200,000 families for over two weeks.",
+        )
+    )
+    assert found["£3 million"].period is None  # how long the food lasts, not the money
+
+
+def test_a_period_after_with_belongs_to_what_follows() -> None:
+    found = by_surface(money("The unit rate will be 27.10p per kWh, with a daily standing charge of 53.35p."))
+    assert found["27.10p"].period is None
+    assert found["53.35p"].period == "daily"
