@@ -1287,6 +1287,12 @@ def _introduced_lists(
         if not items or whole is None or any(entries[m.entry].part_of is not None for m in items):
             continue
         w = entries[whole]
+        if not (
+            w.is_funding
+            or any(entries[m.entry].is_funding for m in items)
+            or _INCLUDES.search(sentence.text, sentence.start, sentence.end)
+        ):
+            continue  # "From next month: • the State Pension will rise to £159.55": rates, not anyone's parts
         same = all(entries[m.entry].currency == w.currency for m in items)
         if same and sum((entries[m.entry].amount for m in items), Decimal(0)) <= w.amount:
             for m in items:

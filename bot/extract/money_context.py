@@ -93,7 +93,7 @@ _INDIVIDUALS = _words(
     "patient patients resident residents taxpayer taxpayers consumer consumers customer customers homeowner "
     "homeowners tenant tenants parent parents carer carers recipient recipients shopper shoppers farmer farmers "
     "passenger passengers commuter commuters traveller travellers holder holders visitor visitors tourist "
-    "tourists graduate graduates trainee trainees teacher teachers nurse nurses "
+    "tourists graduate graduates trainee trainees teacher teachers nurse nurses artist artists "
     # what only a person is given: "a tax-free bursary of £20,000"
     "bursary bursaries scholarship scholarships stipend stipends"
 )
@@ -139,7 +139,9 @@ _VALUE_NOUNS = _words(
     "building buildings complex plant deal property site stadium bridge house home "
     "homes estate hotel bill deficit debt overspend loss losses fine fines pay farm farms station stations "
     "target targets "
-    "terminal terminals factory factories refinery tunnel reservoir cost costs"
+    "terminal terminals factory factories refinery tunnel reservoir cost costs "
+    # what trade or a market is worth: "a £15.3 billion trade relationship"
+    "trade relationship market markets exports imports turnover revenue revenues sales"
 )
 
 
@@ -718,6 +720,9 @@ def _is_funding(
         or _to_the_economy(right[:10])
         or _needed(left[-6:])
         or _spent_by_people(left[-20:])
+        # "will spend £97 billion on the State Pension": the cost of what households receive
+        or right[:1] == ["on"]
+        and not _HOUSEHOLD_BENEFITS.isdisjoint(right[1:5])
     ):
         return False
     if _grant_rate(left[-8:], right[:12]):
@@ -727,6 +732,8 @@ def _is_funding(
         return True
     if head in _VALUE_NOUNS or head in _LOAN_NOUNS:
         return False  # (value nouns) lower-case only: "University Research & Development" is a name, not a building
+    if head in _FUNDING_NOUNS and _small(amount) and _for_individuals(left[-12:], []):
+        return False  # "households can get a £7,500 grant": what a household receives
     if head in _FUNDING_NOUNS:
         return True
     if (first == "for" or first == "towards") and _for_a_programme(right):
@@ -804,6 +811,10 @@ def _level(left: list[str]) -> bool:
     ):
         # "will rise by £4.65 a week for a couple, to £222.05"
         verb = max(i for i, word in enumerate(words[: end - 2]) if word in _LEVEL_CHANGES)
+    elif (
+        end >= 4 and words[end - 1] == "to" and (by := _rise_by(words[max(0, end - 8) : end - 1])) is not None
+    ):
+        verb = max(0, end - 8) + by  # "will rise by £75 a year to £1,520"
     elif end and words[end - 1] in _COPULAS:
         verb = end - 1
     else:
@@ -815,6 +826,14 @@ def _level(left: list[str]) -> bool:
         subject = subject[: len(subject) - len(clause) - 1] if clause[:1] in (["which"], ["that"]) else clause
     # "The State Pension will rise to £110.15": what a household's benefit is, a level too
     return not _LEVEL_NOUNS.isdisjoint(subject) or not _HOUSEHOLD_BENEFITS.isdisjoint(subject)
+
+
+def _rise_by(words: list[str]) -> int | None:
+    """Where "<rise> by" stands in `words`, if it does."""
+    for i in range(len(words) - 2, -1, -1):
+        if words[i + 1] == "by" and words[i] in _LEVEL_CHANGES:
+            return i
+    return None
 
 
 def _paid_to_someone(left: list[str]) -> bool:
@@ -844,18 +863,25 @@ def _needed(left: list[str]) -> bool:
 
 def _spent_by_people(left: list[str]) -> bool:
     """ "Visitors to Wales spent £5.1bn", "international visitors made 1 million trips, spending £444m":
-    what people spend is a statistic, not money given for a purpose."""
+    what people or firms spend is a statistic or a cost, not money given for a purpose."""
     if _SPEND_WORDS.isdisjoint(left[-3:]):
         return False
     verb = max(i for i, word in enumerate(left) if word in _SPEND_WORDS)
-    return not _INDIVIDUALS.isdisjoint(left[:verb])
+    return not _INDIVIDUALS.isdisjoint(left[:verb]) or not _SPENDING_FIRMS.isdisjoint(left[:verb])
+
+
+# "water companies spend £100m each year dealing with this": what firms spend is a cost to them
+_SPENDING_FIRMS = _words("companies businesses firms industry retailers employers operators suppliers")
 
 
 def _changed_by(left: list[str]) -> bool:
     """ "the pilot could increase visitor spending by £4 million a year": how much something
     changes, a statistic, unless it is funding that grows ("raise the fund's budget by £5m")."""
+    end = len(left)
+    while end and (left[end - 1] in _HEDGES or left[end - 1] in ("over", "more", "than")):
+        end -= 1  # "has risen by over £1,250"
     return (
-        left[-1:] == ["by"]
+        left[end - 1 : end] == ["by"]
         and not _LEVEL_CHANGES.isdisjoint(left)
         and _FUNDING.isdisjoint(left)
         and _FUNDING_NOUNS.isdisjoint(left)

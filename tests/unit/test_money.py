@@ -1413,3 +1413,35 @@ def test_a_period_after_with_belongs_to_what_follows() -> None:
     found = by_surface(money("The unit rate will be 27.10p per kWh, with a daily standing charge of 53.35p."))
     assert found["27.10p"].period is None
     assert found["53.35p"].period == "daily"
+
+
+def test_what_households_get_spend_or_see_change_is_not_funding() -> None:
+    found = by_surface(
+        money(
+            "Under the scheme homeowners can get a £6,000 grant towards insulating their loft.",
+            "This year the government will spend around £12 billion on Housing Benefit.",
+            "Since 2015 the Carer’s Allowance has risen by over £900 a year.",
+            "The child element of the Universal Credit will rise by £40 a year to £3,200.",
+            "Bus companies spend £80m each year repairing vandalised shelters.",
+            "Britain and Norway have a £30 billion trade relationship.",
+        )
+    )
+    assert {surface: m.is_funding for surface, m in found.items()} == {
+        "£6,000": False,
+        "£12 billion": False,
+        "£900": False,
+        "£40": False,
+        "£3,200": False,
+        "£80m": False,
+        "£30 billion": False,
+    }
+
+
+def test_a_list_of_rates_after_a_date_is_no_part_of_an_earlier_figure() -> None:
+    story_ = parse_text(
+        "Press release: Pensions rise\n\nSince 2010 the State Pension has risen by over £1,250 a year.\n\n"
+        "From next month:\n\n• the full State Pension will increase by £3.90 to £159.55 a week\n"
+        "• Pension Credit will rise to £159.35 a week",
+        "p.txt",
+    )
+    assert [m.part_of for m in extract_money(story_)] == [None] * 4
