@@ -199,6 +199,10 @@ _SHORTEST_TIGHTENED = 8  # words: a shorter remainder has lost the news with the
 # repeats the title's words is usually background or a paraphrase of a quote. On the dev corpus every
 # pick is among the first three. This also bounds the work on huge inputs.
 MAX_CANDIDATES = 10
+_SHORTEST_LEDE = 12  # words: an opening paragraph without a full stop this long is a lede, not a heading
+_AUXILIARIES = frozenset(
+    {"is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could", "may", "must", "should"}
+)  # fmt: skip
 _LONGEST_SENTENCE = 600  # characters; anything longer is a run-on list or broken text, not a lede
 # Bounds on the reading itself, so that megabytes of odd text cost milliseconds: the news is never
 # beyond the first few hundred sentences, nor in the middle of a 20,000-character paragraph.
@@ -363,8 +367,11 @@ def candidate_sentences(story: Story) -> list[Candidate]:
                 return _candidates(found)
             if quoted or len(text) > _LONGEST_SENTENCE:
                 continue
-            # A line without a full stop (a heading, a "said:" line) fails before it is tokenised.
-            if not _ends_sentence(text):
+            # A line without a full stop (a heading, a "said:" line) fails before it is tokenised, unless it is
+            # a whole opening paragraph long enough to be a lede that lost its stop.
+            if not _ends_sentence(text) and not (
+                position == 1 and _is_unstopped_lede(text, story.blocks[block_index])
+            ):
                 continue
             lowered = text.lower()
             words = tuple(_tokens(lowered))
@@ -527,6 +534,21 @@ def _ends_sentence(sentence: str) -> bool:
     """A sentence ends with a full stop (or ! ? …) and starts with no lowercase letter: a line without a
     stop is a heading, a link or a "said" line."""
     return sentence.rstrip(_CLOSING_CHARS)[-1:] in _SENTENCE_ENDS and not sentence[0].islower()
+
+
+def _is_unstopped_lede(sentence: str, block: Block) -> bool:
+    """The story's first narrative paragraph is one sentence of _SHORTEST_LEDE words or more, with an
+    auxiliary verb, that ends in a word or a bracket but no stop: a lede that lost its full stop
+    ("… has officially opened today (18 August)"). A heading has no auxiliary ("Plans to put the library at the
+    heart of every town"), a "said" line ends in a say verb and a list's lead-in in ":"."""
+    if (
+        sentence != block.text.strip()
+        or not sentence[0].isupper()
+        or not (sentence[-1].isalnum() or sentence[-1] == ")")
+    ):
+        return False
+    words = _tokens(sentence.lower())
+    return len(words) >= _SHORTEST_LEDE and words[-1] not in _SAY_WORDS and not _AUXILIARIES.isdisjoint(words)
 
 
 def _tokens(lowered: str) -> list[str]:

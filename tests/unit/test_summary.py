@@ -223,6 +223,27 @@ def test_headings_links_and_said_lines_without_a_full_stop_are_not_candidates() 
     ]
 
 
+def test_an_opening_paragraph_that_lost_its_full_stop_is_still_the_lede() -> None:
+    story = _story(
+        "Last stretch of the county coast path opens",
+        "The last stretch of the county coast path has officially opened to walkers today (4 May)",
+        "Starting at the old harbour, the county coast path follows the cliffs north past three lighthouses.",
+        "Walkers can stop at cafes in each of the villages along the way.",
+    )
+    assert _texts(story, 1) == [
+        "The last stretch of the county coast path has officially opened to walkers today"
+    ]
+
+
+def test_an_opening_line_without_a_verb_or_a_stop_is_still_a_heading() -> None:
+    story = _story(
+        "Coast path opens",
+        "Plans to open the whole of the county coast path to walkers and cyclists by the summer",
+        "The county coast path will open to walkers and cyclists from the old harbour to the lighthouse in May.",
+    )
+    assert _texts(story) == [story.blocks[1].text]
+
+
 @pytest.mark.parametrize(
     ("sentence", "expected"),
     [
