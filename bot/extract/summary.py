@@ -234,7 +234,7 @@ class Candidate(NamedTuple):
 def summarise(story: Story, sentences: int = MAX_SUMMARY_SENTENCES) -> tuple[Sentence, ...]:
     """Up to `sentences` (1-5) sentences, best first; empty when the story has no narrative sentence."""
     limit = max(1, min(sentences, MAX_SUMMARY_SENTENCES))
-    candidates = candidate_sentences(story)
+    candidates = candidate_sentences(story) or fallback_sentences(story)
     title_words = _content_words(story.title)
     ranked = sorted(candidates, key=lambda c: (-score(c, title_words), c.position))
     chosen: list[Candidate] = []
@@ -380,6 +380,45 @@ def candidate_sentences(story: Story) -> list[Candidate]:
             if len(words) >= 6 and _is_candidate(text, lowered, vocabulary):
                 stems = _content_stems(vocabulary)
                 found.append((text, lowered, words, vocabulary, stems, block_index, position))
+                if len(found) == MAX_CANDIDATES:
+                    return _candidates(found)
+    return _candidates(found)
+
+
+def fallback_sentences(story: Story) -> list[Candidate]:
+    """Candidates for a story without a narrative sentence: one told wholly through a list's lead-in and
+    quoted statements ("Potential benefits are:", then "X said:" and the speech). A summary should still say
+    something, so the lead-ins that are not "said:" lines and the whole sentences of the speech (without their
+    quotation marks) compete; a sentence holding an attribution ("…,” said X.") is still half a quote."""
+    found: list[_Found] = []
+    position = 0
+    for block_index, block in enumerate(story.blocks):
+        text = block.text[:_LONGEST_PARAGRAPH].strip()
+        if not text:
+            continue
+        if (block.kind is BlockKind.HEADING or len(text) < 60) and _END_MATTER.match(text):
+            break
+        if block.kind is not BlockKind.PARAGRAPH:
+            continue
+        for sentence in iter_sentences(text):
+            position += 1
+            if position > _MOST_SENTENCES_READ:
+                return _candidates(found)
+            sentence = sentence.lstrip(_OPENING_MARKS).rstrip("”’\"'")
+            if not sentence or len(sentence) > _LONGEST_SENTENCE:
+                continue
+            lowered = sentence.lower()
+            lead_in = sentence.endswith(":")
+            if lead_in and _SAID.search(lowered[-80:]) or not (lead_in or _ends_sentence(sentence)):
+                continue
+            if sentence[0].islower():
+                continue
+            words = tuple(_tokens(lowered))
+            vocabulary = frozenset(words)
+            if len(words) >= 6 and _is_candidate(sentence, lowered, vocabulary):
+                found.append(
+                    (sentence, lowered, words, vocabulary, _content_stems(vocabulary), block_index, position)
+                )
                 if len(found) == MAX_CANDIDATES:
                     return _candidates(found)
     return _candidates(found)

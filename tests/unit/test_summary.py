@@ -126,6 +126,29 @@ def test_story_with_nothing_to_summarise() -> None:
     assert summarise(story) == ()
 
 
+def test_a_story_told_only_in_a_list_and_a_statement_still_has_a_summary() -> None:
+    blocks = (
+        Block(BlockKind.PARAGRAPH, "The main changes proposed for the county's bus network are:"),
+        Block(BlockKind.LIST_ITEM, "cheaper fares for young people"),
+        Block(
+            BlockKind.PARAGRAPH, "In a joint statement, the two council leaders, Jo Bell and Sam Reed, said:"
+        ),
+        Block(
+            BlockKind.PARAGRAPH,
+            "“The county will consult on a new bus network that reaches every village by 2027. We want to hear "
+            "from everyone who relies on the bus.",
+        ),
+        Block(
+            BlockKind.PARAGRAPH,
+            "Nobody should be left without a way to get to work or school,” said Jo Bell.",
+        ),
+    )
+    story = Story("County consults on its bus network", blocks, "b.txt", "text")
+    texts = _texts(story)
+    assert texts[0] == "The county will consult on a new bus network that reaches every village by 2027."
+    assert not any("said" in text or "“" in text or "”" in text for text in texts)
+
+
 @pytest.mark.skipif(not (SHARED / "corpus" / "dev").is_dir(), reason="../shared/corpus/dev is not present")
 @pytest.mark.parametrize("name", ["stories.jsonl", "stories-2.jsonl"])
 def test_beats_the_lead_sentence_on_each_dev_file(name: str) -> None:
