@@ -181,7 +181,8 @@ WEIGHTS: dict[str, float] = {
 # What tighten() drops from a chosen sentence. A bracket followed by a capital is inside a name ("the Water
 # (Northern Ireland) Order") and stays.
 _BRACKET = re.compile(r"\s+\(([^()]{1,80})\)(?!\s+[A-Z])")
-_DATE = re.compile(r"\d{1,2}\s+[A-Z][a-z]+(?:\s+\d{4})?$")  # "(16 April 2025)", "(14 March)"
+# "(16 April 2025)", "(14 March)", "(Thursday 21 August)", "(1st October)".
+_DATE = re.compile(r"(?:[A-Z][a-z]+day\s+)?\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+(?:\s+\d{4})?$")
 # ", Transport Minister Jo Bloggs announced today" or ", the Chancellor, Jo Bloggs, has announced" at the end.
 _CLOSING_ANNOUNCEMENT = re.compile(
     r",\s+(?:the\s+|[A-Z])[^,;:]{0,70}?(?:,\s+[A-Z][^,;:]{0,40}?,)?\s+(?:has\s+|have\s+)?"

@@ -442,6 +442,15 @@ def test_many_of_which_is_not_a_part_of_the_news(sentence: str, part: bool) -> N
             "Rural bus routes will get £12m this year, the Department for Transport (DfT) has announced.",
             "Rural bus routes will get £12m this year.",
         ),
+        # A date with its weekday or an ordinal is still a date.
+        (
+            "Thousands of pupils will get their exam results today (Thursday 14 August), the earliest date yet.",
+            "Thousands of pupils will get their exam results today, the earliest date yet.",
+        ),
+        (
+            "The council has today (2nd March) opened bids for its new fund for village shops.",
+            "The council has today opened bids for its new fund for village shops.",
+        ),
         # Brackets: an abbreviation, and another currency's amount after a figure, go.
         (
             "The UK will give £3 million (KSh 500 million) to the Kenya Red Cross (KRCS) for flood relief.",
