@@ -4,7 +4,9 @@ Only narrative sentences are candidates: never a heading or any line without a f
 fragment, an image credit, a contact block or anything after "Notes to editors", a line that
 introduces a quote or a list ("Jo Smith said:"), or a sentence inside a quotation (quoted, attributed,
 or unquoted after "X said:"). A story that opens with "X said:" is a statement, and its speech is its
-content.
+content. An opening paragraph that is a whole sentence with a verb but lost its full stop is still the lede.
+A story with no narrative sentence at all (a list's lead-in, then quoted statements) still gets a summary:
+its lead-ins that are not "said:" lines and the whole sentences of its speech compete instead.
 
 Candidates are scored by position (the lede weighs most and wins unless another early sentence clearly
 says the news better) plus a few general features: the share of the title's words the sentence
@@ -193,6 +195,8 @@ _CLOSING_ANNOUNCEMENT = re.compile(
 )
 # A dash between words: not a hyphen, nor the dash of a range ("£2m – £3m", "2 - 3").
 _DASH = re.compile(r"(?<!\d)\s[–—-]\s(?![£€$\d])")
+# A closing dash clause that comments rather than adds a fact opens with an "-ing" verb ("delivering", "taking").
+_COMMENT_CLAUSE = re.compile(r"[A-Za-z]+ing\b")
 _OPENING_CLAUSE = re.compile(r"^(?:Following|As|Speaking)\b[^,]{0,80},\s+")
 # Marks that open or close a quotation, not apostrophes ("the UK’s"): an aside holding one is never dropped.
 _QUOTING = re.compile(r"[“”\"‘]")
@@ -266,8 +270,9 @@ def tighten(sentence: str) -> str:
       nor a figure that is the news ("Cardiff (£9.6m) and Swansea (£7.1m)");
     - a closing announcement (", Transport Minister Jo Bloggs announced today"): the fact of announcing is
       not the news. A closing ", X said" stays: without it a claim would read as the story's own voice;
-    - an aside between two dashes, and a closing dash clause shorter than the rest ("– delivering on the
-      government's plan");
+    - an aside between two dashes, and a closing dash clause shorter than the rest that comments on the
+      news with an "-ing" verb ("– delivering on the government's plan"). One that adds a fact ("– half the
+      cost of the old scheme", "– maths, English and science") stays;
     - an opening "Following …,", "As …," or "Speaking …," clause ("After 6 months," stays: it is a condition).
     Every word left is the story's own, in its order: the summary stays extractive. Measured on every
     labelled set before it was adopted (docs/quality.md).
@@ -282,7 +287,11 @@ def tighten(sentence: str) -> str:
     dashes = [match.span() for match in _DASH.finditer(body)]
     if len(dashes) == 2:  # "… funding – on top of the £80m – to create …": the space after the second stays
         body = _cut(body, dashes[0][0], dashes[1][1] - 1) or body
-    elif len(dashes) == 1 and dashes[0][0] > len(body) - dashes[0][0]:  # "… a £126m boost – delivering on"
+    elif (
+        len(dashes) == 1
+        and dashes[0][0] > len(body) - dashes[0][0]
+        and _COMMENT_CLAUSE.match(body, dashes[0][1])
+    ):  # "… a £126m boost – delivering on the Plan"; "… £13m – half the cost of the old scheme" stays
         body = _cut(body, dashes[0][0], len(body)) or body
     if (match := _OPENING_CLAUSE.match(body)) and (rest := _cut(body, 0, match.end())):
         body = rest[0].upper() + rest[1:]

@@ -492,6 +492,9 @@ def test_tighten_drops_the_asides_a_standfirst_leaves_out(sentence: str, tighten
         # Dashes and brackets inside a quotation are never cut.
         "The ‘Walk – Cycle – Ride’ plan will add 300 miles of paths to the county network by 2030.",
         "The minister called it “a plan (at last) for our high streets” at the launch in Bristol.",
+        # A closing dash clause that adds a fact rather than a comment.
+        "The county will fund the new library service with £2 million over three years – half the cost of "
+        "the old one.",
         # A condition is not an aside; nor is a range's dash.
         "After six months, a further penalty of £300 is charged on every unpaid return.",
         "Each of the twelve projects will receive between £2m – £3m from the new fund.",
