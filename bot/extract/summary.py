@@ -4,7 +4,9 @@ Only narrative sentences are candidates: never a heading or any line without a f
 fragment, an image credit, a contact block or anything after "Notes to editors", a line that
 introduces a quote or a list ("Jo Smith said:"), or a sentence inside a quotation (quoted, attributed,
 or unquoted after "X said:"). A story that opens with "X said:" is a statement, and its speech is its
-content.
+content. An opening paragraph that is a whole sentence with a verb but lost its full stop is still the lede.
+A story with no narrative sentence at all (a list's lead-in, then quoted statements) still gets a summary:
+its lead-ins that are not "said:" lines and the whole sentences of its speech compete instead.
 
 Candidates are scored by position (the lede weighs most and wins unless another early sentence clearly
 says the news better) plus a few general features: the share of the title's words the sentence
@@ -163,25 +165,28 @@ _FIRST_FIVE = itemgetter(slice(5))  # a word's crude stem, taken in C by map() r
 # two dev-corpus files, taking the middle of the plateau both share; background, part, reported speech
 # and first person are rare in the dev corpus (neutral there), so their weights are set to cancel about
 # one bonus each rather than fitted. Centrality was added later and checked by 3-fold cross-validation
-# over the two dev files and the held-out file: 0.4 is the middle of a plateau (0.4-0.6) that no fold
-# loses on (docs/quality.md).
+# over the two dev files and the held-out file. Lead bonus, title, news, centrality and length were then
+# refitted leave-one-file-out over the dev corpus, 85 real releases and eight held-out files (1,944
+# weightings): fitted without the real releases, the weights chosen are these, which raise the real set
+# from 0.242 to 0.251 and lower no other file (docs/quality.md, "Sixth session").
 ORDER_DECAY = 0.88  # the n-th candidate sentence starts from ORDER_DECAY ** n: the lede weighs most
-LEAD = 0.15  # and the first candidate a little more: it wins unless another says the news clearly better
+LEAD = 0.3  # and the first candidate a little more: it wins unless another says the news clearly better
 WEIGHTS: dict[str, float] = {
-    "title": 1.0,  # share of the title's content words (crudely stemmed): the title is what the news is
-    "news": 0.3,  # told as news: "announced", "has awarded", "will receive"
+    "title": 1.5,  # share of the title's content words (crudely stemmed): the title is what the news is
+    "news": 0.45,  # told as news: "announced", "has awarded", "will receive"
     "background": -0.3,  # history or statistics: "last year", "in 2019", "figures show"
     "part": -0.3,  # a part of the news: "This includes", "of which", "A further £200,000"
     "reported": -0.3,  # reported speech: "…, the minister said today."
     "first_person": -0.2,  # "we", "our", "I": a speaker's voice rather than the release's
-    "central": 0.4,  # shares its words with the rest of the story's opening: about the story's subject
+    "central": 0.8,  # shares its words with the rest of the story's opening: about the story's subject
     "anaphoric": -0.6,  # leans on the sentence before: "This", "He", "However", "The scheme"
-    "length": -0.3,  # distance from the usual 12-40 words, capped at 1
+    "length": -0.6,  # distance from the usual 12-40 words, capped at 1
 }
 # What tighten() drops from a chosen sentence. A bracket followed by a capital is inside a name ("the Water
 # (Northern Ireland) Order") and stays.
 _BRACKET = re.compile(r"\s+\(([^()]{1,80})\)(?!\s+[A-Z])")
-_DATE = re.compile(r"\d{1,2}\s+[A-Z][a-z]+(?:\s+\d{4})?$")  # "(16 April 2025)", "(14 March)"
+# "(16 April 2025)", "(14 March)", "(Thursday 21 August)", "(1st October)".
+_DATE = re.compile(r"(?:[A-Z][a-z]+day\s+)?\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+(?:\s+\d{4})?$")
 # ", Transport Minister Jo Bloggs announced today" or ", the Chancellor, Jo Bloggs, has announced" at the end.
 _CLOSING_ANNOUNCEMENT = re.compile(
     r",\s+(?:the\s+|[A-Z])[^,;:]{0,70}?(?:,\s+[A-Z][^,;:]{0,40}?,)?\s+(?:has\s+|have\s+)?"
@@ -190,6 +195,8 @@ _CLOSING_ANNOUNCEMENT = re.compile(
 )
 # A dash between words: not a hyphen, nor the dash of a range ("£2m – £3m", "2 - 3").
 _DASH = re.compile(r"(?<!\d)\s[–—-]\s(?![£€$\d])")
+# A closing dash clause that comments rather than adds a fact opens with an "-ing" verb ("delivering", "taking").
+_COMMENT_CLAUSE = re.compile(r"[A-Za-z]+ing\b")
 _OPENING_CLAUSE = re.compile(r"^(?:Following|As|Speaking)\b[^,]{0,80},\s+")
 # Marks that open or close a quotation, not apostrophes ("the UK’s"): an aside holding one is never dropped.
 _QUOTING = re.compile(r"[“”\"‘]")
@@ -199,6 +206,10 @@ _SHORTEST_TIGHTENED = 8  # words: a shorter remainder has lost the news with the
 # repeats the title's words is usually background or a paraphrase of a quote. On the dev corpus every
 # pick is among the first three. This also bounds the work on huge inputs.
 MAX_CANDIDATES = 10
+_SHORTEST_LEDE = 12  # words: an opening paragraph without a full stop this long is a lede, not a heading
+_AUXILIARIES = frozenset(
+    {"is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could", "may", "must", "should"}
+)  # fmt: skip
 _LONGEST_SENTENCE = 600  # characters; anything longer is a run-on list or broken text, not a lede
 # Bounds on the reading itself, so that megabytes of odd text cost milliseconds: the news is never
 # beyond the first few hundred sentences, nor in the middle of a 20,000-character paragraph.
@@ -230,7 +241,7 @@ class Candidate(NamedTuple):
 def summarise(story: Story, sentences: int = MAX_SUMMARY_SENTENCES) -> tuple[Sentence, ...]:
     """Up to `sentences` (1-5) sentences, best first; empty when the story has no narrative sentence."""
     limit = max(1, min(sentences, MAX_SUMMARY_SENTENCES))
-    candidates = candidate_sentences(story)
+    candidates = candidate_sentences(story) or fallback_sentences(story)
     title_words = _content_words(story.title)
     ranked = sorted(candidates, key=lambda c: (-score(c, title_words), c.position))
     chosen: list[Candidate] = []
@@ -259,8 +270,9 @@ def tighten(sentence: str) -> str:
       nor a figure that is the news ("Cardiff (£9.6m) and Swansea (£7.1m)");
     - a closing announcement (", Transport Minister Jo Bloggs announced today"): the fact of announcing is
       not the news. A closing ", X said" stays: without it a claim would read as the story's own voice;
-    - an aside between two dashes, and a closing dash clause shorter than the rest ("– delivering on the
-      government's plan");
+    - an aside between two dashes, and a closing dash clause shorter than the rest that comments on the
+      news with an "-ing" verb ("– delivering on the government's plan"). One that adds a fact ("– half the
+      cost of the old scheme", "– maths, English and science") stays;
     - an opening "Following …,", "As …," or "Speaking …," clause ("After 6 months," stays: it is a condition).
     Every word left is the story's own, in its order: the summary stays extractive. Measured on every
     labelled set before it was adopted (docs/quality.md).
@@ -275,7 +287,11 @@ def tighten(sentence: str) -> str:
     dashes = [match.span() for match in _DASH.finditer(body)]
     if len(dashes) == 2:  # "… funding – on top of the £80m – to create …": the space after the second stays
         body = _cut(body, dashes[0][0], dashes[1][1] - 1) or body
-    elif len(dashes) == 1 and dashes[0][0] > len(body) - dashes[0][0]:  # "… a £126m boost – delivering on"
+    elif (
+        len(dashes) == 1
+        and dashes[0][0] > len(body) - dashes[0][0]
+        and _COMMENT_CLAUSE.match(body, dashes[0][1])
+    ):  # "… a £126m boost – delivering on the Plan"; "… £13m – half the cost of the old scheme" stays
         body = _cut(body, dashes[0][0], len(body)) or body
     if (match := _OPENING_CLAUSE.match(body)) and (rest := _cut(body, 0, match.end())):
         body = rest[0].upper() + rest[1:]
@@ -363,8 +379,11 @@ def candidate_sentences(story: Story) -> list[Candidate]:
                 return _candidates(found)
             if quoted or len(text) > _LONGEST_SENTENCE:
                 continue
-            # A line without a full stop (a heading, a "said:" line) fails before it is tokenised.
-            if not _ends_sentence(text):
+            # A line without a full stop (a heading, a "said:" line) fails before it is tokenised, unless it is
+            # a whole opening paragraph long enough to be a lede that lost its stop.
+            if not _ends_sentence(text) and not (
+                position == 1 and _is_unstopped_lede(text, story.blocks[block_index])
+            ):
                 continue
             lowered = text.lower()
             words = tuple(_tokens(lowered))
@@ -373,6 +392,45 @@ def candidate_sentences(story: Story) -> list[Candidate]:
             if len(words) >= 6 and _is_candidate(text, lowered, vocabulary):
                 stems = _content_stems(vocabulary)
                 found.append((text, lowered, words, vocabulary, stems, block_index, position))
+                if len(found) == MAX_CANDIDATES:
+                    return _candidates(found)
+    return _candidates(found)
+
+
+def fallback_sentences(story: Story) -> list[Candidate]:
+    """Candidates for a story without a narrative sentence: one told wholly through a list's lead-in and
+    quoted statements ("Potential benefits are:", then "X said:" and the speech). A summary should still say
+    something, so the lead-ins that are not "said:" lines and the whole sentences of the speech (without their
+    quotation marks) compete; a sentence holding an attribution ("…,” said X.") is still half a quote."""
+    found: list[_Found] = []
+    position = 0
+    for block_index, block in enumerate(story.blocks):
+        text = block.text[:_LONGEST_PARAGRAPH].strip()
+        if not text:
+            continue
+        if (block.kind is BlockKind.HEADING or len(text) < 60) and _END_MATTER.match(text):
+            break
+        if block.kind is not BlockKind.PARAGRAPH:
+            continue
+        for sentence in iter_sentences(text):
+            position += 1
+            if position > _MOST_SENTENCES_READ:
+                return _candidates(found)
+            sentence = sentence.lstrip(_OPENING_MARKS).rstrip("”’\"'")
+            if not sentence or len(sentence) > _LONGEST_SENTENCE:
+                continue
+            lowered = sentence.lower()
+            lead_in = sentence.endswith(":")
+            if lead_in and _SAID.search(lowered[-80:]) or not (lead_in or _ends_sentence(sentence)):
+                continue
+            if sentence[0].islower():
+                continue
+            words = tuple(_tokens(lowered))
+            vocabulary = frozenset(words)
+            if len(words) >= 6 and _is_candidate(sentence, lowered, vocabulary):
+                found.append(
+                    (sentence, lowered, words, vocabulary, _content_stems(vocabulary), block_index, position)
+                )
                 if len(found) == MAX_CANDIDATES:
                     return _candidates(found)
     return _candidates(found)
@@ -527,6 +585,21 @@ def _ends_sentence(sentence: str) -> bool:
     """A sentence ends with a full stop (or ! ? …) and starts with no lowercase letter: a line without a
     stop is a heading, a link or a "said" line."""
     return sentence.rstrip(_CLOSING_CHARS)[-1:] in _SENTENCE_ENDS and not sentence[0].islower()
+
+
+def _is_unstopped_lede(sentence: str, block: Block) -> bool:
+    """The story's first narrative paragraph is one sentence of _SHORTEST_LEDE words or more, with an
+    auxiliary verb, that ends in a word or a bracket but no stop: a lede that lost its full stop
+    ("… has officially opened today (18 August)"). A heading has no auxiliary ("Plans to put the library at the
+    heart of every town"), a "said" line ends in a say verb and a list's lead-in in ":"."""
+    if (
+        sentence != block.text.strip()
+        or not sentence[0].isupper()
+        or not (sentence[-1].isalnum() or sentence[-1] == ")")
+    ):
+        return False
+    words = _tokens(sentence.lower())
+    return len(words) >= _SHORTEST_LEDE and words[-1] not in _SAY_WORDS and not _AUXILIARIES.isdisjoint(words)
 
 
 def _tokens(lowered: str) -> list[str]:

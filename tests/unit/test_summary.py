@@ -126,6 +126,29 @@ def test_story_with_nothing_to_summarise() -> None:
     assert summarise(story) == ()
 
 
+def test_a_story_told_only_in_a_list_and_a_statement_still_has_a_summary() -> None:
+    blocks = (
+        Block(BlockKind.PARAGRAPH, "The main changes proposed for the county's bus network are:"),
+        Block(BlockKind.LIST_ITEM, "cheaper fares for young people"),
+        Block(
+            BlockKind.PARAGRAPH, "In a joint statement, the two council leaders, Jo Bell and Sam Reed, said:"
+        ),
+        Block(
+            BlockKind.PARAGRAPH,
+            "“The county will consult on a new bus network that reaches every village by 2027. We want to hear "
+            "from everyone who relies on the bus.",
+        ),
+        Block(
+            BlockKind.PARAGRAPH,
+            "Nobody should be left without a way to get to work or school,” said Jo Bell.",
+        ),
+    )
+    story = Story("County consults on its bus network", blocks, "b.txt", "text")
+    texts = _texts(story)
+    assert texts[0] == "The county will consult on a new bus network that reaches every village by 2027."
+    assert not any("said" in text or "“" in text or "”" in text for text in texts)
+
+
 @pytest.mark.skipif(not (SHARED / "corpus" / "dev").is_dir(), reason="../shared/corpus/dev is not present")
 @pytest.mark.parametrize("name", ["stories.jsonl", "stories-2.jsonl"])
 def test_beats_the_lead_sentence_on_each_dev_file(name: str) -> None:
@@ -221,6 +244,27 @@ def test_headings_links_and_said_lines_without_a_full_stop_are_not_candidates() 
     assert _texts(story) == [
         "Libraries across the county will open for longer on weekday evenings from next month."
     ]
+
+
+def test_an_opening_paragraph_that_lost_its_full_stop_is_still_the_lede() -> None:
+    story = _story(
+        "Last stretch of the county coast path opens",
+        "The last stretch of the county coast path has officially opened to walkers today (4 May)",
+        "Starting at the old harbour, the county coast path follows the cliffs north past three lighthouses.",
+        "Walkers can stop at cafes in each of the villages along the way.",
+    )
+    assert _texts(story, 1) == [
+        "The last stretch of the county coast path has officially opened to walkers today"
+    ]
+
+
+def test_an_opening_line_without_a_verb_or_a_stop_is_still_a_heading() -> None:
+    story = _story(
+        "Coast path opens",
+        "Plans to open the whole of the county coast path to walkers and cyclists by the summer",
+        "The county coast path will open to walkers and cyclists from the old harbour to the lighthouse in May.",
+    )
+    assert _texts(story) == [story.blocks[1].text]
 
 
 @pytest.mark.parametrize(
@@ -398,6 +442,15 @@ def test_many_of_which_is_not_a_part_of_the_news(sentence: str, part: bool) -> N
             "Rural bus routes will get £12m this year, the Department for Transport (DfT) has announced.",
             "Rural bus routes will get £12m this year.",
         ),
+        # A date with its weekday or an ordinal is still a date.
+        (
+            "Thousands of pupils will get their exam results today (Thursday 14 August), the earliest date yet.",
+            "Thousands of pupils will get their exam results today, the earliest date yet.",
+        ),
+        (
+            "The council has today (2nd March) opened bids for its new fund for village shops.",
+            "The council has today opened bids for its new fund for village shops.",
+        ),
         # Brackets: an abbreviation, and another currency's amount after a figure, go.
         (
             "The UK will give £3 million (KSh 500 million) to the Kenya Red Cross (KRCS) for flood relief.",
@@ -439,6 +492,9 @@ def test_tighten_drops_the_asides_a_standfirst_leaves_out(sentence: str, tighten
         # Dashes and brackets inside a quotation are never cut.
         "The ‘Walk – Cycle – Ride’ plan will add 300 miles of paths to the county network by 2030.",
         "The minister called it “a plan (at last) for our high streets” at the launch in Bristol.",
+        # A closing dash clause that adds a fact rather than a comment.
+        "The county will fund the new library service with £2 million over three years – half the cost of "
+        "the old one.",
         # A condition is not an aside; nor is a range's dash.
         "After six months, a further penalty of £300 is charged on every unpaid return.",
         "Each of the twelve projects will receive between £2m – £3m from the new fund.",
