@@ -104,3 +104,64 @@ def test_a_speaker_quoted_again_keeps_the_title_printed_with_their_first_mention
         )
     )
     assert [(q.speaker, q.role) for q in found] == [("Ann Lee", "Chief Executive")] * 2
+
+
+@given(_text(["1", " ", "\t", "\u00a0", "–", "—", "-", "£", "a", "\n"]))
+def test_summary_dash_is_found_as_with_the_lookbehind_first(text: str) -> None:
+    plain = re.compile(r"(?<!\d)\s[–—-]\s(?![£€$\d])")
+    assert [m.span() for m in summary._DASH.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+@given(
+    _text(
+        [
+            "The plan ",
+            "will ",
+            "fund ",
+            "(",
+            ")",
+            "DfT",
+            "2025 ",
+            " – ",
+            " - ",
+            ", ",
+            "Jo Bloggs ",
+            "has ",
+            "announced",
+            "confirms",
+            "revealed",
+            " today",
+            "“",
+            "”",
+            "Following it",
+            "delivering ",
+            "12 May",
+        ],
+        max_size=24,
+    )
+)
+@settings(max_examples=300)
+def test_tighten_skips_only_patterns_that_cannot_match(text: str) -> None:
+    def plain(sentence: str) -> str:  # tighten() as first written, searching every pattern
+        stop = sentence[-1] if sentence and sentence[-1] in ".!?" else ""
+        body = sentence[: len(sentence) - len(stop)]
+        for match in reversed(list(summary._BRACKET.finditer(body))):
+            if summary._is_bracketed_aside(body, match):
+                body = summary._cut(body, *match.span()) or body
+        if match := summary._CLOSING_ANNOUNCEMENT.search(body):
+            body = summary._cut(body, match.start(), match.end()) or body
+        dashes = [match.span() for match in summary._DASH.finditer(body)]
+        if len(dashes) == 2:
+            body = summary._cut(body, dashes[0][0], dashes[1][1] - 1) or body
+        elif (
+            len(dashes) == 1
+            and dashes[0][0] > len(body) - dashes[0][0]
+            and summary._COMMENT_CLAUSE.match(body, dashes[0][1])
+        ):
+            body = summary._cut(body, dashes[0][0], len(body)) or body
+        if (match := summary._OPENING_CLAUSE.match(body)) and (rest := summary._cut(body, 0, match.end())):
+            body = rest[0].upper() + rest[1:]
+        return body + stop
+
+    for sentence in (text, text + "."):
+        assert summary.tighten(sentence) == plain(sentence)
