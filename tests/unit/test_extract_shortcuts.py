@@ -9,7 +9,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.extract import names, quotes, summary
+from bot.extract import money, names, quotes, summary
 from bot.extract.quotes import extract_quotes
 from bot.models import Block, BlockKind, Story
 
@@ -165,3 +165,18 @@ def test_tighten_skips_only_patterns_that_cannot_match(text: str) -> None:
 
     for sentence in (text, text + "."):
         assert summary.tighten(sentence) == plain(sentence)
+
+
+def test_money_anaphor_starts_with_one_of_the_listed_characters() -> None:
+    rests = ("he funding", "his", "t", "ther funding", "urther funding", "emaining funding", "ur funding")
+    for code in range(0x10000):
+        char = chr(code)
+        if char in money._ANAPHOR_FIRSTS or char.isspace():
+            continue
+        assert not any(money._ANAPHOR.match(char + rest) for rest in rests), hex(code)
+
+
+def test_money_named_whole_keys_are_found_as_by_the_alternation() -> None:
+    plain = re.compile("|".join(map(re.escape, money._NAMED_WHOLE_KEYS)))
+    for text in ("towards the cost", "Toward", "the rest of it", "share Of", "paid  for", " from", " from x"):
+        assert money._holds_any(text, money._NAMED_WHOLE_KEYS) == bool(plain.search(text))
