@@ -180,3 +180,16 @@ def test_money_named_whole_keys_are_found_as_by_the_alternation() -> None:
     plain = re.compile("|".join(map(re.escape, money._NAMED_WHOLE_KEYS)))
     for text in ("towards the cost", "Toward", "the rest of it", "share Of", "paid  for", " from", " from x"):
         assert money._holds_any(text, money._NAMED_WHOLE_KEYS) == bool(plain.search(text))
+
+
+@given(
+    _text(
+        ["of", " which", "many ", "some ", "x", "both ", "including", " £", " 5", "will", " go", " to", "-"]
+    )
+)
+def test_summary_part_is_found_as_with_the_lookbehinds_first(text: str) -> None:
+    plain = re.compile(
+        r"(?<!many )(?<!some )(?<!most )(?<!all )(?<!both )\bof\s+which\b|\bincluding\s+[£€$\d]|"
+        r"\bwill\s+go\s+(?:to|towards)\b"
+    )
+    assert [m.span() for m in summary._PART.finditer(text)] == [m.span() for m in plain.finditer(text)]
