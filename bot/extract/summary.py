@@ -29,9 +29,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from collections.abc import Iterator
-from itertools import chain
 from operator import itemgetter, mul
 from typing import NamedTuple
 
@@ -454,11 +452,23 @@ def _candidates(found: list[_Found]) -> list[Candidate]:
     The description a department writes restates what the opening sentences keep coming back to; a
     sentence about a detail (a price, a history, a place) shares few words with the rest.
     """
-    counts = Counter(chain.from_iterable([stems for _, _, _, _, stems, _, _ in found]))
-    norm = math.sqrt(sum([n * n for n in counts.values()]))
+    # With counts[s] the number of candidates holding stem s, a sentence's dot product with the counts of
+    # the others is the sum of its overlaps with each other sentence, and the squared norm of the counts
+    # is the sum of every sentence's size plus twice every pairwise overlap: the same integers as from a
+    # Counter of all the stems, from a few set intersections in C.
+    all_stems = [stems for _, _, _, _, stems, _, _ in found]
+    shared_with_others = [0] * len(all_stems)
+    overlaps = 0
+    for i, stems in enumerate(all_stems):
+        for j in range(i + 1, len(all_stems)):
+            if overlap := len(stems & all_stems[j]):
+                shared_with_others[i] += overlap
+                shared_with_others[j] += overlap
+                overlaps += overlap
+    norm = math.sqrt(sum(map(len, all_stems)) + 2 * overlaps)
     result = []
     for rank, (text, lowered, words, vocabulary, stems, block_index, position) in enumerate(found):
-        shared = sum(map(counts.__getitem__, stems)) - len(stems)
+        shared = shared_with_others[rank]
         centrality = shared / (math.sqrt(len(stems)) * norm) if shared else 0.0
         result.append(
             Candidate(text, lowered, words, vocabulary, stems, block_index, position, rank, centrality)

@@ -4,7 +4,10 @@ Each test compares a fast path with a direct, slow statement of the same thing, 
 of the characters that make the difference (quotation marks, apostrophes, brackets, non-ASCII letters).
 """
 
+import math
 import re
+from collections import Counter
+from itertools import chain
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -193,3 +196,15 @@ def test_summary_part_is_found_as_with_the_lookbehinds_first(text: str) -> None:
         r"\bwill\s+go\s+(?:to|towards)\b"
     )
     assert [m.span() for m in summary._PART.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+@given(st.lists(st.frozensets(st.sampled_from("abcdefgh"), max_size=6), max_size=10))
+def test_summary_centrality_is_the_cosine_with_the_counts_of_the_others(
+    stem_sets: list[frozenset[str]],
+) -> None:
+    found = [(f"s{i}", "", (), frozenset(), stems, 0, i) for i, stems in enumerate(stem_sets)]
+    counts = Counter(chain.from_iterable(stem_sets))
+    norm = math.sqrt(sum([n * n for n in counts.values()]))
+    for candidate, stems in zip(summary._candidates(found), stem_sets, strict=True):
+        shared = sum(map(counts.__getitem__, stems)) - len(stems)
+        assert candidate.centrality == (shared / (math.sqrt(len(stems)) * norm) if shared else 0.0)
