@@ -59,8 +59,8 @@ _ANAPHOR = re.compile(
     r"|contributions?|pledges?|commitment|subscriptions?|budget|fund|programme|settlement|round|payments?)\b)",
     re.IGNORECASE,
 )
-# Every character _ANAPHOR can start with after its leading spaces ("The", "It", "Other", "Further",
-# "Remaining"), as IGNORECASE reads them: "İ" and "ı" match "i" too. ("" passes, to the match.)
+# Every character _ANAPHOR (and _OTHER_LIST) can start with after its leading spaces ("The", "It", "Other",
+# "Further", "Remaining"), as IGNORECASE reads them: "İ" and "ı" match "i" too. ("" passes, to the match.)
 _ANAPHOR_FIRSTS = frozenset("TtIiOoFfRr\u0130\u0131") | {""}
 _REMAINING = re.compile(r"\b(?:[Tt]he\s+remaining|[Tt]he\s+rest\s+of\s+the|[Tt]he\s+balance\s+of\s+the)\s+$")
 _OF_THE = re.compile(r"\s*(?:Out\s+of|Of)\s+(?:the|this|these|that|its|our|their)\s+", re.IGNORECASE)
@@ -519,7 +519,9 @@ def _link_parts(
         if sentence.block_index < 0 or not sentence.mentions and not _ends_with_colon(sentence):
             continue
         opening = sentence.text[sentence.start : sentence.end]
-        if _OTHER_LIST.match(opening) and headline is not None:
+        if opening[:1] not in _ANAPHOR_FIRSTS and not opening[:1].isspace():
+            pass  # (neither pattern below can match: one look-up spares most sentences both)
+        elif _OTHER_LIST.match(opening) and headline is not None:
             sentence.referent = headline  # "Other allocations include:" - the rest of the story's total
         elif _ANAPHOR.match(opening):
             sentence.referent = _resolve(sentences, number, entries, headline)

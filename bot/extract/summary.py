@@ -55,9 +55,10 @@ _CREDIT = re.compile(
     r"\b(?:image|photo|picture|photograph)\s*(?:credit|courtesy)?\s*[:\-–]|\bvia\s+(?:flickr|getty|"
     r"wikimedia|unsplash|shutterstock)\b|©|\bcredit\s*:|\bpa\s+wire\b"
 )
-# Words without which neither expression above can match: a set test spares most sentences both.
+# Words without which neither expression above can match: a set test spares most sentences both. ("press" and
+# "media" rather than the "office" or "enquiries" after them: the Home Office is in many a sentence.)
 _CHROME_WORDS = frozenset(
-    {"www", "http", "https", "tel", "telephone", "phone", "fax", "email", "mail", "office", "enquiries",
+    {"www", "http", "https", "tel", "telephone", "phone", "fax", "email", "mail", "press", "media",
      "editors", "image", "photo", "picture", "photograph", "via", "credit", "wire"}
 )  # fmt: skip
 _SAY_WORDS = frozenset(
@@ -132,9 +133,11 @@ _NEWS_WORDS = frozenset(
 )  # fmt: skip
 _BACKGROUND_WORDS = frozenset(
     {"last", "according", "estimate", "estimates", "estimated", "figures", "data", "statistics", "research",
-     "survey", "surveys", "already", "previously", "date", "far", "past", "created", "set",
-     "established", "founded", "launched", "introduced"}
+     "survey", "surveys", "already", "previously", "date", "far", "past"}
 )  # fmt: skip
+# _BACKGROUND's "was/were created", "set up", ...: these words count only with "was" or "were".
+_SET_UP_WORDS = frozenset({"created", "set", "established", "founded", "launched", "introduced"})
+_WAS_WERE = frozenset({"was", "were"})
 _YEAR_PREPOSITIONS = frozenset({"in", "since", "during", "between"})  # one comes before _BACKGROUND's year
 _PART_WORDS = frozenset({"which", "including", "go"})
 _FIRST_PERSON_WORDS = frozenset({"i", "me", "my", "we", "our", "us", "ours"})
@@ -200,6 +203,7 @@ _DASH = re.compile(r"\s(?<!\d\s)[–—-]\s(?![£€$\d])")
 # A closing dash clause that comments rather than adds a fact opens with an "-ing" verb ("delivering", "taking").
 _COMMENT_CLAUSE = re.compile(r"[A-Za-z]+ing\b")
 _OPENING_CLAUSE = re.compile(r"^(?:Following|As|Speaking)\b[^,]{0,80},\s+")
+_OPENING_WORDS = ("Following", "As", "Speaking")  # (a test that spares most sentences the match)
 # Marks that open or close a quotation, not apostrophes ("the UK’s"): an aside holding one is never dropped.
 _QUOTING = re.compile(r"[“”\"‘]")
 _SHORTEST_TIGHTENED = 8  # words: a shorter remainder has lost the news with the aside
@@ -301,7 +305,11 @@ def tighten(sentence: str) -> str:
         and _COMMENT_CLAUSE.match(body, dashes[0][1])
     ):  # "… a £126m boost – delivering on the Plan"; "… £13m – half the cost of the old scheme" stays
         body = _cut(body, dashes[0][0], len(body)) or body
-    if (match := _OPENING_CLAUSE.match(body)) and (rest := _cut(body, 0, match.end())):
+    if (
+        body.startswith(_OPENING_WORDS)
+        and (match := _OPENING_CLAUSE.match(body))
+        and (rest := _cut(body, 0, match.end()))
+    ):
         body = rest[0].upper() + rest[1:]
     return body + stop
 
@@ -344,6 +352,8 @@ def features(candidate: Candidate, title_words: frozenset[str]) -> dict[str, flo
     n = len(words)
     background = (
         not _BACKGROUND_WORDS.isdisjoint(vocabulary)
+        or not _SET_UP_WORDS.isdisjoint(vocabulary)
+        and not _WAS_WERE.isdisjoint(vocabulary)
         # a year needs "in", "since", "during" or "between" before it
         or ("19" in text or "20" in text)
         and not _YEAR_PREPOSITIONS.isdisjoint(vocabulary)

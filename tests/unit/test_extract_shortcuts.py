@@ -208,3 +208,75 @@ def test_summary_centrality_is_the_cosine_with_the_counts_of_the_others(
     for candidate, stems in zip(summary._candidates(found), stem_sets, strict=True):
         shared = sum(map(counts.__getitem__, stems)) - len(stems)
         assert candidate.centrality == (shared / (math.sqrt(len(stems)) * norm) if shared else 0.0)
+
+
+def _vocabulary(text: str) -> frozenset[str]:
+    return frozenset(summary._tokens(text.lower()))
+
+
+@given(
+    _text(
+        [
+            "Press ",
+            "office",
+            " Home Office ",
+            "media ",
+            "enquiries",
+            "tel",
+            ": ",
+            "www.",
+            "https://",
+            "e-mail",
+            "via ",
+            "getty",
+            "©",
+            "credit",
+            "image",
+            " ",
+            "pa wire",
+            "notes to editors",
+            "x",
+            "@a",
+        ]
+    )
+)
+def test_summary_chrome_words_are_needed_for_a_contact_or_credit(text: str) -> None:
+    lowered = text.lower()
+    if not ("@" in text or "©" in text or not summary._CHROME_WORDS.isdisjoint(_vocabulary(text))):
+        assert not summary._CONTACT.search(lowered) and not summary._CREDIT.search(lowered)
+
+
+@given(
+    _text(
+        [
+            " was ",
+            " were ",
+            "set",
+            " up",
+            "created",
+            "launched",
+            "in ",
+            "2019",
+            "since ",
+            "last ",
+            "year",
+            "already",
+            "so far",
+            "figures",
+            " show",
+            "the ",
+            "x",
+        ]
+    )
+)
+def test_summary_background_needs_its_words(text: str) -> None:
+    vocabulary = _vocabulary(text)
+    gate = (
+        not summary._BACKGROUND_WORDS.isdisjoint(vocabulary)
+        or not summary._SET_UP_WORDS.isdisjoint(vocabulary)
+        and not summary._WAS_WERE.isdisjoint(vocabulary)
+        or ("19" in text or "20" in text)
+        and not summary._YEAR_PREPOSITIONS.isdisjoint(vocabulary)
+    )
+    if not gate:
+        assert not summary._BACKGROUND.search(" " + text.lower())
