@@ -55,12 +55,15 @@ _CREDIT = re.compile(
     r"\b(?:image|photo|picture|photograph)\s*(?:credit|courtesy)?\s*[:\-–]|\bvia\s+(?:flickr|getty|"
     r"wikimedia|unsplash|shutterstock)\b|©|\bcredit\s*:|\bpa\s+wire\b"
 )
-# Words without which neither expression above can match: a set test spares most sentences both. ("press" and
-# "media" rather than the "office" or "enquiries" after them: the Home Office is in many a sentence.)
+# Words without which neither expression above can match (but "https?://", which has no "\b"): a set test
+# spares most sentences both. "office" and "enquiries" count only with "press" or "media" before them, or
+# with a "://" (as when they opened the search alone): the Home Office is in many a sentence.
 _CHROME_WORDS = frozenset(
-    {"www", "http", "https", "tel", "telephone", "phone", "fax", "email", "mail", "press", "media",
-     "editors", "image", "photo", "picture", "photograph", "via", "credit", "wire"}
+    {"www", "http", "https", "tel", "telephone", "phone", "fax", "email", "mail", "editors", "image", "photo",
+     "picture", "photograph", "via", "credit", "wire"}
 )  # fmt: skip
+_OFFICE_WORDS = frozenset({"office", "enquiries"})
+_PRESS_WORDS = frozenset({"press", "media"})
 _SAY_WORDS = frozenset(
     {"said", "says", "say", "added", "adds", "commented", "comments", "explained", "explains", "continued",
      "continues", "stated", "states", "remarked", "noted", "concluded", "concludes", "told", "tells", "declared",
@@ -599,9 +602,13 @@ def _quoted_spans(text: str) -> list[tuple[int, int]]:
 
 def _is_candidate(sentence: str, lowered: str, vocabulary: frozenset[str]) -> bool:
     """The rest of the tests for a sentence of six words or more that _ends_sentence has passed."""
-    if ("@" in sentence or "©" in sentence or not _CHROME_WORDS.isdisjoint(vocabulary)) and (
-        _CONTACT.search(lowered) or _CREDIT.search(lowered)
-    ):
+    if (
+        "@" in sentence
+        or "©" in sentence
+        or not _CHROME_WORDS.isdisjoint(vocabulary)
+        or not _OFFICE_WORDS.isdisjoint(vocabulary)
+        and (not _PRESS_WORDS.isdisjoint(vocabulary) or "://" in sentence)
+    ) and (_CONTACT.search(lowered) or _CREDIT.search(lowered)):
         return False
     if "0" in sentence and _PHONE.search(sentence):
         return False
