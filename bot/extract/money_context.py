@@ -296,8 +296,11 @@ def duration_in(text: str, start: int, end: int) -> str | None:
     """How long or how often money is given, said in `text[start:end]` without an amount ("The money will
     be shared ... over the next 2 years"): a span or rate after a verb of giving, not a date or a time past
     ("since 2014")."""
-    if _GIVEN_OVER.isdisjoint(text[start:end].lower().split()):
+    lowered = text[start:end].lower()
+    if _GIVEN_OVER.isdisjoint(lowered.split()):
         return None  # the usual case: no verb of giving, no pattern run
+    if not _DURATION_UNIT.search(lowered):
+        return None  # (no unit that a period below names: the long pattern need not run)
     for match in _PERIOD.finditer(text, start, end):
         # only how the money itself is given ("will be spent over 3 years"), not what it pays for
         # ("rations for almost half-a-million people for over two weeks")
@@ -308,6 +311,8 @@ def duration_in(text: str, start: int, end: int) -> str | None:
 
 
 _DURATION_STARTS = ("over ", "a ", "an ", "per ", "each ", "every ", "annual", "yearly")
+# Every _PERIOD match that starts so holds one of these, lowercased ("day" after a space: "today" is no unit).
+_DURATION_UNIT = re.compile(r"year|annu|month|week|\sday|hour|decade|parl")
 _GIVEN_OVER = _words(
     "shared spent paid provided delivered allocated given invested distributed released used split spread "
     "phased awarded available"

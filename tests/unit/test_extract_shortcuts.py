@@ -12,7 +12,7 @@ from itertools import chain
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.extract import money, names, quotes, summary
+from bot.extract import money, money_context, names, quotes, summary
 from bot.extract.quotes import extract_quotes
 from bot.models import Block, BlockKind, Story
 
@@ -295,3 +295,57 @@ def test_summary_background_needs_its_words(text: str) -> None:
     )
     if not gate:
         assert not summary._BACKGROUND.search(" " + text.lower())
+
+
+@given(
+    _text(
+        [
+            "The money ",
+            "will be ",
+            "shared ",
+            "spent ",
+            "over ",
+            "the next ",
+            "2 ",
+            "years",
+            "a ",
+            "an ",
+            "year",
+            "per ",
+            "Week",
+            "week\u212a",
+            "\u00a0",
+            "day",
+            "today",
+            "hour",
+            "annually",
+            "Yearly",
+            "daily",
+            "decade",
+            "parliament",
+            "month",
+            "in 2024",
+            " by 2030",
+            "each ",
+            "every ",
+            ", ",
+            "x",
+        ],
+        max_size=20,
+    )
+)
+@settings(max_examples=400)
+def test_money_duration_needs_a_unit_before_the_period_pattern_runs(text: str) -> None:
+    def plain(start: int, end: int) -> str | None:  # duration_in without the unit test
+        if money_context._GIVEN_OVER.isdisjoint(text[start:end].lower().split()):
+            return None
+        for match in money_context._PERIOD.finditer(text, start, end):
+            given = text[max(start, match.start() - 60) : match.start()].lower().split()[-8:]
+            if match[0].lower().startswith(money_context._DURATION_STARTS) and not (
+                money_context._GIVEN_OVER.isdisjoint(given)
+            ):
+                return match[0]
+        return None
+
+    assert money_context.duration_in(text, 0, len(text)) == plain(0, len(text))
+    assert money_context.duration_in(text, 3, len(text) - 2) == plain(3, len(text) - 2)
