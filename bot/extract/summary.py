@@ -199,10 +199,10 @@ _CLOSING_ANNOUNCEMENT = re.compile(
     r"(?:announced|announces|confirmed|confirms|revealed|reveals)"
     r"(?:\s+(?:today|yesterday|this\s+(?:morning|afternoon|evening|week)|on\s+\w+(?:\s+\d+\s+\w+)?))?$"
 )
-# A dash between words: not a hyphen, nor the dash of a range ("£2m – £3m", "2 - 3").
-# (The space is matched before the lookbehind, which then sees the digit before it: the engine skips to
-# the next space instead of trying the lookbehind at every character.)
-_DASH = re.compile(r"\s(?<!\d\s)[–—-]\s(?![£€$\d])")
+# A dash between words: a space, the dash, a space; not a hyphen, nor the dash of a range ("£2m – £3m", "2 - 3").
+# The pattern opens with the dash and looks behind it for the space (and no digit before that): the engine
+# skips from dash to dash rather than trying every space. _dashes() gives the spans from the space.
+_DASH = re.compile(r"[–—-](?<=\s[–—-])(?<!\d\s[–—-])\s(?![£€$\d])")
 # A closing dash clause that comments rather than adds a fact opens with an "-ing" verb ("delivering", "taking").
 _COMMENT_CLAUSE = re.compile(r"[A-Za-z]+ing\b")
 _OPENING_CLAUSE = re.compile(r"^(?:Following|As|Speaking)\b[^,]{0,80},\s+")
@@ -297,9 +297,7 @@ def tighten(sentence: str) -> str:
         match := _CLOSING_ANNOUNCEMENT.search(body)
     ):
         body = _cut(body, match.start(), match.end()) or body
-    dashes = (
-        [match.span() for match in _DASH.finditer(body)] if "–" in body or "—" in body or "-" in body else []
-    )
+    dashes = _dashes(body) if "–" in body or "—" in body or "-" in body else []
     if len(dashes) == 2:  # "… funding – on top of the £80m – to create …": the space after the second stays
         body = _cut(body, dashes[0][0], dashes[1][1] - 1) or body
     elif (
@@ -315,6 +313,16 @@ def tighten(sentence: str) -> str:
     ):
         body = rest[0].upper() + rest[1:]
     return body + stop
+
+
+def _dashes(body: str) -> list[tuple[int, int]]:
+    """(start, end) of each dash between words in `body`, from the space before it, none overlapping."""
+    spans: list[tuple[int, int]] = []
+    for match in _DASH.finditer(body):
+        start = match.start() - 1
+        if not spans or start >= spans[-1][1]:  # " - - ": the second dash's space is the first one's
+            spans.append((start, match.end()))
+    return spans
 
 
 def _is_bracketed_aside(body: str, match: re.Match[str]) -> bool:
