@@ -53,7 +53,7 @@ _MAX_SAME_AMOUNT = 8
 
 _SENTENCE_BREAK = re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9£$€•])")
 _ANAPHOR = re.compile(
-    r"^\s*(?:(?:This|That|It|These|Those)\b(?!\s+(?:is|was)\s+(?:a|an|the)\s+\w+\s+(?:that|which|who)\b)"
+    r"\s*(?:(?:This|That|It|These|Those)\b(?!\s+(?:is|was)\s+(?:a|an|the)\s+\w+\s+(?:that|which|who)\b)"
     r"|(?:The|This|That|These|Those|Other|Further|Remaining|The\s+other|Its|Our|Their)\s+(?:[\w’'-]+\s+){0,2}?"
     r"(?:funding|money|investment|package|allocations?|grants?|boost|cash|donation|support|awards?|sum"
     r"|contributions?|pledges?|commitment|subscriptions?|budget|fund|programme|settlement|round|payments?)\b)",

@@ -46,7 +46,7 @@ _NOT_FUNDING = _words(
     "taxes vat tariff tariffs income sell sells selling sold bought sale sales fraud stolen bribe bribes profit profits mortgage mortgages rent "
     "rents economy damage average insurance claim claims need needs needed require requires required fare "
     "fares ticket tickets payment payments instalment instalments rebate rebates allowance allowances fetch "
-    "seeks seeking sought "
+    "seeks seeking sought appeal appeals appealed appealing "
     "fetches fetched"
 )
 _NOT_FUNDING_PAIRS = frozenset(
@@ -775,6 +775,17 @@ def _is_funding(
     # A funding noun counts here even in a name: "the Homelessness Prevention Grant will be worth £316m".
     if not _VALUE_WORDS.isdisjoint(near_left[-5:]) and not _FUNDING_NOUNS.isdisjoint(left[-7:]):
         return True
+    if (
+        near_right[:1] == ["to"]
+        and len(near_right) > 1
+        and near_right[1].isalpha()
+        and near_right[1] not in _CUE_WORDS
+        and near_right[1] not in _NOT_A_PURPOSE_VERB
+        and _INDIVIDUALS.isdisjoint(near_right[1:2])
+    ):
+        # "£5 million to tackle fraud": what a purpose clause is about ("fraud", "debt", "loss") says
+        # nothing about the money given to tackle it
+        near_right = near_right[:2]
     if _CUE_WORDS.isdisjoint(near_left) and _CUE_WORDS.isdisjoint(near_right):
         return True
     # The nearest cue on either side decides; at equal distance, the not-funding one.
@@ -797,6 +808,36 @@ def _is_funding(
     if found_left[0] == found_right[0]:
         return found_left[1] and found_right[1]
     return (found_left if found_left[0] < found_right[0] else found_right)[1]
+
+
+# Words after "£X to" that do not open a purpose clause: "to the", "to date", "to each".
+_NOT_A_PURPOSE_VERB = _words(
+    "the a an its their his her our this that these those each every date be around about over under up "
+    "and or per"
+)
+
+
+def _base_verb(word: str) -> bool:
+    """ "£350m to resurface …": right after "£X to", a lowercase word that is no plural, determiner or
+    person ("to councils", "to the", "to households") opens a purpose, even one _TO_VERBS does not list."""
+    return (
+        word.isalpha()
+        and word.islower()
+        and len(word) > 2
+        and (not word.endswith("s") or word.endswith("ss"))
+        and word not in _NOT_A_PURPOSE_VERB
+        and word not in _INDIVIDUALS
+        and word not in _NOT_FUNDING
+        and word not in _RECIPIENT_ADJECTIVES
+    )
+
+
+# "40 million pounds to rural communities": adjectives that describe who gets money, not verbs.
+_RECIPIENT_ADJECTIVES = _words(
+    "rural urban local small smaller large larger new young older elderly vulnerable disadvantaged deprived "
+    "national regional public private voluntary community global international key frontline major poor "
+    "poorer british english scottish welsh irish northern southern eastern western coastal remote"
+)
 
 
 def _level(left: list[str]) -> bool:
@@ -1025,7 +1066,12 @@ def _purpose(
             return recipient, True
         if word in _TO_WORDS and i + 1 < len(right_low):
             nxt = i + 1 if right_low[i + 1] != "to" else i + 2
-            if nxt < len(right_low) and right_low[nxt] in _TO_VERBS and (text := _trim(right[nxt:])):
+            if (
+                nxt < len(right_low)
+                and (right_low[nxt] in _TO_VERBS or i == 0 and word == "to" and _base_verb(right[nxt]))
+                and (text := _trim(right[nxt:]))
+                and (right_low[nxt] in _TO_VERBS or " " in text)  # a verb alone ("to fit.") says too little
+            ):
                 return text, False
     # "£2.7 billion we have already allocated to it", "£5m has been awarded to 27 organisations"
     for i, word in enumerate(right_low[:8] if not _GIVEN_VERBS.isdisjoint(right_low[:8]) else ()):

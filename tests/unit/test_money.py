@@ -1445,3 +1445,35 @@ def test_a_list_of_rates_after_a_date_is_no_part_of_an_earlier_figure() -> None:
         "p.txt",
     )
     assert [m.part_of for m in extract_money(story_)] == [None] * 4
+
+
+def test_what_a_purpose_clause_is_about_does_not_make_the_money_not_funding() -> None:
+    found = by_surface(
+        money(
+            "The Home Office has announced £5 million to tackle fraud against older people.",
+            "The UN has appealed for US$900 million to meet needs across the region.",
+        )
+    )
+    assert (found["£5 million"].is_funding, found["£5 million"].purpose) == (
+        True,
+        "tackle fraud against older people",
+    )
+    assert found["US$900 million"].is_funding is False  # an appeal's target
+
+
+def test_any_verb_right_after_to_opens_a_purpose_but_not_an_adjective() -> None:
+    found = by_surface(
+        money(
+            "The government has announced £35m to resurface rural roads.",
+            "Ministers will commit £4m to rural communities in the Highlands.",
+        )
+    )
+    assert found["£35m"].purpose == "resurface rural roads"
+    assert found["£4m"].purpose is None  # "to rural communities": whom it is for, not a purpose clause
+
+
+def test_a_later_sentence_in_the_same_paragraph_gives_the_period() -> None:
+    found = money(
+        "The government has announced £35m to resurface rural roads. The money will be shared over 2 years."
+    )
+    assert found[0].period == "over 2 years"
