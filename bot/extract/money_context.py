@@ -817,6 +817,18 @@ _NOT_A_PURPOSE_VERB = _words(
 )
 
 
+def _opens_purpose(between: list[str], word: str) -> bool:
+    """ "£350m to resurface …", "£2bn over three years to rebuild …": right after the amount, or after its
+    period, "to" and a verb open a purpose."""
+    return (
+        not between
+        or between[:1] in (["over"], ["in"], ["for"])
+        and _is_duration(between[1:])
+        or between[:1] in (["a"], ["per"], ["each"])
+        and between[1:2] in (["year"], ["month"], ["week"])
+    ) and _base_verb(word)
+
+
 def _base_verb(word: str) -> bool:
     """ "£350m to resurface …": right after "£X to", a lowercase word that is no plural, determiner or
     person ("to councils", "to the", "to households") opens a purpose, even one _TO_VERBS does not list."""
@@ -1068,9 +1080,11 @@ def _purpose(
             nxt = i + 1 if right_low[i + 1] != "to" else i + 2
             if (
                 nxt < len(right_low)
-                and (right_low[nxt] in _TO_VERBS or i == 0 and word == "to" and _base_verb(right[nxt]))
+                and (
+                    right_low[nxt] in _TO_VERBS or word == "to" and _opens_purpose(right_low[:i], right[nxt])
+                )
                 and (text := _trim(right[nxt:]))
-                and (right_low[nxt] in _TO_VERBS or " " in text)  # a verb alone ("to fit.") says too little
+                and " " in text  # a verb alone ("will run until 2027", "to fit.") says too little
             ):
                 return text, False
     # "£2.7 billion we have already allocated to it", "£5m has been awarded to 27 organisations"

@@ -1477,3 +1477,17 @@ def test_a_later_sentence_in_the_same_paragraph_gives_the_period() -> None:
         "The government has announced £35m to resurface rural roads. The money will be shared over 2 years."
     )
     assert found[0].period == "over 2 years"
+
+
+def test_a_purpose_after_the_period_and_no_purpose_from_a_lone_verb() -> None:
+    found = by_surface(
+        money(
+            "The department will invest £2 billion over three years to rebuild schools.",
+            "The £12 million programme, funded by the Home Office, will run until 2027.",
+        )
+    )
+    assert (found["£2 billion"].purpose, found["£2 billion"].period) == (
+        "rebuild schools",
+        "over three years",
+    )
+    assert found["£12 million"].purpose != "run"
