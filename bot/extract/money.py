@@ -1001,7 +1001,7 @@ def _says_any(sentence: _Sentence, *words: str) -> bool:
     if not sentence.mentions:
         return False
     text, start, end = sentence.text, sentence.start, sentence.end
-    for word in words:  # a loop rather than any() over a generator: this runs for every sentence
+    for word in words:  # noqa: SIM110 - a loop rather than any() over a generator: this runs for every sentence
         if text.find(word, start, end) != -1:
             return True
     return False
