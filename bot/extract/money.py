@@ -870,7 +870,7 @@ def _remaining(sentence: _Sentence, entries: list[_Entry]) -> None:
         entry = entries[m.entry]
         if entry.first is not m or entry.part_of is not None:
             continue
-        if not _REMAINING.search(sentence.text, max(sentence.start, m.found.start - 20), m.found.start):
+        if not _just_before(_REMAINING, sentence, m, 20):
             continue
         wholes = [e.part_of for e in reversed(entries[: m.entry]) if e.part_of is not None]
         for whole in dict.fromkeys(wholes):  # nearest first, each once
@@ -982,18 +982,19 @@ def _of_the_named_whole(
 def _funded_by(sentence: _Sentence, entries: list[_Entry]) -> None:
     """ "The £7.4 million scheme is funded by £6.1 million of grant-in-aid, with the remainder from ...":
     money that pays for a figure named before it in the sentence is a part of that figure."""
-    text, start, end = sentence.text, sentence.start, sentence.end
-    if (
-        text.find("funded", start, end) == -1
-        and text.find("financed", start, end) == -1
-        and text.find("paid for", start, end) == -1
-    ):
-        return  # the usual case, a few C-speed scans
+    if not _says_any(sentence, "funded", "financed", "paid for"):
+        return  # the usual case
     for index, m in enumerate(sentence.mentions):
         if not index or entries[m.entry].part_of is not None:
             continue
-        if _FUNDED_BY.search(sentence.text, max(sentence.start, m.found.start - 40), m.found.start):
+        if _just_before(_FUNDED_BY, sentence, m, 40):
             _set_part(entries, m.entry, sentence.mentions[index - 1].entry)
+
+
+def _just_before(pattern: re.Pattern[str], sentence: _Sentence, mention: _Mention, reach: int) -> bool:
+    """`pattern` matches in the `reach` characters of the sentence before the mention ("The remaining £X")."""
+    start = mention.found.start
+    return pattern.search(sentence.text, max(sentence.start, start - reach), start) is not None
 
 
 def _says_any(sentence: _Sentence, *words: str) -> bool:
@@ -1014,7 +1015,7 @@ def _remainder_of(sentences: list[_Sentence], number: int, entries: list[_Entry]
     if not _says_any(sentence, "remainder", "rest of", "balance"):
         return  # the usual case
     for index, m in enumerate(sentence.mentions):
-        if not _REMAINDER_OF.search(sentence.text, max(sentence.start, m.found.start - 30), m.found.start):
+        if not _just_before(_REMAINDER_OF, sentence, m, 30):
             continue
         if index:
             part = sentence.mentions[index - 1]
@@ -1069,7 +1070,7 @@ def _largest_share(
         entry = entries[m.entry]
         if entry.part_of is not None or entry.first is not m:
             continue
-        if not _SUPERLATIVE.search(sentence.text, max(sentence.start, m.found.start - 60), m.found.start):
+        if not _just_before(_SUPERLATIVE, sentence, m, 60):
             continue
         whole = None
         for back in range(number, max(number - 4, -1), -1):
@@ -1111,7 +1112,7 @@ def _totals(sentence: _Sentence, entries: list[_Entry], headline: int | None) ->
             continue
         for m in sentence.mentions[:index]:
             # ("loans of up to £50,000 ..., worth a total of £18 billion": what each may get, no part)
-            if not _EACH_UP_TO.search(sentence.text, max(sentence.start, m.found.start - 40), m.found.start):
+            if not _just_before(_EACH_UP_TO, sentence, m, 40):
                 _set_part(entries, m.entry, whole.entry, across_currencies=True)
         _set_referent_part(sentence, entries, whole.entry, across_currencies=True)
         parts = {m.entry for m in sentence.mentions[:index] if entries[m.entry].part_of == whole.entry}
