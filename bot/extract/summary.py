@@ -415,16 +415,27 @@ def candidate_sentences(story: Story) -> list[Candidate]:
                 position == 1 and _is_unstopped_lede(text, story.blocks[block_index])
             ):
                 continue
-            lowered = text.lower()
-            words = tuple(_tokens(lowered))
-            # One set of the tokens serves every word test here and in features().
-            vocabulary = frozenset(words)
-            if len(words) >= 6 and _is_candidate(text, lowered, vocabulary):
-                stems = _content_stems(vocabulary)
-                found.append((text, lowered, words, vocabulary, stems, block_index, position))
+            if (candidate := _found(text, block_index, position)) is not None:
+                found.append(candidate)
                 if len(found) == MAX_CANDIDATES:
                     return _candidates(found)
     return _candidates(found)
+
+
+def _found(text: str, block_index: int, position: int) -> _Found | None:
+    """What a candidate needs of a sentence that reads as one, or None when it is too short or chrome."""
+    lowered = text.lower()
+    words = tuple(_tokens(lowered))
+    # One set of the tokens serves every word test here and in features().
+    vocabulary = frozenset(words)
+    if len(words) < 6 or not _is_candidate(text, lowered, vocabulary):
+        return None
+    return (text, lowered, words, vocabulary, _content_stems(vocabulary), block_index, position)
+
+
+def _is_end_matter(block: Block, text: str) -> bool:
+    """ "Notes to editors", "Contact": where a release stops telling the news."""
+    return (block.kind is BlockKind.HEADING or len(text) < 60) and bool(_END_MATTER.match(text))
 
 
 def fallback_sentences(story: Story) -> list[Candidate]:
@@ -438,7 +449,7 @@ def fallback_sentences(story: Story) -> list[Candidate]:
         text = block.text[:_LONGEST_PARAGRAPH].strip()
         if not text:
             continue
-        if (block.kind is BlockKind.HEADING or len(text) < 60) and _END_MATTER.match(text):
+        if _is_end_matter(block, text):
             break
         if block.kind is not BlockKind.PARAGRAPH:
             continue
@@ -455,12 +466,8 @@ def fallback_sentences(story: Story) -> list[Candidate]:
                 continue
             if sentence[0].islower():
                 continue
-            words = tuple(_tokens(lowered))
-            vocabulary = frozenset(words)
-            if len(words) >= 6 and _is_candidate(sentence, lowered, vocabulary):
-                found.append(
-                    (sentence, lowered, words, vocabulary, _content_stems(vocabulary), block_index, position)
-                )
+            if (candidate := _found(sentence, block_index, position)) is not None:
+                found.append(candidate)
                 if len(found) == MAX_CANDIDATES:
                     return _candidates(found)
     return _candidates(found)
@@ -511,7 +518,7 @@ def _narrative_blocks(blocks: tuple[Block, ...]) -> Iterator[tuple[int, Iterator
         text = block.text[:_LONGEST_PARAGRAPH].strip()
         if not text:
             continue
-        if (block.kind is BlockKind.HEADING or len(text) < 60) and _END_MATTER.match(text):
+        if _is_end_matter(block, text):
             return
         if block.kind is not BlockKind.PARAGRAPH:
             in_speech = in_speech and block.kind is BlockKind.LIST_ITEM
