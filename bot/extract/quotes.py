@@ -678,9 +678,7 @@ class _Extractor:
         the PM said they would also discuss …")."""
         if i == 0 or self.blocks[i - 1].kind is not BlockKind.PARAGRAPH or self.spans[i - 1]:
             return None
-        before = self.blocks[i - 1].text
-        verb = _VERB.search(before, 0, _ATTRIBUTION_SPAN)
-        speaker = parse_attribution(before[: verb.start()]) if verb else None
+        speaker = _reporter(self.blocks[i - 1].text)
         return speaker if speaker is not None and speaker.kind in ("name", "reference") else None
 
     def _adjacent_speaker(self, i: int) -> Speaker | None:
@@ -703,6 +701,13 @@ class _Extractor:
             ):
                 return None
         return Speaker(name, role, "name")
+
+
+def _reporter(paragraph: str) -> Speaker | None:
+    """Who a paragraph opens by reporting speaking: the words before its first speech verb ("The Minister
+    said that …", "Before the meeting the PM said …")."""
+    verb = _VERB.search(paragraph, 0, _ATTRIBUTION_SPAN)
+    return parse_attribution(paragraph[: verb.start()]) if verb else None
 
 
 _PASSIVE_AFTER = re.compile(r"\s+(?:to|by|at|in|into|on)\b")
@@ -898,9 +903,9 @@ class _Resolver:
         if not 0 < index < len(blocks) or blocks[index - 1].kind is not BlockKind.PARAGRAPH:
             return None
         before = blocks[index - 1].text[:_MAX_SCAN]
-        if "“" in before or '"' in before or not (verb := _VERB.search(before, 0, _ATTRIBUTION_SPAN)):
+        if "“" in before or '"' in before:
             return None
-        speaker = parse_attribution(before[: verb.start()])
+        speaker = _reporter(before)
         return speaker.name if speaker is not None and speaker.kind == "reference" else None
 
     def _complete(self, name: str, role: str | None, index: int) -> tuple[str, str | None]:
